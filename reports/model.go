@@ -1,0 +1,74 @@
+package reports
+
+import "time"
+
+// Status is the outcome of one spec after expectations are applied.
+type Status string
+
+const (
+	StatusPassed          Status = "passed"
+	StatusFailed          Status = "failed"
+	StatusExpectedFailure Status = "expected-failure"
+	StatusUnexpectedPass  Status = "unexpected-pass"
+	StatusSkipped         Status = "skipped"
+)
+
+// Run is one conformance run: what was tested, how, and every spec's outcome.
+// It is the single model every writer (JUnit, JSON, HTML) renders.
+type Run struct {
+	SchemaVersion  string         `json:"schemaVersion"`
+	Implementation Implementation `json:"implementation"`
+	Profiles       []string       `json:"profiles"`
+	LabelFilter    string         `json:"labelFilter,omitempty"`
+	Shard          string         `json:"shard,omitempty"` // "I/N" when sharded
+	StartedAt      time.Time      `json:"startedAt"`
+	FinishedAt     time.Time      `json:"finishedAt"`
+	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
+	// every selected spec ran; InterruptReason says why.
+	Interrupted     bool         `json:"interrupted"`
+	InterruptReason string       `json:"interruptReason,omitempty"`
+	Specs           []SpecResult `json:"specs"`
+}
+
+// Implementation identifies the implementation under test.
+type Implementation struct {
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Adapter  string   `json:"adapter,omitempty"` // adapter command line; empty for the embedded reference
+	Globals  []string `json:"globals,omitempty"`
+	Features []string `json:"features,omitempty"`
+}
+
+// SpecResult is the outcome of one spec.
+type SpecResult struct {
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Profile     string        `json:"profile"`
+	Area        string        `json:"area"`
+	Labels      []string      `json:"labels"`
+	Requirement string        `json:"requirement"`
+	Source      string        `json:"source,omitempty"`
+	Status      Status        `json:"status"`
+	Duration    time.Duration `json:"durationNanos"`
+	Failure     *Failure      `json:"failure,omitempty"`
+	// Expectation is the reason from the expectations file when the spec was expected to fail.
+	Expectation *Expectation `json:"expectation,omitempty"`
+}
+
+// Failure is why a spec failed, with everything a reader needs to act on it.
+type Failure struct {
+	Message    string `json:"message"`            // the assertion that failed
+	Location   string `json:"location,omitempty"` // file:line in the suite
+	Evidence   string `json:"evidence,omitempty"` // what mocknet observed
+	AdapterLog string `json:"adapterLog,omitempty"`
+	// Infrastructure is set when the failure came from the adapter or harness (crash,
+	// timeout, protocol error) rather than from an assertion about behaviour.
+	Infrastructure bool `json:"infrastructure,omitempty"`
+}
+
+// Expectation is one entry of an expectations file.
+type Expectation struct {
+	ID     string `json:"id" yaml:"id"`
+	Reason string `json:"reason" yaml:"reason"`
+	Link   string `json:"link,omitempty" yaml:"link,omitempty"`
+}
