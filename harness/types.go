@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 )
 
 // ProtocolVersion is the version of the adapter protocol this harness speaks.
@@ -109,3 +110,21 @@ type TaskSettledEvent struct {
 	Value  json.RawMessage `json:"value,omitempty"`
 	Error  *JSError        `json:"error,omitempty"`
 }
+
+// RPCError is an error answer from an implementation, as a JSON-RPC error object: the
+// implementation understood the call and refused it (for example a vat configuration it
+// rejects). It is behaviour to assert on, not a fault of the adapter.
+type RPCError struct {
+	Code    int             `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data,omitempty"`
+}
+
+func (e *RPCError) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
+
+// Error codes of the protocol beyond JSON-RPC's own; PROTOCOL.md says when each is used.
+const (
+	CodeVatExists       = -32001
+	CodeUnknownVat      = -32002
+	CodeVatConfigDenied = -32003
+)

@@ -1,0 +1,70 @@
+package suite
+
+import (
+	"sync"
+
+	"github.com/conform-suite/conform/harness"
+)
+
+// eventLog is the harness.Listener of a run: it keeps every event per vat so specs can ask
+// what a vat emitted, in order.
+type eventLog struct {
+	mu      sync.Mutex
+	notify  map[string][]harness.NotifyEvent
+	logLine map[string][]harness.LogEvent
+	settled map[string]harness.TaskSettledEvent // by vatID + "/" + taskID
+	// extra counts settlements that arrived more than once for a task: a protocol violation
+	// the suite reports.
+	extra map[string]int
+}
+
+func newEventLog() *eventLog {
+	return &eventLog{
+		notify:  map[string][]harness.NotifyEvent{},
+		logLine: map[string][]harness.LogEvent{},
+		settled: map[string]harness.TaskSettledEvent{},
+		extra:   map[string]int{},
+	}
+}
+
+func (l *eventLog) Notify(ev harness.NotifyEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.notify[ev.VatID] = append(l.notify[ev.VatID], ev)
+}
+
+func (l *eventLog) Log(ev harness.LogEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.logLine[ev.VatID] = append(l.logLine[ev.VatID], ev)
+}
+
+func (l *eventLog) TaskSettled(ev harness.TaskSettledEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := ev.VatID + "/" + ev.TaskID
+	if _, dup := l.settled[key]; dup {
+		l.extra[key]++
+		return
+	}
+	l.settled[key] = ev
+}
+
+func (l *eventLog) notifications(vatID string) []harness.NotifyEvent {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]harness.NotifyEvent(nil), l.notify[vatID]...)
+}
+
+func (l *eventLog) logs(vatID string) []harness.LogEvent {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]harness.LogEvent(nil), l.logLine[vatID]...)
+}
+
+func (l *eventLog) settlement(vatID, taskID string) (harness.TaskSettledEvent, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ev, ok := l.settled[vatID+"/"+taskID]
+	return ev, ok
+}

@@ -1,0 +1,64 @@
+package suite
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteMarkdown renders requirements as the REQUIREMENTS.md document: an overview of the
+// profiles, then one table per area with ID, profile, requirement, rationale and source.
+func WriteMarkdown(w io.Writer, reqs []Requirement) error {
+	var b strings.Builder
+	b.WriteString("# Conformance requirements\n\n")
+	b.WriteString("Generated from the specs in `suite/` (`go test ./suite -run Markdown -update`, or `conform list --markdown`);\n")
+	b.WriteString("a test fails when this file is stale. An ID, once published, keeps its meaning.\n\n")
+	b.WriteString("| Profile | What it means | Specs |\n|---|---|---|\n")
+	counts := map[string]int{}
+	for _, r := range reqs {
+		counts[r.Profile]++
+	}
+	for _, p := range Profiles() {
+		fmt.Fprintf(&b, "| `%s` | %s | %d |\n", p, profileMeaning(p), counts[p])
+	}
+	for _, area := range Areas() {
+		var rows []Requirement
+		for _, r := range reqs {
+			if r.Area == area {
+				rows = append(rows, r)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n", area)
+		b.WriteString("| ID | Profile | Requirement | Rationale | Source | Fixture |\n|---|---|---|---|---|---|\n")
+		for _, r := range rows {
+			fixture := ""
+			if r.Fixture != "" {
+				fixture = "`fixtures/" + r.Fixture + ".js`"
+			}
+			fmt.Fprintf(&b, "| %s | %s | **%s.** %s | %s | %s | %s |\n", r.ID, r.Profile, cell(r.Title), cell(r.Requirement), cell(r.Rationale), cell(r.Source), fixture)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func cell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
+
+func profileMeaning(p string) string {
+	switch p {
+	case ProfileCore:
+		return "What an ocap-kernel/Snaps-style endowment promises: globals, vat configuration, allowlist on the first hop, notify, teardown of in-flight requests and `text()` bodies."
+	case ProfileStrict:
+		return "Hardening no known implementation has: redirect hops checked, input converted once, no hostname differentials, teardown of clones, readers and uploads, no reachable host state."
+	case ProfileFetchAPI:
+		return "WHATWG fetch semantics of `fetch`, `Headers`, `Request`, `Response`, bodies and abort, for the features the endowment implements."
+	case ProfileSnapsCompat:
+		return "Behaviour MetaMask Snaps' endowment has and callers may rely on, such as the notify pairing around body reads."
+	}
+	return ""
+}
