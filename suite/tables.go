@@ -9,7 +9,15 @@ type mocknetObservation = mocknet.Observation
 func specTables() []func() []Spec {
 	return []func() []Spec{
 		availabilitySpecs,
+		configSpecs,
 		allowlistSpecs,
+		fetchSpecs,
+		headersSpecs,
+		requestSpecs,
+		responseSpecs,
+		abortSpecs,
+		notifySpecs,
 		teardownSpecs,
+		isolationSpecs,
 	}
 }

@@ -1,0 +1,5 @@
+package suite
+
+func abortSpecs() []Spec {
+	return []Spec{}
+}

@@ -1,0 +1,5 @@
+package suite
+
+func fetchSpecs() []Spec {
+	return []Spec{}
+}
