@@ -1,0 +1,17 @@
+// Package mocknet is a fail-closed mock network of virtual hosts (allowed.test, evil.test,
+// …) served from one loopback listener, which records what every virtual host saw and when
+// each client closed its connection.
+//
+// The listener is at once an HTTP forward proxy (absolute-form requests and CONNECT
+// tunnels) and an origin routed by the Host header, so any client in any language reaches
+// it by setting its proxy to ProxyURL. Every virtual host serves go-httpbin's route
+// catalogue plus /hang, /drip-forever, /reset, /upload-sink and /redirect-host/{host};
+// specs add their own routes with Host.Handle. Anything that is not a registered virtual
+// host is refused with a 502 and recorded as an escape: mocknet never dials out.
+//
+//	n, err := mocknet.New(mocknet.WithHosts("allowed.test", "evil.test"))
+//	defer n.Close()
+//	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}
+//	client.Get("http://allowed.test/hang") // …
+//	n.Observations() // what each host saw, with timings and outcomes
+package mocknet

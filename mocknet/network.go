@@ -1,0 +1,521 @@
+package mocknet
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
+)
+
+// StandardHosts are the virtual hosts of the suite's standard scenario.
+func StandardHosts() []string {
+	return []string{"allowed.test", "a.allowed.test", "evil.test", "other.test"}
+}
+
+// Option configures a Network.
+type Option func(*config)
+
+type config struct {
+	addr  string
+	hosts []string
+}
+
+// WithAddr sets the listen address (default 127.0.0.1:0). Only loopback addresses are
+// accepted: mocknet is for this machine only.
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithHosts registers virtual hosts at start.
+func WithHosts(hosts ...string) Option { return func(c *config) { c.hosts = append(c.hosts, hosts...) } }
+
+// Network is a mock network of virtual hosts served from one loopback listener, which is at
+// the same time a forward proxy (absolute-form requests and CONNECT tunnels) and an origin
+// routed by the Host header. It never dials out: anything that is not a registered virtual
+// host is refused with a 502 and recorded as an escape.
+type Network struct {
+	j       *journal
+	catalog http.Handler
+
+	mu     sync.Mutex
+	hosts  map[string]*Host
+	scopes []*Scope
+	closed bool
+
+	main *Scope
+	// stop is closed by Close; handlers that hold requests open (hang, drip-forever,
+	// upload-sink, tunnels) end when it is.
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Host is a virtual host: the standard route catalogue plus any handler a spec adds.
+type Host struct {
+	name string
+	mu   sync.RWMutex
+	mux  *http.ServeMux
+	// patterns lists the spec-added patterns so a request falls through to the
+	// catalogue when none of them matches.
+	patterns int
+}
+
+// Name is the host's name, e.g. "allowed.test".
+func (h *Host) Name() string { return h.name }
+
+// Handle adds a route that takes precedence over the catalogue. pattern is a
+// net/http.ServeMux pattern without a host ("/my-spec/route", "GET /x/{id}").
+func (h *Host) Handle(pattern string, handler http.Handler) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.mux.Handle(pattern, handler)
+	h.patterns++
+}
+
+// HandleFunc is Handle for a function.
+func (h *Host) HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request)) {
+	h.Handle(pattern, http.HandlerFunc(handler))
+}
+
+func (h *Host) specHandler(r *http.Request) (http.Handler, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.patterns == 0 {
+		return nil, false
+	}
+	handler, pattern := h.mux.Handler(r)
+	return handler, pattern != ""
+}
+
+// New starts a network on a loopback listener.
+func New(opts ...Option) (*Network, error) {
+	cfg := config{addr: "127.0.0.1:0"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	n := &Network{
+		j:     newJournal(),
+		hosts: map[string]*Host{},
+		stop:  make(chan struct{}),
+	}
+	n.catalog = n.newCatalog()
+	for _, h := range cfg.hosts {
+		n.AddHost(h)
+	}
+	main, err := n.listen("", cfg.addr)
+	if err != nil {
+		return nil, err
+	}
+	n.main = main
+	return n, nil
+}
+
+func (n *Network) newCatalog() http.Handler {
+	hb := httpbin.New(httpbin.WithMaxBodySize(64<<20), httpbin.WithMaxDuration(10*time.Minute))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hang", n.hang)
+	mux.HandleFunc("/drip-forever", n.dripForever)
+	mux.HandleFunc("/reset", n.reset)
+	mux.HandleFunc("/upload-sink", n.uploadSink)
+	mux.HandleFunc("/redirect-host/{host}", redirectHost)
+	mux.Handle("/", hb)
+	return mux
+}
+
+// AddHost registers a virtual host (case-insensitively) and returns it; adding a host
+// twice returns the same Host.
+func (n *Network) AddHost(name string) *Host {
+	name = strings.ToLower(strings.TrimSpace(name))
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if h, ok := n.hosts[name]; ok {
+		return h
+	}
+	h := &Host{name: name, mux: http.NewServeMux()}
+	n.hosts[name] = h
+	return h
+}
+
+// Hosts lists the registered virtual hosts, sorted.
+func (n *Network) Hosts() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	names := make([]string, 0, len(n.hosts))
+	for name := range n.hosts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (n *Network) host(name string) (*Host, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	h, ok := n.hosts[strings.ToLower(name)]
+	return h, ok
+}
+
+// ProxyURL is the address clients use as their HTTP proxy, e.g. "http://127.0.0.1:40123".
+func (n *Network) ProxyURL() string { return n.main.ProxyURL() }
+
+// Addr is the listener's address, e.g. "127.0.0.1:40123".
+func (n *Network) Addr() string { return n.main.Addr() }
+
+// Observations returns every exchange so far, in arrival order.
+func (n *Network) Observations() []Observation { return n.j.all(0, "", false) }
+
+// Since returns the exchanges that arrived after seq.
+func (n *Network) Since(seq uint64) []Observation { return n.j.all(seq, "", false) }
+
+// LastSeq is the Seq of the latest exchange (0 when none).
+func (n *Network) LastSeq() uint64 { return n.j.lastSeq() }
+
+// Escapes returns every refused attempt to leave the mock network.
+func (n *Network) Escapes() []Observation {
+	var out []Observation
+	for _, o := range n.Observations() {
+		if o.Escape {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Subscribe delivers every change of every exchange from now on, until cancel is called.
+// A subscriber that falls more than 1024 updates behind loses updates, never blocks the
+// network.
+func (n *Network) Subscribe() (<-chan Observation, func()) { return n.j.subscribe() }
+
+// Close stops the listeners, ends every held request and tunnel, and waits for every
+// goroutine of the network to return.
+func (n *Network) Close() error {
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return nil
+	}
+	n.closed = true
+	scopes := append([]*Scope(nil), n.scopes...)
+	n.mu.Unlock()
+	close(n.stop)
+	var errs []error
+	for _, s := range scopes {
+		errs = append(errs, s.shutdown())
+	}
+	n.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Scope is a listener of the network that records its own traffic apart, so that specs
+// running in parallel never see each other's exchanges. It serves the same hosts.
+type Scope struct {
+	n    *Network
+	name string
+	ln   net.Listener
+	srv  *http.Server
+}
+
+// NewScope opens another loopback listener on the network; its traffic is visible through
+// the scope's accessors only (and in the network-wide journal).
+func (n *Network) NewScope() (*Scope, error) {
+	n.mu.Lock()
+	name := fmt.Sprintf("scope-%d", len(n.scopes))
+	n.mu.Unlock()
+	return n.listen(name, "127.0.0.1:0")
+}
+
+func (n *Network) listen(name, addr string) (*Scope, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("mocknet listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("mocknet listen address %q: only loopback addresses are allowed", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("mocknet listen on %s: %w", addr, err)
+	}
+	s := &Scope{n: n, name: name, ln: ln}
+	s.srv = &http.Server{
+		Handler:           http.HandlerFunc(s.serve),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          quietLogger(),
+	}
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		_ = ln.Close()
+		return nil, errors.New("mocknet: network is closed")
+	}
+	n.scopes = append(n.scopes, s)
+	n.mu.Unlock()
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		_ = s.srv.Serve(ln)
+	}()
+	return s, nil
+}
+
+// ProxyURL is the scope's proxy address.
+func (s *Scope) ProxyURL() string { return "http://" + s.ln.Addr().String() }
+
+// Addr is the scope's listener address.
+func (s *Scope) Addr() string { return s.ln.Addr().String() }
+
+// Observations returns the exchanges received by this scope's listener.
+func (s *Scope) Observations() []Observation { return s.n.j.all(0, s.name, true) }
+
+func (s *Scope) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = s.srv.Close()
+	}
+	return err
+}
+
+// serve is the front of every listener: CONNECT tunnels, absolute-form proxy requests and
+// origin requests.
+func (s *Scope) serve(w http.ResponseWriter, r *http.Request) {
+	n := s.n
+	switch {
+	case r.Method == http.MethodConnect:
+		s.connect(w, r)
+	case r.URL.IsAbs():
+		if r.URL.Scheme != "http" {
+			n.refuse(w, r, s.name, "proxy", r.URL.String(), "only http:// is proxied")
+			return
+		}
+		s.route(w, r, r.URL.Hostname(), "proxy")
+	default:
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		s.route(w, r, host, "origin")
+	}
+}
+
+func (s *Scope) route(w http.ResponseWriter, r *http.Request, hostname, via string) {
+	h, ok := s.n.host(hostname)
+	if !ok {
+		s.n.refuse(w, r, s.name, via, r.Host, "not a virtual host of this network")
+		return
+	}
+	s.n.serveHost(w, r, h, via, s.name)
+}
+
+// refuse answers 502 and records an escape. mocknet never dials anything.
+func (n *Network) refuse(w http.ResponseWriter, r *http.Request, scope, via, target, why string) {
+	n.j.begin(Observation{
+		Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(),
+		Received: time.Now(), Finished: time.Now(), Outcome: OutcomeEscape, Escape: true, Target: target, Scope: scope,
+		Status: http.StatusBadGateway,
+	})
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Mocknet", "refused")
+	w.WriteHeader(http.StatusBadGateway)
+	fmt.Fprintf(w, "mocknet: refused %s %s: %s (%s); mocknet never dials out\n", r.Method, target, why, via)
+}
+
+// connect serves a CONNECT tunnel: the target must be a registered virtual host, and HTTP
+// inside the tunnel is served as that host whatever Host header it carries.
+func (s *Scope) connect(w http.ResponseWriter, r *http.Request) {
+	n := s.n
+	target := r.Host
+	hostname, _, err := net.SplitHostPort(target)
+	if err != nil {
+		hostname = target
+	}
+	h, ok := n.host(hostname)
+	if !ok {
+		n.refuse(w, r, s.name, "connect", target, "not a virtual host of this network")
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "mocknet: cannot tunnel on this connection", http.StatusInternalServerError)
+		return
+	}
+	conn, rw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if _, err := rw.WriteString("HTTP/1.1 200 Connection Established\r\n\r\n"); err != nil || rw.Flush() != nil {
+		_ = conn.Close()
+		return
+	}
+	// The bytes the client sent after the CONNECT line may already sit in rw's reader.
+	tunnel := &bufferedConn{Conn: conn, r: rw.Reader}
+	n.serveTunnel(tunnel, h, s.name)
+}
+
+// serveTunnel runs an HTTP server over one tunnelled connection, as host h. This is the
+// seam where TLS with a per-run CA would wrap the connection for https:// virtual hosts.
+func (n *Network) serveTunnel(conn net.Conn, h *Host, scope string) {
+	ln := newSingleConnListener(conn)
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.serveHost(w, r, h, "connect", scope)
+		}),
+		ErrorLog: quietLogger(),
+		ConnState: func(c net.Conn, st http.ConnState) {
+			if st == http.StateClosed || st == http.StateHijacked {
+				ln.done()
+			}
+		},
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		select {
+		case <-ln.closed:
+		case <-n.stop:
+		}
+		_ = srv.Close()
+	}()
+	_ = srv.Serve(ln)
+}
+
+// serveHost serves one request as virtual host h, recording the exchange.
+func (n *Network) serveHost(w http.ResponseWriter, r *http.Request, h *Host, via, scope string) {
+	x := n.j.begin(Observation{
+		Host: h.name, Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Header: r.Header.Clone(), HostHeader: r.Host, Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
+	})
+	rw := &recordingWriter{ResponseWriter: w, x: x}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &recordingBody{ReadCloser: r.Body, x: x}
+	}
+	// Handlers see an origin-form URL whatever form the request arrived in, and the
+	// virtual host as r.Host, so redirects they build stay inside the mock network.
+	r.URL.Scheme, r.URL.Host = "", ""
+	r.Host = h.name
+	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+	handler, ok := h.specHandler(r)
+	if !ok {
+		handler = n.catalog
+	}
+	handler.ServeHTTP(rw, r)
+	now := time.Now()
+	if r.Context().Err() != nil {
+		x.finish(OutcomeClientClosed, now)
+		return
+	}
+	x.finish(OutcomeCompleted, now)
+}
+
+type exchangeKey struct{}
+
+// exchangeOf returns the live record of the request, for routes that record more (the
+// upload sink, the reset route).
+func exchangeOf(r *http.Request) *exchange {
+	x, _ := r.Context().Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// recordingWriter records when the response started and how many body bytes were sent.
+type recordingWriter struct {
+	http.ResponseWriter
+	x       *exchange
+	started bool
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	if !w.started {
+		w.started = true
+		w.x.update(func(o *Observation) { o.ResponseStarted = time.Now(); o.Status = code })
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	if !w.started {
+		w.WriteHeader(http.StatusOK)
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.x.update(func(o *Observation) { o.BytesSent += int64(n) })
+	return n, err
+}
+
+func (w *recordingWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recordingBody records the request body as the handler reads it.
+type recordingBody struct {
+	io.ReadCloser
+	x *exchange
+}
+
+func (b *recordingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		chunk := p[:n]
+		b.x.update(func(o *Observation) {
+			o.BodyBytes += int64(n)
+			if room := bodyPrefixLimit - len(o.BodyPrefix); room > 0 {
+				if len(chunk) > room {
+					chunk = chunk[:room]
+				}
+				o.BodyPrefix = append(o.BodyPrefix, chunk...)
+			}
+		})
+	}
+	return n, err
+}
+
+// bufferedConn is a hijacked connection whose first bytes may already be buffered.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// singleConnListener hands one connection to an http.Server, then reports closed once that
+// connection is gone so Serve returns.
+type singleConnListener struct {
+	conn   net.Conn
+	once   sync.Once
+	taken  chan net.Conn
+	closed chan struct{}
+	shut   sync.Once
+}
+
+func newSingleConnListener(c net.Conn) *singleConnListener {
+	l := &singleConnListener{conn: c, taken: make(chan net.Conn, 1), closed: make(chan struct{})}
+	l.taken <- c
+	return l
+}
+
+func (l *singleConnListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.taken:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *singleConnListener) done() { l.shut.Do(func() { close(l.closed) }) }
+
+func (l *singleConnListener) Close() error {
+	l.done()
+	return nil
+}
+
+func (l *singleConnListener) Addr() net.Addr { return l.conn.LocalAddr() }

@@ -1,0 +1,55 @@
+package mocknet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// ServeOptions configures a standalone network.
+type ServeOptions struct {
+	// Addr is the loopback address to listen on; default 127.0.0.1:0.
+	Addr string
+	// Hosts are the virtual hosts to serve; default StandardHosts().
+	Hosts []string
+}
+
+// Serve runs a network until ctx is done, for adapter authors who want to try their
+// adapter's proxy routing by hand. It prints `proxy: http://127.0.0.1:PORT` as the first
+// line of out, then one JSON line per finished exchange (completed, client-closed,
+// server-reset) and per escape.
+func Serve(ctx context.Context, opts ServeOptions, out io.Writer) error {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	hosts := opts.Hosts
+	if len(hosts) == 0 {
+		hosts = StandardHosts()
+	}
+	n, err := New(WithAddr(addr), WithHosts(hosts...))
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	updates, cancel := n.Subscribe()
+	defer cancel()
+	if _, err := fmt.Fprintf(out, "proxy: %s\n", n.ProxyURL()); err != nil {
+		return fmt.Errorf("write proxy address: %w", err)
+	}
+	enc := json.NewEncoder(out)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case o := <-updates:
+			if o.Outcome == OutcomeInFlight {
+				continue
+			}
+			if err := enc.Encode(o); err != nil {
+				return fmt.Errorf("write observation: %w", err)
+			}
+		}
+	}
+}
