@@ -64,7 +64,8 @@ type CreateVatParams struct {
 // VatNetwork is the vat's network configuration, as ocap-kernel's VatConfig.network.
 type VatNetwork struct {
 	// AllowedHosts nil means "not given" (distinct from an empty list).
-	AllowedHosts []string `json:"allowedHosts"`
+	// On the wire a nil list is absent and an empty list is [].
+	AllowedHosts []string `json:"allowedHosts,omitzero"`
 }
 
 // EvalResult is the outcome of a program: its JSON value or the error it threw.
@@ -127,4 +128,5 @@ const (
 	CodeVatExists       = -32001
 	CodeUnknownVat      = -32002
 	CodeVatConfigDenied = -32003
+	CodeTaskExists      = -32004
 )

@@ -109,7 +109,7 @@ func validateSpecs(specs []Spec) error {
 			problems = append(problems, fmt.Sprintf("%s: unknown profile %q", s.ID, s.Profile))
 		case !areas[s.Area]:
 			problems = append(problems, fmt.Sprintf("%s: unknown area %q", s.ID, s.Area))
-		case s.Title == "" || s.Requirement == "" || s.Source == "":
+		case s.Title == "" || s.Requirement.Requirement == "" || s.Source == "":
 			problems = append(problems, fmt.Sprintf("%s: title, requirement and source are required", s.ID))
 		case s.Run == nil:
 			problems = append(problems, fmt.Sprintf("%s: no body", s.ID))

@@ -187,6 +187,7 @@ func Run(ctx context.Context, cfg RunConfig) (*reports.Run, error) {
 	ReportAfterSuite("conform", func(r Report) { suiteReport = r })
 	ReportAfterEach(func(r SpecReport) { env.progress(r, len(specs)) })
 
+	RegisterFailHandler(Fail)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.FailFast = cfg.FailFast
 	suiteConfig.Timeout = 24 * time.Hour

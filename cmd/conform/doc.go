@@ -1,0 +1,6 @@
+// Command conform runs the network-endowment conformance suite: against the embedded
+// reference or an external adapter (conform run), lists the specs (conform list), serves the
+// reference over the adapter protocol (conform adapter reference), checks an adapter
+// (conform adapter check), serves the mock network standalone (conform mocknet serve) and
+// merges shard reports (conform report merge). 'conform --help' explains each.
+package main

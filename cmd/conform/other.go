@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/conform-suite/conform/mocknet"
+	"github.com/conform-suite/conform/reports"
+)
+
+func cmdMocknet(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
+	if len(args) == 0 || (args[0] != "serve" && args[0] != "-h" && args[0] != "--help") {
+		return exitUsage, usagef("expected 'conform mocknet serve'")
+	}
+	if args[0] != "serve" {
+		args = []string{"--help"}
+	} else {
+		args = args[1:]
+	}
+	fs := newFlags("mocknet serve", "[--addr 127.0.0.1:0] [--host NAME]...",
+		`Serves the mock network standalone, for adapter authors: every virtual host gets the full
+route catalogue (go-httpbin plus /hang, /drip-forever, /reset, /upload-sink,
+/redirect-host/{host}). The first line of output is "proxy: http://127.0.0.1:PORT"; then one
+JSON line per finished exchange (completed, client-closed, server-reset) and per escape.
+Point your adapter's HTTP proxy at that address. Stop with Ctrl-C.`,
+		"  conform mocknet serve\n  conform mocknet serve --addr 127.0.0.1:8899 --host allowed.test --host evil.test", stdout)
+	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	var hosts stringList
+	fs.Var(&hosts, "host", "virtual host to serve (repeatable; default: "+fmt.Sprint(mocknet.StandardHosts())+")")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if err := mocknet.Serve(ctx, mocknet.ServeOptions{Addr: *addr, Hosts: hosts}, stdout); err != nil {
+		return exitInfra, err
+	}
+	return exitOK, nil
+}
+
+func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
+	if len(args) == 0 || (args[0] != "merge" && args[0] != "-h" && args[0] != "--help") {
+		return exitUsage, usagef("expected 'conform report merge DIR...'")
+	}
+	if args[0] != "merge" {
+		args = []string{"--help"}
+	} else {
+		args = args[1:]
+	}
+	fs := newFlags("report merge", "[--out DIR] DIR...",
+		"Merges the reports of shards (each a --report-dir of 'conform run --shard I/N') into one JUnit/JSON/HTML set.",
+		"  conform report merge --out conform-reports shard-1 shard-2 shard-3", stdout)
+	out := fs.String("out", "conform-reports", "directory for the merged reports")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if fs.NArg() == 0 {
+		return exitUsage, usagef("name at least one report directory to merge")
+	}
+	var runs []*reports.Run
+	for _, dir := range fs.Args() {
+		r, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
+		if err != nil {
+			return exitUsage, usagef("%v", err)
+		}
+		runs = append(runs, r)
+	}
+	merged, err := reports.Merge(runs...)
+	if err != nil {
+		return exitUsage, usagef("%v", err)
+	}
+	if err := reports.WriteAll(*out, merged); err != nil {
+		return exitInfra, err
+	}
+	c := merged.Count()
+	fmt.Fprintf(stdout, "merged %d reports (%d specs: %d passed, %d failed) into %s\n", len(runs), len(merged.Specs), c[reports.StatusPassed], c[reports.StatusFailed], *out)
+	return exitOK, nil
+}

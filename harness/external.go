@@ -1,0 +1,690 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/conform-suite/conform/harness/schema"
+)
+
+// Defaults of ExternalOptions, as PROTOCOL.md §7 states them.
+const (
+	DefaultCallTimeout     = 10 * time.Second
+	DefaultStartTimeout    = 30 * time.Second
+	DefaultShutdownTimeout = 5 * time.Second
+	DefaultExitTimeout     = 2 * time.Second
+	DefaultStderrTail      = 8 << 10
+	MaxLineBytes           = 16 << 20
+)
+
+// ExternalOptions configure an adapter process.
+type ExternalOptions struct {
+	// Command is the adapter command line ("node adapter.mjs --flag"), split like a shell
+	// would but run without one.
+	Command string
+	Dir     string
+	Env     []string // added to this process's environment
+	// CallTimeout bounds every call (default 10 s); StartTimeout bounds initialize, which
+	// includes the adapter's start-up (default 30 s). A context deadline that comes
+	// earlier wins.
+	CallTimeout, StartTimeout time.Duration
+	// ShutdownTimeout bounds the shutdown answer (default 5 s); ExitTimeout how long the
+	// adapter may take to exit after it (default 2 s). Then its process group is killed.
+	ShutdownTimeout, ExitTimeout time.Duration
+	// StderrTail is how many bytes of the adapter's stderr are kept for error messages
+	// (default 8 KiB).
+	StderrTail int
+	// MaxLine is the longest protocol line accepted (default 16 MiB).
+	MaxLine int
+}
+
+// AdapterError is a fault of the adapter or of its transport: it crashed, exited, hung,
+// broke the protocol. It names the call, the command and the end of the adapter's stderr.
+// It is never a *RPCError: an RPCError is the implementation's answer, this is a failure
+// to get one.
+type AdapterError struct {
+	Method     string
+	Command    string
+	Cause      error
+	StderrTail string
+}
+
+func (e *AdapterError) Error() string {
+	msg := fmt.Sprintf("adapter %q failed during %s: %v", e.Command, e.Method, e.Cause)
+	if e.StderrTail != "" {
+		msg += "\n--- adapter stderr (tail) ---\n" + e.StderrTail + "\n--- end of adapter stderr ---"
+	} else {
+		msg += " (the adapter wrote nothing to stderr)"
+	}
+	return msg
+}
+
+func (e *AdapterError) Unwrap() error { return e.Cause }
+
+// Infrastructure reports that the failure is the adapter's or the transport's, not a
+// verdict on the implementation: the CLI maps it to exit code 3.
+func (e *AdapterError) Infrastructure() bool { return true }
+
+// IsInfrastructure reports whether err (or an error it wraps) is a fault of an adapter or
+// of the harness rather than an answer of the implementation.
+func IsInfrastructure(err error) bool {
+	var inf interface{ Infrastructure() bool }
+	return errors.As(err, &inf) && inf.Infrastructure()
+}
+
+// External is an implementation in a child process speaking the protocol on its stdin and
+// stdout. After a fault every call fails at once with that fault until Initialize is called
+// again, which starts a fresh process.
+type External struct {
+	opts ExternalOptions
+	argv []string
+
+	mu       sync.Mutex
+	cur      *proc
+	listener Listener
+}
+
+// proc is one adapter process and its protocol state.
+type proc struct {
+	x      *External
+	cmd    *exec.Cmd
+	stderr *tailBuffer
+
+	writeMu sync.Mutex
+	stdin   *os.File
+
+	// dead is closed once the process has exited, its group was killed and its output
+	// was drained; fatal then says why (the first fault wins).
+	dead chan struct{}
+
+	mu        sync.Mutex
+	fatal     error
+	nextID    int64
+	pending   map[int64]*pendingCall
+	abandoned map[int64]bool // calls whose caller gave up; their late answers are dropped
+	stopping  bool           // shutdown was sent: exiting is expected
+}
+
+type pendingCall struct {
+	method string
+	ch     chan message
+}
+
+var _ Implementation = (*External)(nil)
+
+// NewExternal prepares an adapter; the process starts on Initialize.
+func NewExternal(opts ExternalOptions) (*External, error) {
+	argv, err := SplitCommand(opts.Command)
+	if err != nil {
+		return nil, fmt.Errorf("adapter command: %w", err)
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = DefaultCallTimeout
+	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = DefaultStartTimeout
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if opts.ExitTimeout <= 0 {
+		opts.ExitTimeout = DefaultExitTimeout
+	}
+	if opts.StderrTail <= 0 {
+		opts.StderrTail = DefaultStderrTail
+	}
+	if opts.MaxLine <= 0 {
+		opts.MaxLine = MaxLineBytes
+	}
+	return &External{opts: opts, argv: argv}, nil
+}
+
+// Command is the adapter's command line.
+func (x *External) Command() string { return x.opts.Command }
+
+// LogTail returns the end of the current (or last) adapter process's stderr.
+func (x *External) LogTail() string {
+	x.mu.Lock()
+	p := x.cur
+	x.mu.Unlock()
+	if p == nil {
+		return ""
+	}
+	return p.stderr.String()
+}
+
+// PID is the current adapter process's id (0 before Initialize); its process group has
+// the same id.
+func (x *External) PID() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.cur == nil || x.cur.cmd.Process == nil {
+		return 0
+	}
+	return x.cur.cmd.Process.Pid
+}
+
+func (x *External) start() (*proc, error) {
+	cmd := exec.Command(x.argv[0], x.argv[1:]...)
+	cmd.Dir = x.opts.Dir
+	cmd.Env = append(os.Environ(), x.opts.Env...)
+	// Its own process group, so that stopping the adapter also stops whatever it started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pipes are made here rather than by exec so that nothing waits on them in cmd.Wait:
+	// a grandchild holding stderr open must not keep the harness from seeing the exit.
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		closeAll(inR, inW)
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		closeAll(inR, inW, outR, outW)
+		return nil, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
+	if err := cmd.Start(); err != nil {
+		closeAll(inR, inW, outR, outW, errR, errW)
+		return nil, fmt.Errorf("start %q: %w", x.argv[0], err)
+	}
+	closeAll(inR, outW, errW)
+	p := &proc{
+		x: x, cmd: cmd, stdin: inW, stderr: newTailBuffer(x.opts.StderrTail),
+		dead: make(chan struct{}), pending: map[int64]*pendingCall{}, abandoned: map[int64]bool{},
+	}
+	stderrDone := make(chan struct{})
+	go func() {
+		defer close(stderrDone)
+		_, _ = io.Copy(p.stderr, errR)
+		_ = errR.Close()
+	}()
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		p.readLoop(outR)
+		_ = outR.Close()
+	}()
+	go func() {
+		err := cmd.Wait()
+		// Whatever the adapter left behind in its group goes with it; that also closes the
+		// pipes those processes held, so the readers below finish.
+		p.killGroup()
+		drain := time.NewTimer(time.Second)
+		defer drain.Stop()
+		for _, ch := range []chan struct{}{readDone, stderrDone} {
+			select {
+			case <-ch:
+			case <-drain.C:
+			}
+		}
+		p.mu.Lock()
+		if p.fatal == nil {
+			switch {
+			case p.stopping && err == nil:
+				p.fatal = errors.New("the adapter exited after shutdown")
+			case p.stopping:
+				p.fatal = fmt.Errorf("the adapter exited after shutdown: %v", err)
+			default:
+				p.fatal = fmt.Errorf("the adapter exited before shutdown (%s)", describeExit(cmd.ProcessState, err))
+			}
+		}
+		p.mu.Unlock()
+		_ = p.stdin.Close()
+		close(p.dead)
+	}()
+	return p, nil
+}
+
+func describeExit(st *os.ProcessState, err error) string {
+	if st == nil {
+		return err.Error()
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return "killed by signal " + ws.Signal().String()
+	}
+	return "exit status " + strconv.Itoa(st.ExitCode())
+}
+
+func closeAll(files ...*os.File) {
+	for _, f := range files {
+		_ = f.Close()
+	}
+}
+
+// readLoop reads protocol lines until stdout closes or the protocol breaks.
+func (p *proc) readLoop(stdout io.Reader) {
+	r := bufio.NewReaderSize(stdout, 64<<10)
+	for {
+		line, err := readLine(r, p.x.opts.MaxLine)
+		if err != nil {
+			if errors.Is(err, errLineTooLong) {
+				p.fail(fmt.Errorf("the adapter printed a line longer than %d bytes on stdout (the protocol's limit; send large values in pieces or log them to stderr)", p.x.opts.MaxLine))
+			} else if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+				p.fail(fmt.Errorf("read the adapter's stdout: %w", err))
+			}
+			return
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if err := p.handleLine(line); err != nil {
+			p.fail(err)
+			return
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line without its terminator, or errLineTooLong once more than
+// max bytes arrived without one (it does not buffer beyond that).
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) > max+2 { // +2: the terminator, possibly \r\n
+			return nil, errLineTooLong
+		}
+		line = append(line, chunk...)
+		switch {
+		case err == nil:
+			line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+			if len(line) > max {
+				return nil, errLineTooLong
+			}
+			return line, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(line) > 0:
+			return line, nil // a last line without a newline still counts
+		default:
+			return nil, err
+		}
+	}
+}
+
+// handleLine routes one line; an error is a protocol violation that ends the adapter.
+func (p *proc) handleLine(line []byte) error {
+	var m message
+	if err := json.Unmarshal(line, &m); err != nil || m.JSONRPC != "2.0" {
+		return fmt.Errorf("the adapter printed a line on stdout that is not a JSON-RPC 2.0 message (stdout is for protocol messages only; log to stderr): %q", truncate(string(line), 200))
+	}
+	if m.ID == nil || string(*m.ID) == "null" {
+		if m.Method == "" {
+			if m.Error != nil {
+				return fmt.Errorf("the adapter answered with an error that belongs to no request (id null): %s", m.Error.Error())
+			}
+			return fmt.Errorf("the adapter sent a message with neither a method nor an id: %q", truncate(string(line), 200))
+		}
+		return p.dispatch(m, line)
+	}
+	if m.Method != "" {
+		return fmt.Errorf("the adapter sent a request (%q with id %s); adapters only answer and notify", m.Method, string(*m.ID))
+	}
+	id, err := strconv.ParseInt(string(*m.ID), 10, 64)
+	p.mu.Lock()
+	pc, ok := p.pending[id]
+	delete(p.pending, id)
+	dropped := p.abandoned[id]
+	delete(p.abandoned, id)
+	outstanding := make([]int64, 0, len(p.pending))
+	for other := range p.pending {
+		outstanding = append(outstanding, other)
+	}
+	p.mu.Unlock()
+	if dropped {
+		return nil
+	}
+	if err != nil || !ok {
+		return fmt.Errorf("the adapter answered with id %s, but no request with that id is outstanding (outstanding ids: %v); a response must carry its request's id exactly", string(*m.ID), outstanding)
+	}
+	name := schema.Response(pc.method)
+	if m.Error != nil || m.Result == nil {
+		name = schema.ErrorResponse
+	}
+	if problems := schema.Validate(name, line); len(problems) > 0 {
+		return fmt.Errorf("the adapter's answer to %s does not match %s: %s; the answer was %q", pc.method, name, joinProblems(problems), truncate(string(line), 300))
+	}
+	pc.ch <- m
+	return nil
+}
+
+func (p *proc) dispatch(m message, line []byte) error {
+	switch m.Method {
+	case NotificationNotify, NotificationLog, NotificationTaskSettled:
+	default:
+		return fmt.Errorf("the adapter sent an unknown notification %q (known: notify, log, taskSettled)", m.Method)
+	}
+	if problems := schema.Validate(schema.Notification(m.Method), line); len(problems) > 0 {
+		return fmt.Errorf("the adapter's %s notification does not match %s: %s; it was %q", m.Method, schema.Notification(m.Method), joinProblems(problems), truncate(string(line), 300))
+	}
+	p.x.mu.Lock()
+	l := p.x.listener
+	p.x.mu.Unlock()
+	if l == nil {
+		return nil
+	}
+	var err error
+	switch m.Method {
+	case NotificationNotify:
+		var ev NotifyEvent
+		if err = json.Unmarshal(m.Params, &ev); err == nil {
+			l.Notify(ev)
+		}
+	case NotificationLog:
+		var ev LogEvent
+		if err = json.Unmarshal(m.Params, &ev); err == nil {
+			l.Log(ev)
+		}
+	case NotificationTaskSettled:
+		var ev TaskSettledEvent
+		if err = json.Unmarshal(m.Params, &ev); err == nil {
+			l.TaskSettled(ev)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("decode the adapter's %s notification: %w", m.Method, err)
+	}
+	return nil
+}
+
+func joinProblems(problems []schema.Problem) string {
+	var b bytes.Buffer
+	for i, pr := range problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(pr.String())
+	}
+	return b.String()
+}
+
+// fail records a fault and ends the process group; waiters learn of it through dead.
+func (p *proc) fail(err error) {
+	p.mu.Lock()
+	if p.fatal == nil {
+		p.fatal = err
+	}
+	p.mu.Unlock()
+	p.killGroup()
+}
+
+// killGroup ends the adapter's whole process group.
+func (p *proc) killGroup() {
+	if p.cmd.Process != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// fault builds the error callers see, once the process is gone and its stderr drained (or
+// a short while has passed), so that the tail includes the adapter's last words.
+func (p *proc) fault(method string) error {
+	select {
+	case <-p.dead:
+	case <-time.After(3 * time.Second):
+	}
+	p.mu.Lock()
+	cause := p.fatal
+	p.mu.Unlock()
+	if cause == nil {
+		cause = errors.New("the adapter stopped")
+	}
+	return &AdapterError{Method: method, Command: p.x.opts.Command, Cause: cause, StderrTail: p.stderr.String()}
+}
+
+// call sends a request and waits for its answer, the adapter's death or the timeout.
+func (p *proc) call(ctx context.Context, method string, params, result any, timeout time.Duration) error {
+	select {
+	case <-p.dead:
+		return p.fault(method)
+	default:
+	}
+	p.mu.Lock()
+	if p.fatal != nil {
+		p.mu.Unlock()
+		return p.fault(method)
+	}
+	p.nextID++
+	id := p.nextID
+	pc := &pendingCall{method: method, ch: make(chan message, 1)}
+	p.pending[id] = pc
+	p.mu.Unlock()
+	forget := func() {
+		p.mu.Lock()
+		delete(p.pending, id)
+		p.mu.Unlock()
+	}
+
+	raw, err := json.Marshal(params)
+	if err != nil {
+		forget()
+		return fmt.Errorf("encode %s params: %w", method, err)
+	}
+	idRaw := json.RawMessage(strconv.FormatInt(id, 10))
+	line, err := json.Marshal(message{JSONRPC: "2.0", ID: &idRaw, Method: method, Params: raw})
+	if err != nil {
+		forget()
+		return fmt.Errorf("encode %s request: %w", method, err)
+	}
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline, timeout = d, time.Until(d)
+	}
+	p.writeMu.Lock()
+	// An adapter that stops reading its stdin must not block the harness past the call's
+	// deadline.
+	_ = p.stdin.SetWriteDeadline(deadline)
+	_, werr := p.stdin.Write(append(line, '\n'))
+	p.writeMu.Unlock()
+	if werr != nil {
+		if errors.Is(werr, os.ErrDeadlineExceeded) {
+			p.fail(fmt.Errorf("the adapter did not read its stdin for %s (the %s request could not be written); it is considered hung and was stopped", timeout.Round(time.Millisecond), method))
+		} else {
+			p.fail(fmt.Errorf("write the %s request to the adapter's stdin: %w", method, werr))
+		}
+		return p.fault(method)
+	}
+
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case m := <-pc.ch:
+		if m.Error != nil {
+			return m.Error
+		}
+		if result != nil {
+			if err := json.Unmarshal(m.Result, result); err != nil {
+				p.fail(fmt.Errorf("the adapter's %s result does not decode: %v; it was %q", method, err, truncate(string(m.Result), 200)))
+				return p.fault(method)
+			}
+		}
+		return nil
+	case <-p.dead:
+		return p.fault(method)
+	case <-timer.C:
+		p.fail(fmt.Errorf("no answer to %s within %s; the adapter is considered hung and was stopped", method, timeout.Round(time.Millisecond)))
+		return p.fault(method)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			p.fail(fmt.Errorf("no answer to %s within %s; the adapter is considered hung and was stopped", method, timeout.Round(time.Millisecond)))
+			return p.fault(method)
+		}
+		// The caller gave up; the adapter is not at fault, and its answer will be dropped.
+		p.mu.Lock()
+		if _, still := p.pending[id]; still {
+			delete(p.pending, id)
+			p.abandoned[id] = true
+		}
+		p.mu.Unlock()
+		return fmt.Errorf("%s: %w", method, ctx.Err())
+	}
+}
+
+func (x *External) current(method string) (*proc, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.cur == nil {
+		return nil, &AdapterError{Method: method, Command: x.opts.Command, Cause: errors.New("the adapter is not running: call initialize first")}
+	}
+	return x.cur, nil
+}
+
+// Initialize starts the adapter and performs the handshake. Called again after a fault
+// (or after Shutdown), it starts a fresh process: that is the restart path.
+func (x *External) Initialize(ctx context.Context, params InitializeParams) (InitializeResult, error) {
+	x.mu.Lock()
+	x.listener = params.Listener
+	old := x.cur
+	x.mu.Unlock()
+	if old != nil {
+		old.stop(ctx)
+	}
+	p, err := x.start()
+	if err != nil {
+		return InitializeResult{}, &AdapterError{Method: MethodInitialize, Command: x.opts.Command, Cause: err}
+	}
+	x.mu.Lock()
+	x.cur = p
+	x.mu.Unlock()
+	var res InitializeResult
+	if err := p.call(ctx, MethodInitialize, params, &res, x.opts.StartTimeout); err != nil {
+		return res, err
+	}
+	if res.ProtocolVersion != ProtocolVersion {
+		p.fail(fmt.Errorf("the adapter speaks protocol version %q; this harness speaks %q", res.ProtocolVersion, ProtocolVersion))
+		return res, p.fault(MethodInitialize)
+	}
+	return res, nil
+}
+
+func (x *External) CreateVat(ctx context.Context, params CreateVatParams) error {
+	p, err := x.current(MethodCreateVat)
+	if err != nil {
+		return err
+	}
+	return p.call(ctx, MethodCreateVat, params, nil, x.opts.CallTimeout)
+}
+
+func (x *External) Evaluate(ctx context.Context, vatID, source string) (EvalResult, error) {
+	p, err := x.current(MethodEvaluate)
+	if err != nil {
+		return EvalResult{}, err
+	}
+	var res EvalResult
+	err = p.call(ctx, MethodEvaluate, EvaluateParams{VatID: vatID, Source: source}, &res, x.opts.CallTimeout)
+	return res, err
+}
+
+func (x *External) Start(ctx context.Context, vatID, taskID, source string) error {
+	p, err := x.current(MethodStart)
+	if err != nil {
+		return err
+	}
+	return p.call(ctx, MethodStart, StartParams{VatID: vatID, TaskID: taskID, Source: source}, nil, x.opts.CallTimeout)
+}
+
+func (x *External) TerminateVat(ctx context.Context, vatID string) error {
+	p, err := x.current(MethodTerminateVat)
+	if err != nil {
+		return err
+	}
+	return p.call(ctx, MethodTerminateVat, TerminateVatParams{VatID: vatID}, nil, x.opts.CallTimeout)
+}
+
+// Shutdown asks the adapter to exit, waits for it briefly, then ends its process group. It
+// returns the shutdown call's error, if any; the process is gone either way. Calling it
+// again, or on an adapter that already died, is harmless.
+func (x *External) Shutdown(ctx context.Context) error {
+	x.mu.Lock()
+	p := x.cur
+	x.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.stop(ctx)
+}
+
+func (p *proc) stop(ctx context.Context) error {
+	var err error
+	select {
+	case <-p.dead:
+	default:
+		p.mu.Lock()
+		alive := p.fatal == nil
+		p.stopping = alive
+		p.mu.Unlock()
+		if alive {
+			err = p.call(ctx, MethodShutdown, struct{}{}, nil, p.x.opts.ShutdownTimeout)
+		}
+		p.writeMu.Lock()
+		_ = p.stdin.Close()
+		p.writeMu.Unlock()
+		select {
+		case <-p.dead:
+		case <-time.After(p.x.opts.ExitTimeout):
+		}
+	}
+	// Whatever the adapter left running in its group goes too.
+	p.killGroup()
+	<-p.dead
+	return err
+}
+
+// tailBuffer keeps the last n bytes written to it; it never blocks the writer.
+type tailBuffer struct {
+	mu      sync.Mutex
+	n       int
+	buf     []byte
+	dropped int64
+}
+
+func newTailBuffer(n int) *tailBuffer { return &tailBuffer{n: n} }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(p) >= t.n {
+		t.dropped += int64(len(t.buf) + len(p) - t.n)
+		t.buf = append(t.buf[:0], p[len(p)-t.n:]...)
+		return len(p), nil
+	}
+	if over := len(t.buf) + len(p) - t.n; over > 0 {
+		t.dropped += int64(over)
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, p...)
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := string(bytes.TrimRight(t.buf, "\n"))
+	if t.dropped > 0 {
+		s = fmt.Sprintf("[%d earlier bytes omitted]\n%s", t.dropped, s)
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,473 @@
+package inprocess
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/eventloop"
+
+	"github.com/conform-suite/conform/harness"
+	"github.com/conform-suite/conform/reference"
+)
+
+// Endowment is what a vat is given: the reference, or a deliberately broken variant.
+type Endowment interface {
+	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
+	Teardown(ctx context.Context) error
+}
+
+// Options configure the in-process implementation.
+type Options struct {
+	// Name and Version describe the implementation in reports (defaults:
+	// "conform-reference" and the module's version).
+	Name, Version string
+	// NewEndowment creates one vat's endowment; nil means the reference.
+	NewEndowment func(reference.Options) (Endowment, error)
+	// Globals is what initialize advertises and createVat accepts; nil means
+	// reference.Globals().
+	Globals []string
+	// PrepareClient is called on the HTTP client built at Initialize (routed through the
+	// proxy), e.g. to guard it so that nothing but the mock network is reachable.
+	PrepareClient func(*http.Client) error
+	// Limits are passed to every endowment.
+	Limits reference.Limits
+}
+
+// Implementation runs every vat as its own goja runtime on its own event loop.
+type Implementation struct {
+	opts Options
+
+	mu        sync.Mutex
+	client    *http.Client
+	transport *http.Transport
+	listener  harness.Listener
+	vats      map[string]*vat
+	closed    bool
+}
+
+type vat struct {
+	id        string
+	loop      *eventloop.EventLoop
+	endowment Endowment
+
+	// then is the intrinsic Promise.prototype.then, taken before any vat code ran, so
+	// replacing it from the vat cannot hide or fake a settlement from the harness.
+	then goja.Callable
+
+	mu         sync.Mutex
+	terminated bool
+	tasks      map[string]bool
+}
+
+var _ harness.Implementation = (*Implementation)(nil)
+
+// New returns an in-process implementation.
+func New(opts Options) *Implementation {
+	if opts.Name == "" {
+		opts.Name = "conform-reference"
+	}
+	if opts.Version == "" {
+		opts.Version = moduleVersion()
+	}
+	if opts.NewEndowment == nil {
+		opts.NewEndowment = func(o reference.Options) (Endowment, error) { return reference.New(o) }
+	}
+	if opts.Globals == nil {
+		opts.Globals = reference.Globals()
+	}
+	return &Implementation{opts: opts, vats: map[string]*vat{}}
+}
+
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+// Initialize builds the HTTP client every vat's endowment uses, routed through the proxy
+// in absolute form.
+func (im *Implementation) Initialize(ctx context.Context, p harness.InitializeParams) (harness.InitializeResult, error) {
+	proxy, err := url.Parse(p.Network.Proxy)
+	if err != nil || proxy.Scheme != "http" || proxy.Host == "" {
+		return harness.InitializeResult{}, &harness.RPCError{Code: harness.CodeInvalidParams,
+			Message: fmt.Sprintf("network.proxy must be an http:// URL, got %q", p.Network.Proxy)}
+	}
+	transport := &http.Transport{
+		Proxy:               http.ProxyURL(proxy),
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	client := &http.Client{Transport: transport}
+	if im.opts.PrepareClient != nil {
+		if err := im.opts.PrepareClient(client); err != nil {
+			return harness.InitializeResult{}, fmt.Errorf("initialize: prepare HTTP client: %w", err)
+		}
+	}
+	im.mu.Lock()
+	im.client, im.transport, im.listener = client, transport, p.Listener
+	im.mu.Unlock()
+	return harness.InitializeResult{
+		Name: im.opts.Name, Version: im.opts.Version, ProtocolVersion: harness.ProtocolVersion,
+		Globals: slices.Clone(im.opts.Globals), Features: []string{},
+	}, nil
+}
+
+// hostGlobals are what goja_nodejs' event loop puts on every runtime. A vat gets only its
+// endowments and a console (PROTOCOL.md §3): timers and require would let vat code run
+// after teardown or reach host modules.
+var hostGlobals = []string{"require", "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"}
+
+// CreateVat starts a runtime with the requested globals and a console.
+func (im *Implementation) CreateVat(ctx context.Context, p harness.CreateVatParams) error {
+	im.mu.Lock()
+	client, listener := im.client, im.listener
+	_, exists := im.vats[p.VatID]
+	closed := im.closed
+	im.mu.Unlock()
+	switch {
+	case client == nil || closed:
+		return &harness.RPCError{Code: harness.CodeInvalidRequest, Message: "createVat before initialize or after shutdown"}
+	case p.VatID == "":
+		return &harness.RPCError{Code: harness.CodeInvalidParams, Message: "createVat needs a vatId"}
+	case exists:
+		return &harness.RPCError{Code: harness.CodeVatExists, Message: fmt.Sprintf("vat %q already exists (vat ids are never reused)", p.VatID)}
+	}
+	seen := map[string]bool{}
+	for _, g := range p.Globals {
+		if !slices.Contains(im.opts.Globals, g) {
+			return &harness.RPCError{Code: harness.CodeVatConfigDenied, Message: fmt.Sprintf("unknown global %q: this implementation offers %s", g, strings.Join(im.opts.Globals, ", "))}
+		}
+		seen[g] = true
+	}
+	var allowed []string
+	if p.Network != nil {
+		allowed = p.Network.AllowedHosts
+	}
+	if seen["fetch"] && allowed == nil {
+		return &harness.RPCError{Code: harness.CodeVatConfigDenied, Message: "fetch requires network.allowedHosts in the vat configuration"}
+	}
+	vatID := p.VatID
+	end, err := im.opts.NewEndowment(reference.Options{
+		AllowedHosts: allowed,
+		Client:       client,
+		Limits:       im.opts.Limits,
+		Notify: func(ev reference.Event) {
+			if listener == nil {
+				return
+			}
+			var params json.RawMessage
+			if ev.Params != nil {
+				params, _ = json.Marshal(ev.Params)
+			}
+			listener.Notify(harness.NotifyEvent{VatID: vatID, Method: ev.Method, Params: params})
+		},
+	})
+	if err != nil {
+		return &harness.RPCError{Code: harness.CodeVatConfigDenied, Message: err.Error()}
+	}
+	loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
+	installed := make(chan error, 1)
+	var then goja.Callable
+	loop.RunOnLoop(func(vm *goja.Runtime) {
+		installed <- func() error {
+			promise, _, _ := vm.NewPromise()
+			fn, ok := goja.AssertFunction(vm.ToValue(promise).ToObject(vm).Get("then"))
+			if !ok {
+				return errors.New("the runtime has no Promise.prototype.then")
+			}
+			then = fn
+			global := vm.GlobalObject()
+			for _, name := range hostGlobals {
+				if err := global.Delete(name); err != nil {
+					return fmt.Errorf("remove host global %s: %w", name, err)
+				}
+			}
+			if err := end.Install(vm, loop, p.Globals); err != nil {
+				return err
+			}
+			return installConsole(vm, vatID, listener)
+		}()
+	})
+	loop.Start()
+	select {
+	case err := <-installed:
+		if err != nil {
+			loop.Terminate()
+			return &harness.RPCError{Code: harness.CodeVatConfigDenied, Message: err.Error()}
+		}
+	case <-ctx.Done():
+		loop.Terminate()
+		return fmt.Errorf("createVat %s: %w", vatID, ctx.Err())
+	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	if _, raced := im.vats[vatID]; raced || im.closed {
+		loop.Terminate()
+		return &harness.RPCError{Code: harness.CodeVatExists, Message: fmt.Sprintf("vat %q already exists (vat ids are never reused)", vatID)}
+	}
+	im.vats[vatID] = &vat{id: vatID, loop: loop, endowment: end, then: then, tasks: map[string]bool{}}
+	return nil
+}
+
+func installConsole(vm *goja.Runtime, vatID string, listener harness.Listener) error {
+	console := vm.NewObject()
+	for _, level := range []string{"log", "info", "warn", "error", "debug"} {
+		if err := console.Set(level, func(c goja.FunctionCall) goja.Value {
+			parts := make([]string, len(c.Arguments))
+			for i, a := range c.Arguments {
+				parts[i] = format(vm, a)
+			}
+			if listener != nil {
+				listener.Log(harness.LogEvent{VatID: vatID, Level: level, Message: strings.Join(parts, " ")})
+			}
+			return goja.Undefined()
+		}); err != nil {
+			return err
+		}
+	}
+	return vm.Set("console", console)
+}
+
+// format renders a console argument: strings as they are, plain objects and arrays as
+// JSON when they serialise, anything else as String(v).
+func format(vm *goja.Runtime, v goja.Value) (s string) {
+	defer func() {
+		if recover() != nil { // a throwing toString must not break console.log
+			s = "[unprintable]"
+		}
+	}()
+	if obj, ok := v.(*goja.Object); ok {
+		if cls := obj.ClassName(); cls == "Object" || cls == "Array" {
+			if r := encode(vm, v); r.Error == nil && r.Value != nil {
+				return string(r.Value)
+			}
+		}
+	}
+	return v.String()
+}
+
+// vat returns a live vat, or the protocol's answer for an unknown or terminated one.
+func (im *Implementation) vat(id string) (*vat, error) {
+	im.mu.Lock()
+	v, ok := im.vats[id]
+	im.mu.Unlock()
+	if !ok {
+		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", id)}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.terminated {
+		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("vat %q was terminated", id)}
+	}
+	return v, nil
+}
+
+// run starts source as the body of an async function on the vat's loop and calls done
+// with its outcome when the promise settles (never, if it never settles).
+func run(v *vat, source string, done func(harness.EvalResult)) {
+	v.loop.RunOnLoop(func(vm *goja.Runtime) {
+		value, err := vm.RunScript("vat-program.js", "(async function () {\n"+source+"\n})()")
+		if err != nil {
+			done(harness.EvalResult{Error: jsError(vm, err)})
+			return
+		}
+		promise, ok := value.Export().(*goja.Promise)
+		if !ok {
+			done(harness.EvalResult{Error: &harness.JSError{Name: "Error", Message: "the program did not produce a promise"}})
+			return
+		}
+		onFulfilled := vm.ToValue(func(c goja.FunctionCall) goja.Value {
+			done(encode(vm, c.Argument(0)))
+			return goja.Undefined()
+		})
+		onRejected := vm.ToValue(func(c goja.FunctionCall) goja.Value {
+			done(harness.EvalResult{Error: errorOf(c.Argument(0))})
+			return goja.Undefined()
+		})
+		switch promise.State() {
+		case goja.PromiseStateFulfilled:
+			done(encode(vm, promise.Result()))
+		case goja.PromiseStateRejected:
+			done(harness.EvalResult{Error: errorOf(promise.Result())})
+		default:
+			if _, err := v.then(vm.ToValue(promise), onFulfilled, onRejected); err != nil {
+				done(harness.EvalResult{Error: jsError(vm, err)})
+			}
+		}
+	})
+}
+
+// encode serialises v with JSON.stringify inside the vat, so the value the harness sees is
+// the one vat code would see serialised (toJSON and all).
+func encode(vm *goja.Runtime, v goja.Value) harness.EvalResult {
+	if v == nil || goja.IsUndefined(v) {
+		return harness.EvalResult{}
+	}
+	s, err := stringify(vm, v)
+	if err != nil {
+		return harness.EvalResult{Error: jsError(vm, err)}
+	}
+	if s == nil || goja.IsUndefined(s) {
+		return harness.EvalResult{}
+	}
+	return harness.EvalResult{Value: json.RawMessage(s.String())}
+}
+
+func stringify(vm *goja.Runtime, v goja.Value) (result goja.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("JSON.stringify: %v", r)
+		}
+	}()
+	jsonObj := vm.Get("JSON")
+	if jsonObj == nil || goja.IsUndefined(jsonObj) {
+		return nil, errors.New("JSON is not available in the vat")
+	}
+	fn, ok := goja.AssertFunction(jsonObj.ToObject(vm).Get("stringify"))
+	if !ok {
+		return nil, errors.New("JSON.stringify is not a function in the vat")
+	}
+	return fn(goja.Undefined(), v)
+}
+
+// errorOf maps a thrown value to {name, message} as PROTOCOL.md §3 says.
+func errorOf(v goja.Value) (e *harness.JSError) {
+	defer func() {
+		if recover() != nil {
+			e = &harness.JSError{Name: "Error", Message: "[a thrown value that cannot be converted to a string]"}
+		}
+	}()
+	if obj, ok := v.(*goja.Object); ok {
+		name := obj.Get("name")
+		if name != nil && !goja.IsUndefined(name) {
+			msg := ""
+			if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
+				msg = m.String()
+			}
+			return &harness.JSError{Name: name.String(), Message: msg}
+		}
+	}
+	if v == nil {
+		return &harness.JSError{Name: "Error", Message: "undefined"}
+	}
+	return &harness.JSError{Name: "Error", Message: v.String()}
+}
+
+func jsError(vm *goja.Runtime, err error) *harness.JSError {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return errorOf(ex.Value())
+	}
+	var syn *goja.CompilerSyntaxError
+	if errors.As(err, &syn) {
+		return &harness.JSError{Name: "SyntaxError", Message: syn.Error()}
+	}
+	return &harness.JSError{Name: "Error", Message: err.Error()}
+}
+
+// Evaluate runs source and waits for it to settle.
+func (im *Implementation) Evaluate(ctx context.Context, vatID, source string) (harness.EvalResult, error) {
+	v, err := im.vat(vatID)
+	if err != nil {
+		return harness.EvalResult{}, err
+	}
+	result := make(chan harness.EvalResult, 1)
+	run(v, source, func(r harness.EvalResult) { result <- r })
+	select {
+	case r := <-result:
+		return r, nil
+	case <-ctx.Done():
+		return harness.EvalResult{}, fmt.Errorf("evaluate in %s: the program did not settle: %w", vatID, ctx.Err())
+	}
+}
+
+// Start runs source as a task; its settlement is reported to the listener.
+func (im *Implementation) Start(ctx context.Context, vatID, taskID, source string) error {
+	v, err := im.vat(vatID)
+	if err != nil {
+		return err
+	}
+	if taskID == "" {
+		return &harness.RPCError{Code: harness.CodeInvalidParams, Message: "start needs a taskId"}
+	}
+	v.mu.Lock()
+	dup := v.tasks[taskID]
+	v.tasks[taskID] = true
+	v.mu.Unlock()
+	if dup {
+		return &harness.RPCError{Code: harness.CodeTaskExists, Message: fmt.Sprintf("task %q already exists in vat %q", taskID, vatID)}
+	}
+	im.mu.Lock()
+	listener := im.listener
+	im.mu.Unlock()
+	// Started tasks are not filtered after termination: a late settlement is the
+	// endowment's bug, and the suite must see it (PROTOCOL.md §4.5).
+	run(v, source, func(r harness.EvalResult) {
+		if listener == nil {
+			return
+		}
+		ev := harness.TaskSettledEvent{VatID: vatID, TaskID: taskID, Status: "fulfilled", Value: r.Value, Error: r.Error}
+		if r.Error != nil {
+			ev.Status = "rejected"
+		}
+		listener.TaskSettled(ev)
+	})
+	return nil
+}
+
+// TerminateVat tears the vat's endowment down and returns when teardown has completed. The
+// vat's loop keeps running until Shutdown: it is the endowment's teardown, not the
+// harness, that must keep a torn-down vat's promises from settling, and the suite checks
+// exactly that.
+func (im *Implementation) TerminateVat(ctx context.Context, vatID string) error {
+	im.mu.Lock()
+	v, ok := im.vats[vatID]
+	im.mu.Unlock()
+	if !ok {
+		return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", vatID)}
+	}
+	v.mu.Lock()
+	v.terminated = true
+	v.mu.Unlock()
+	if err := v.endowment.Teardown(ctx); err != nil {
+		return fmt.Errorf("terminateVat %s: teardown: %w", vatID, err)
+	}
+	return nil
+}
+
+// Shutdown tears down every vat and stops every loop.
+func (im *Implementation) Shutdown(ctx context.Context) error {
+	im.mu.Lock()
+	all := make([]*vat, 0, len(im.vats))
+	for _, v := range im.vats {
+		all = append(all, v)
+	}
+	im.closed = true
+	transport := im.transport
+	im.mu.Unlock()
+	var errs []error
+	for _, v := range all {
+		v.mu.Lock()
+		v.terminated = true
+		v.mu.Unlock()
+		if err := v.endowment.Teardown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("teardown of vat %s: %w", v.id, err))
+		}
+		v.loop.Terminate()
+	}
+	if transport != nil {
+		transport.CloseIdleConnections()
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,18 @@
+// Package reference is a network endowment for JavaScript running in goja: fetch, Request,
+// Headers, Response, AbortController, AbortSignal, DOMException, ReadableStream,
+// TextEncoder/TextDecoder and URL/URLSearchParams, with a host allowlist, a notify callback
+// and a teardown that closes everything a sandbox left open.
+//
+// It follows the WHATWG Fetch, Streams, DOM and Encoding standards for what it implements,
+// and is the implementation conform's suite is measured against: it passes every spec of
+// every profile, strict included. It is also a library: a Go program that runs untrusted
+// scripts in goja can give them a fetch that reaches only the hosts it names.
+//
+// The allowlist is exact: a URL's WHATWG-parsed hostname must be on the list; ports and
+// schemes (http, https) are ignored; every redirect hop is checked before it is followed;
+// the input is converted to a URL once, and that URL is what is dialled. Denied fetches
+// reject with "TypeError: ... Invalid host: <hostname>" and send nothing.
+//
+// The runtime is touched only from its event loop: Install runs on the loop, and network
+// results come back through loop.RunOnLoop.
+package reference

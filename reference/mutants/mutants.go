@@ -1,0 +1,61 @@
+package mutants
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/eventloop"
+
+	"github.com/conform-suite/conform/reference"
+	"github.com/conform-suite/conform/reference/internal/endowment"
+)
+
+// Endowment is what a variant provides: the reference's Install and Teardown.
+type Endowment interface {
+	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
+	Teardown(ctx context.Context) error
+}
+
+// Factory creates one endowment per vat. Variants whose bug spans vats keep that state in
+// the factory, so each run of the suite starts from a fresh factory.
+type Factory func(opts reference.Options) (Endowment, error)
+
+// variants maps each name to the bug it plants, as a function of fresh shared state.
+func variants() map[string]func() endowment.Faults {
+	return map[string]func() endowment.Faults{
+		"no-allowlist":                func() endowment.Faults { return endowment.Faults{NoAllowlist: true} },
+		"redirects-unchecked":         func() endowment.Faults { return endowment.Faults{RedirectsUnchecked: true} },
+		"input-stringified-twice":     func() endowment.Faults { return endowment.Faults{StringifyTwice: true} },
+		"teardown-leaves-bodies-open": func() endowment.Faults { return endowment.Faults{TeardownLeavesBodies: true} },
+		"teardown-leaves-clones-open": func() endowment.Faults { return endowment.Faults{TeardownLeavesClones: true} },
+		"late-settlements":            func() endowment.Faults { return endowment.Faults{LateSettlements: true} },
+		"notify-missing":              func() endowment.Faults { return endowment.Faults{NoNotify: true} },
+		"teardown-breaks-reuse":       func() endowment.Faults { return endowment.Faults{TeardownBreaksReuse: &endowment.Shared{}} },
+		"state-shared-between-vats":   func() endowment.Faults { return endowment.Faults{StateSharedBetweenVats: &endowment.Shared{}} },
+		"globals-not-frozen":          func() endowment.Faults { return endowment.Faults{UnfrozenGlobals: true} },
+	}
+}
+
+// Names lists the variants, sorted.
+func Names() []string {
+	var names []string
+	for name := range variants() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns a fresh factory of the named variant.
+func New(name string) (Factory, error) {
+	mk, ok := variants()[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown broken variant %q: known variants are %v", name, Names())
+	}
+	faults := mk()
+	return func(opts reference.Options) (Endowment, error) {
+		return reference.NewWithFaults(opts, faults)
+	}, nil
+}

@@ -1,0 +1,97 @@
+package reference
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/eventloop"
+
+	"github.com/conform-suite/conform/reference/internal/endowment"
+)
+
+// Globals lists every global the reference can endow, in a stable order: fetch, Request,
+// Headers, Response, AbortController, AbortSignal, DOMException, ReadableStream,
+// TextEncoder, TextDecoder, URL, URLSearchParams.
+func Globals() []string { return endowment.Globals() }
+
+// Event is one call of the notify callback: Method is "OutboundRequest" or
+// "OutboundResponse", Params is {"source": "fetch"}.
+type Event struct {
+	Method string
+	Params map[string]any
+}
+
+// Limits bound what one endowment may consume.
+type Limits struct {
+	// MaxResponseBodyBytes fails a body read past this many bytes; 0 means 64 MiB.
+	MaxResponseBodyBytes int64
+}
+
+// Options configure an endowment.
+type Options struct {
+	// AllowedHosts are the hostnames fetch may reach, compared exactly with the
+	// WHATWG-parsed hostname of each URL and of each redirect hop; ports and schemes are
+	// ignored. nil means not configured (New refuses fetch then is up to the caller: see
+	// RequiresAllowlist); an empty list denies every host.
+	AllowedHosts []string
+	// Client sends the requests. nil means a client with its own transport, never
+	// http.DefaultClient. Its CheckRedirect and Jar are not used: the endowment follows
+	// redirects itself and keeps no cookies.
+	Client *http.Client
+	// Notify receives OutboundRequest and OutboundResponse events. It may be nil; a
+	// panicking Notify never breaks a fetch.
+	Notify func(Event)
+	Limits Limits
+}
+
+// Endowment is one vat's network endowment. Create one per runtime.
+type Endowment struct {
+	impl *endowment.Endowment
+}
+
+// New creates an endowment. It does not touch any runtime until Install.
+func New(opts Options) (*Endowment, error) {
+	impl, err := endowment.New(internalOptions(opts, endowment.Faults{}))
+	if err != nil {
+		return nil, err
+	}
+	return &Endowment{impl: impl}, nil
+}
+
+func internalOptions(opts Options, faults endowment.Faults) endowment.Options {
+	var notify func(endowment.Event)
+	if opts.Notify != nil {
+		notify = func(ev endowment.Event) { opts.Notify(Event{Method: ev.Method, Params: ev.Params}) }
+	}
+	return endowment.Options{
+		AllowedHosts:     opts.AllowedHosts,
+		Client:           opts.Client,
+		Notify:           notify,
+		MaxResponseBytes: opts.Limits.MaxResponseBodyBytes,
+		Faults:           faults,
+	}
+}
+
+// Install defines the requested globals (a subset of Globals) on vm and freezes them. It
+// must run on loop's goroutine: inside loop.RunOnLoop, or before the loop starts.
+func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error {
+	return e.impl.Install(vm, loop, globals)
+}
+
+// Teardown aborts every in-flight request, closes every open response body (including
+// clones, tees and bodies being read through a reader) and every streaming upload, and
+// guarantees that no promise created before it settles afterwards. It returns once the
+// endowment's transport goroutines have ended. It is idempotent, and the endowment can be
+// used again afterwards.
+func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown(ctx) }
+
+// NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
+// faults type is internal, so no other package can name it.
+func NewWithFaults(opts Options, faults endowment.Faults) (*Endowment, error) {
+	impl, err := endowment.New(internalOptions(opts, faults))
+	if err != nil {
+		return nil, err
+	}
+	return &Endowment{impl: impl}, nil
+}

@@ -1,0 +1,145 @@
+package suite_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/conform-suite/conform/reference/mutants"
+	"github.com/conform-suite/conform/reports"
+	"github.com/conform-suite/conform/suite"
+)
+
+// These tests run the suite the way users do, through the conform binary: Ginkgo allows one
+// spec run per process, and the suite must be run many times (in process, over stdio, once
+// per broken variant).
+
+var conformBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "conform-selftest")
+	if err != nil {
+		panic(err)
+	}
+	conformBin = filepath.Join(dir, "conform")
+	build := exec.Command("go", "build", "-o", conformBin, "../cmd/conform")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build conform: " + err.Error())
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runConform runs `conform run` with args and returns its exit code and report.
+func runConform(t *testing.T, args ...string) (int, *reports.Run, string) {
+	t.Helper()
+	reportDir := t.TempDir()
+	cmd := exec.Command(conformBin, append([]string{"run", "--report-dir", reportDir}, args...)...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("conform run %v: %v\n%s", args, err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(reportDir, "report.json"))
+	if err != nil {
+		t.Fatalf("conform run %v wrote no report.json (exit %d): %v\n%s", args, code, err, out)
+	}
+	var run reports.Run
+	if err := json.Unmarshal(raw, &run); err != nil {
+		t.Fatalf("report.json of conform run %v: %v", args, err)
+	}
+	return code, &run, string(out)
+}
+
+func statuses(run *reports.Run) map[string]reports.Status {
+	m := map[string]reports.Status{}
+	for _, s := range run.Specs {
+		m[s.ID] = s.Status
+	}
+	return m
+}
+
+func failed(run *reports.Run) []string {
+	var ids []string
+	for _, s := range run.Specs {
+		if s.Status == reports.StatusFailed {
+			ids = append(ids, s.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func expectAllPassed(t *testing.T, label string, code int, run *reports.Run, out string) {
+	t.Helper()
+	if want := len(suite.Requirements()); len(run.Specs) != want {
+		t.Errorf("%s: report has %d specs, the suite has %d", label, len(run.Specs), want)
+	}
+	var bad []string
+	for _, s := range run.Specs {
+		if s.Status != reports.StatusPassed {
+			msg := ""
+			if s.Failure != nil {
+				msg = s.Failure.Message
+			}
+			bad = append(bad, s.ID+" "+string(s.Status)+": "+msg)
+		}
+	}
+	if code != 0 || len(bad) > 0 {
+		t.Fatalf("%s: exit %d, not passed:\n%s\n--- output tail ---\n%s", label, code, strings.Join(bad, "\n"), tail(out, 4000))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+func TestReferencePassesEverySpec(t *testing.T) {
+	code, inProcess, out := runConform(t)
+	expectAllPassed(t, "in process", code, inProcess, out)
+
+	code, overStdio, out := runConform(t, "--adapter", conformBin+" adapter reference")
+	expectAllPassed(t, "over stdio", code, overStdio, out)
+
+	a, b := statuses(inProcess), statuses(overStdio)
+	for id, s := range a {
+		if b[id] != s {
+			t.Errorf("%s: %s in process but %s over stdio", id, s, b[id])
+		}
+	}
+}
+
+// TestEveryBrokenVariantIsCaught runs the suite against each deliberately broken variant of
+// the reference. A variant that passes every spec is a bug the suite cannot see: a missing
+// spec.
+func TestEveryBrokenVariantIsCaught(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite once per variant")
+	}
+	for _, name := range mutants.Names() {
+		t.Run(name, func(t *testing.T) {
+			code, run, out := runConform(t, "--mutant", name)
+			killers := failed(run)
+			if len(killers) == 0 {
+				t.Fatalf("variant %q passed every spec (exit %d): the suite is missing a spec for it\n%s", name, code, tail(out, 2000))
+			}
+			if code != 1 {
+				t.Errorf("variant %q: exit %d, want 1 (conformance failures)", name, code)
+			}
+			t.Logf("variant %q caught by %d specs: %s", name, len(killers), strings.Join(killers, ", "))
+		})
+	}
+}
