@@ -226,7 +226,11 @@ func printSummary(w io.Writer, run *reports.Run) {
 			if s.Failure != nil {
 				msg = firstLine(s.Failure.Message)
 			}
-			failed = append(failed, fmt.Sprintf("  %s %s: %s %s", s.Status, s.ID, s.Title, msg))
+			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
+			if msg != "" {
+				line += "\n      " + msg
+			}
+			failed = append(failed, line)
 		}
 	}
 	if len(failed) > 0 {
@@ -235,7 +239,9 @@ func printSummary(w io.Writer, run *reports.Run) {
 	if run.Interrupted {
 		fmt.Fprintf(w, "\nRun interrupted: %s\n", run.InterruptReason)
 	}
-	fmt.Fprintf(w, "\n%d passed, %d failed\n", total[reports.StatusPassed]+total[reports.StatusExpectedFailure], total[reports.StatusFailed])
+	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
+		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
+		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
 }
 
 func firstLine(s string) string {

@@ -190,7 +190,7 @@
   const decoderState = new WeakMap();
 
   function encodeUTF8(text) {
-    return new Uint8ArrayCtor(encodeUTF8(text));
+    return new Uint8ArrayCtor(host.encodeUTF8(text));
   }
 
   function toBytes(input) {
