@@ -100,6 +100,7 @@ func Merge(runs ...*Run) (*Run, error) {
 	out := *runs[0]
 	out.Specs = nil
 	out.Shard = ""
+	out.Interrupted, out.InterruptReason = false, "" // recomputed from every run below, runs[0] included
 	seen := map[string]bool{}
 	for _, r := range runs {
 		if r.Implementation.Name != out.Implementation.Name || r.Implementation.Version != out.Implementation.Version {

@@ -102,9 +102,13 @@ func Parse(raw string) (*url.URL, error) {
 	if scheme != "http" && scheme != "https" {
 		return nil, schemeError(scheme)
 	}
-	// Special schemes: backslashes are slashes, and any number of slashes may follow the
-	// scheme before the authority.
-	rest = strings.ReplaceAll(rest, `\`, "/")
+	// Special schemes: backslashes are slashes before the query and fragment, and any
+	// number of slashes may follow the scheme before the authority.
+	if q := strings.IndexAny(rest, "?#"); q >= 0 {
+		rest = strings.ReplaceAll(rest[:q], `\`, "/") + rest[q:]
+	} else {
+		rest = strings.ReplaceAll(rest, `\`, "/")
+	}
 	rest = strings.TrimLeft(rest, "/")
 	end := strings.IndexAny(rest, "/?#")
 	authority, tail := rest, ""
@@ -139,7 +143,7 @@ func Parse(raw string) (*url.URL, error) {
 	if port != "" {
 		hostport += ":" + port
 	}
-	tail = encodeTail(tail)
+	tail = encodeTail(removeDotSegments(tail))
 	u, err := url.Parse(scheme + "://" + hostport + tail)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrInvalidURL, raw, err)
@@ -390,4 +394,37 @@ func parseIPv4(host string) (string, error) {
 	}
 	x := v.Uint64()
 	return fmt.Sprintf("%d.%d.%d.%d", x>>24&255, x>>16&255, x>>8&255, x&255), nil
+}
+
+// removeDotSegments resolves "." and ".." path segments (also percent-encoded as %2e) the
+// way the WHATWG path state does, leaving the query and fragment alone.
+func removeDotSegments(tail string) string {
+	path, rest := tail, ""
+	if i := strings.IndexAny(tail, "?#"); i >= 0 {
+		path, rest = tail[:i], tail[i:]
+	}
+	if path == "" {
+		return tail
+	}
+	segments := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	out := make([]string, 0, len(segments))
+	for i, seg := range segments {
+		last := i == len(segments)-1
+		switch strings.ToLower(seg) {
+		case "..", ".%2e", "%2e.", "%2e%2e":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		case ".", "%2e":
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	return "/" + strings.Join(out, "/") + rest
 }

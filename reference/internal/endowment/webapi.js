@@ -607,8 +607,9 @@
     entries() { return makeIterator(this, (p) => [p[0], p[1]]); }
     keys() { return makeIterator(this, (p) => p[0]); }
     values() { return makeIterator(this, (p) => p[1]); }
-    [Symbol.iterator]() { return this.entries(); }
   }
+  // WebIDL pair iterables: @@iterator is the same function object as entries.
+  defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
   defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
 
   function headersOf(headers) {
