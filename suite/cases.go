@@ -1,6 +1,10 @@
 package suite
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	. "github.com/onsi/gomega" //nolint:revive
 )
 
@@ -47,4 +51,17 @@ func caseSpecs(area, fixture string, cases []semanticCase) []Spec {
 		})
 	}
 	return specs
+}
+
+func jsonDecode(raw []byte, dst any) error {
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return fmt.Errorf("decode %s: %w", truncate(string(raw), 200), err)
+	}
+	return nil
+}
+
+// pathOnly drops the query of a request path, as mocknet records paths without it.
+func pathOnly(path string) string {
+	p, _, _ := strings.Cut(path, "?")
+	return p
 }

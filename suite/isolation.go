@@ -1,5 +1,127 @@
 package suite
 
+import (
+	"sort"
+
+	. "github.com/onsi/gomega" //nolint:revive
+)
+
+const (
+	srcIsolation       = "ocap-kernel: each vat is its own compartment with its own endowments"
+	srcIsolationStrict = "security argument (strict): vat code must not reach host capabilities or another vat's state through the endowment's objects; WebIDL defines the members an interface object has"
+)
+
+// webIDLMembers are the own keys the WebIDL definitions of fetch, Headers, Request and
+// Response give their interface and prototype objects (symbols as @@name). Implementations
+// may omit members but not add any.
+var webIDLMembers = map[string][]string{
+	"fetch":   {"length", "name"},
+	"Headers": {"length", "name", "prototype"},
+	"Headers.prototype": {"constructor", "append", "delete", "get", "getSetCookie", "has", "set",
+		"forEach", "entries", "keys", "values", "@@iterator", "@@toStringTag"},
+	"Request": {"length", "name", "prototype"},
+	"Request.prototype": {"constructor", "method", "url", "headers", "destination", "referrer",
+		"referrerPolicy", "mode", "credentials", "cache", "redirect", "integrity", "keepalive",
+		"isReloadNavigation", "isHistoryNavigation", "signal", "duplex", "clone", "body", "bodyUsed",
+		"arrayBuffer", "blob", "bytes", "formData", "json", "text", "@@toStringTag"},
+	"Response": {"length", "name", "prototype", "error", "redirect", "json"},
+	"Response.prototype": {"constructor", "type", "url", "redirected", "status", "ok", "statusText",
+		"headers", "clone", "body", "bodyUsed", "arrayBuffer", "blob", "bytes", "formData", "json",
+		"text", "@@toStringTag"},
+	"fetched Response":         {},
+	"fetched Response headers": {},
+	"fetched Response body":    {},
+}
+
 func isolationSpecs() []Spec {
-	return []Spec{}
+	iso := func(id, title, requirement, profile, source, rationale, fixture string, run func(t *T)) Spec {
+		return Spec{Requirement: Requirement{ID: id, Title: title, Requirement: requirement, Profile: profile,
+			Area: AreaIsolation, Source: source, Rationale: rationale, Fixture: fixture}, Run: run}
+	}
+	return []Spec{
+		iso("ISO-001", "globals are not shared",
+			"A global a vat defines must not be visible in another vat.",
+			ProfileCore, srcIsolation, "Vats are separate principals; a shared global object is a channel between them.",
+			"isolation/global",
+			func(t *T) {
+				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				Expect(a.Run("isolation/global", map[string]any{"op": "set", "name": "conformShared", "value": "from A"})).To(Returned())
+				Expect(b.Run("isolation/global", map[string]any{"op": "get", "name": "conformShared"})).
+					To(ReturnedJSON(map[string]any{"type": "undefined", "value": nil}), "vat B must not see vat A's global")
+			}),
+		iso("ISO-002", "tampering stays in its vat",
+			"Whatever one vat does to its fetch, Headers, Request and Response (replacing methods, statics or prototypes), another vat's must behave as specified.",
+			ProfileCore, srcIsolation, "Endowments shared between vats let one vat rewrite what another sees from the network.",
+			"isolation/tamper",
+			func(t *T) {
+				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				var tookEffect []string
+				a.Run("isolation/tamper", nil).Decode(&tookEffect)
+				t.Logf("tampering that took effect in vat A: %v", tookEffect)
+				Expect(b.Run("isolation/check-intact", map[string]any{"url": t.URL(HostAllowed, "/")})).To(ReturnedJSON(map[string]any{
+					"headersGet": "1", "responseText": "body", "responseJson": map[string]any{"a": 1}, "requestClone": true, "fetchCall": true,
+				}), "vat B's endowment after vat A tampered with %v", tookEffect)
+			}),
+		iso("ISO-003", "concurrent vats get their own responses",
+			"Two vats fetching at the same time must each receive the response to their own request.",
+			ProfileCore, srcIsolation, "Responses crossing between vats would leak one principal's data to another.",
+			"isolation/echo",
+			func(t *T) {
+				var tasks []*Task
+				tags := []string{"vat-a", "vat-b", "vat-c"}
+				for _, tag := range tags {
+					v := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+					tasks = append(tasks, v.Start("isolation/echo", map[string]any{"base": "http://" + HostAllowed, "tag": tag}))
+				}
+				for i, task := range tasks {
+					settled := task.Await(CloseDeadline * 5)
+					Expect(settled.Status).To(Equal("fulfilled"), "the fetch of %s: %s", tags[i], describeSettlement(settled))
+					var got string
+					Expect(jsonDecode(settled.Value, &got)).To(Succeed())
+					Expect(got).To(Equal(tags[i]), "each vat must receive its own response")
+				}
+			}),
+		iso("ISO-004", "endowed objects have only WebIDL members",
+			"fetch, Headers, Request, Response and their prototypes must have no own properties beyond their WebIDL members, and a fetched response, its headers and its body no own properties at all.",
+			ProfileStrict, srcIsolationStrict,
+			"Extra members (internal slots as symbols, handles to the host's fetch, wrappers' private state) are paths from vat code to host capabilities or to state the vat must not touch.",
+			"isolation/own-keys",
+			func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				var got map[string][]string
+				vat.Run("isolation/own-keys", map[string]any{"url": t.URL(HostAllowed, "/bytes/8")}).Decode(&got)
+				extra := map[string][]string{}
+				for object, keys := range got {
+					allowed := setOf(webIDLMembers[object])
+					for _, k := range keys {
+						if !allowed[k] {
+							extra[object] = append(extra[object], k)
+						}
+					}
+					sort.Strings(extra[object])
+				}
+				Expect(extra).To(BeEmpty(), "own properties beyond WebIDL's, by object")
+			}),
+		iso("ISO-005", "one vat's abort does not reach another",
+			"Aborting a fetch in one vat must not affect a fetch of the same URL in another vat.",
+			ProfileCore, srcIsolation, "Shared abort or request state would let one vat cancel another's work.",
+			"abort/fetch-until-aborted",
+			func(t *T) {
+				globals := WithGlobals(abortGlobals...)
+				a := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
+				b := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
+				url := t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4")
+				taskA := a.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
+				taskB := b.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
+				Eventually(func() int { return len(t.ObservationsOf(HostAllowed)) }).WithTimeout(CloseDeadline).Should(Equal(2), "both vats' requests reach mocknet")
+				Expect(a.Eval("conformAbort()")).To(Returned())
+				settledA := taskA.Await(CloseDeadline)
+				settledB := taskB.Await(CloseDeadline * 2)
+				Expect(string(settledA.Value)).To(ContainSubstring("AbortError"), "vat A's own fetch is aborted: %s", describeSettlement(settledA))
+				Expect(settledB.Status).To(Equal("fulfilled"), describeSettlement(settledB))
+				Expect(string(settledB.Value)).To(ContainSubstring(`"complete"`), "vat B's fetch must complete untouched: %s", describeSettlement(settledB))
+			}),
+	}
 }

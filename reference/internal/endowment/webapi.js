@@ -47,7 +47,15 @@
     get aborted() { return state(this).aborted; }
     get reason() { return state(this).reason; }
     get onabort() { return state(this).onabort; }
-    set onabort(fn) { state(this).onabort = typeof fn === 'function' ? fn : null; }
+    set onabort(fn) {
+      // An event handler is a listener registered when the attribute is first set to a
+      // function (HTML §8.1.8.1), so it runs in that position among the other listeners.
+      const s = state(this);
+      s.onabort = typeof fn === 'function' ? fn : null;
+      if (s.onabort !== null && !s.listeners.some((l) => l.handler)) {
+        s.listeners.push({ fn: (event) => { if (s.onabort) s.onabort.call(this, event); }, once: false, handler: true });
+      }
+    }
     throwIfAborted() {
       const s = state(this);
       if (s.aborted) throw s.reason;
@@ -118,7 +126,6 @@
     const event = freeze({ type: 'abort', target: signal, currentTarget: signal, isTrusted: true });
     const listeners = s.listeners.slice();
     s.listeners = s.listeners.filter((l) => !l.once);
-    if (s.onabort) callListener(s.onabort, signal, event);
     for (const l of listeners) callListener(l.fn, signal, event);
   }
 
@@ -946,7 +953,8 @@
 
   // ---------------------------------------------------------------- fetch
 
-  function fetch(input, init) {
+  // A method definition, like WebIDL operations, has no prototype property.
+  const { fetch } = { fetch(input, init) {
     return new PromiseCtor((resolve, reject) => {
       // The input is converted to a URL once, here; the request built from it is what is
       // checked and sent.
@@ -994,7 +1002,7 @@
         reject(new TypeError(err && err.message ? err.message : 'fetch failed'));
       });
     });
-  }
+  } };
 
   function pumpUpload(s, callId) {
     const reader = newReader(s);

@@ -1,0 +1,602 @@
+package harness_test
+
+// Robustness tests of the external adapter backend. The fake adapters are this test
+// binary itself: started with CONFORM_FAKE_ADAPTER=<mode> in its environment, TestMain
+// runs a fake adapter loop in that mode instead of the tests.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/conform-suite/conform/harness"
+	"github.com/conform-suite/conform/harness/inprocess"
+)
+
+const (
+	fakeModeEnv    = "CONFORM_FAKE_ADAPTER"
+	fakePIDFileEnv = "CONFORM_FAKE_PIDFILE"
+	// The proxy is never contacted: no test program fetches.
+	unusedProxy = "http://127.0.0.1:1"
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(fakeModeEnv); mode != "" {
+		os.Exit(fakeAdapter(mode))
+	}
+	os.Exit(m.Run())
+}
+
+// ---------------------------------------------------------------------------------------
+// The fake adapter (runs in the child process).
+
+func fakeAdapter(mode string) int {
+	switch mode {
+	case "good":
+		return serveInProcess()
+	case "slow":
+		fmt.Fprintln(os.Stderr, "fake adapter: starting slowly")
+		time.Sleep(500 * time.Millisecond)
+		return serveInProcess()
+	case "early-exit":
+		fmt.Fprintln(os.Stderr, "fake adapter: cannot load the implementation")
+		return 3
+	}
+	return fakeLoop(mode)
+}
+
+// serveInProcess is a well-behaved adapter: the real protocol server around the
+// in-process reference.
+func serveInProcess() int {
+	impl := inprocess.New(inprocess.Options{})
+	if err := harness.Serve(context.Background(), impl, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "fake adapter: serve:", err)
+		return 1
+	}
+	return 0
+}
+
+// fakeLoop answers the protocol by hand and misbehaves as mode says.
+func fakeLoop(mode string) int {
+	respond := func(id json.RawMessage, result string) {
+		// One write per line: os.Stdout is unbuffered.
+		fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":%s}\n", id, result)
+	}
+	forever := func() { time.Sleep(time.Hour) } // not select{}: the runtime would call that a deadlock
+	r := bufio.NewReaderSize(os.Stdin, 1<<20)
+	for {
+		line, err := r.ReadBytes('\n')
+		if err != nil {
+			switch mode {
+			case "orphan-mute", "orphan-linger":
+				fmt.Fprintln(os.Stderr, "fake adapter: stdin closed; staying anyway")
+				forever()
+			}
+			return 0
+		}
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		if err := json.Unmarshal(line, &req); err != nil {
+			fmt.Fprintln(os.Stderr, "fake adapter: bad request:", err)
+			return 2
+		}
+		switch req.Method {
+		case harness.MethodInitialize:
+			switch mode {
+			case "hang-init":
+				fmt.Fprintln(os.Stderr, "fake adapter: initialize will never be answered")
+				continue
+			case "flood":
+				flood(4 << 20)
+			case "orphan-hang", "orphan-mute", "orphan-linger", "orphan-exit":
+				if err := spawnSleeper(); err != nil {
+					fmt.Fprintln(os.Stderr, "fake adapter:", err)
+					return 2
+				}
+			}
+			respond(req.ID, `{"name":"fake","version":"0","protocolVersion":"1","globals":["Headers"],"features":[]}`)
+		case harness.MethodCreateVat, harness.MethodTerminateVat, harness.MethodStart:
+			respond(req.ID, `{}`)
+		case harness.MethodEvaluate:
+			switch mode {
+			case "crash":
+				fmt.Fprintln(os.Stderr, "boom")
+				return 1
+			case "crash-loud":
+				// The last words come after a megabyte of logging: the error still shows
+				// them, and its text stays bounded.
+				flood(1 << 20)
+				fmt.Fprintln(os.Stderr, "boom after much logging")
+				return 1
+			case "hang", "orphan-hang", "orphan-mute":
+				fmt.Fprintln(os.Stderr, "fake adapter: evaluate will never be answered")
+				continue
+			case "nonjson":
+				fmt.Fprintln(os.Stderr, "fake adapter: about to print a banner on stdout")
+				fmt.Fprintln(os.Stdout, "Debugger listening on ws://127.0.0.1:9229/fake")
+				continue
+			case "oversized":
+				fmt.Fprintln(os.Stderr, "fake adapter: about to print a huge line")
+				huge := bytes.Repeat([]byte("x"), harness.MaxLineBytes+1<<20)
+				_, _ = os.Stdout.Write(huge) // no newline; the harness stops reading and kills us
+				forever()
+			case "wrongid":
+				fmt.Fprintln(os.Stderr, "fake adapter: answering with the wrong id")
+				respond(json.RawMessage("99"), `{"value":2}`)
+				continue
+			case "flood":
+				flood(8 << 20)
+				fmt.Fprintln(os.Stderr, "fake adapter: flood done")
+			}
+			respond(req.ID, `{"value":2}`)
+		case harness.MethodShutdown:
+			switch mode {
+			case "orphan-mute":
+				fmt.Fprintln(os.Stderr, "fake adapter: shutdown will never be answered")
+				continue
+			case "orphan-linger":
+				respond(req.ID, `{}`)
+				fmt.Fprintln(os.Stderr, "fake adapter: answered shutdown but not exiting")
+				forever()
+			}
+			respond(req.ID, `{}`)
+			return 0
+		default:
+			fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"error\":{\"code\":-32601,\"message\":\"no\"}}\n", req.ID)
+		}
+	}
+}
+
+// flood writes n bytes of log lines to stderr.
+func flood(n int) {
+	line := append(bytes.Repeat([]byte("log spam "), 1000), '\n')
+	for written := 0; written < n; written += len(line) {
+		_, _ = os.Stderr.Write(line)
+	}
+}
+
+// spawnSleeper starts `sleep 30` in the adapter's process group (holding the adapter's
+// stderr open, as a forgotten worker would) and writes its pid to the file named by
+// CONFORM_FAKE_PIDFILE.
+func spawnSleeper() error {
+	cmd := exec.Command("sleep", "30")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start sleep: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "fake adapter: started sleep as pid %d\n", cmd.Process.Pid)
+	return os.WriteFile(os.Getenv(fakePIDFileEnv), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers (run in the test process).
+
+// quoteArg quotes s for harness.SplitCommand when it needs it.
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// newFake prepares an External running this test binary as a fake adapter in mode.
+func newFake(t *testing.T, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
+	t.Helper()
+	opts.Command = quoteArg(os.Args[0])
+	// Under -race the child would sleep 1s at exit (GORACE atexit_sleep_ms), which would
+	// turn every clean exit into a slow one.
+	opts.Env = append([]string{
+		fakeModeEnv + "=" + mode,
+		"GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"),
+	}, extraEnv...)
+	x, err := harness.NewExternal(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = x.Shutdown(ctx)
+	})
+	return x
+}
+
+func initParams() harness.InitializeParams {
+	return harness.InitializeParams{ProtocolVersion: harness.ProtocolVersion, Network: harness.NetworkConfig{Proxy: unusedProxy}}
+}
+
+func vatParams(id string) harness.CreateVatParams {
+	return harness.CreateVatParams{VatID: id, Globals: []string{"Headers"}}
+}
+
+// checkAdapterError asserts that err is the fault a user should see: an *AdapterError of
+// method, naming the command, with cause and (when stderr is not "") the adapter's stderr
+// tail in its text.
+func checkAdapterError(t *testing.T, err error, x *harness.External, method, cause, stderr string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s succeeded; want an adapter fault", method)
+	}
+	var ae *harness.AdapterError
+	if !errors.As(err, &ae) {
+		t.Fatalf("%s: error %T %q is not a *harness.AdapterError", method, err, err)
+	}
+	var rpcErr *harness.RPCError
+	if errors.As(err, &rpcErr) {
+		t.Errorf("%s: an adapter fault must not be an *RPCError: %v", method, err)
+	}
+	if !harness.IsInfrastructure(err) {
+		t.Errorf("%s: IsInfrastructure is false for %v", method, err)
+	}
+	msg := err.Error()
+	if ae.Method != method {
+		t.Errorf("AdapterError.Method = %q, want %q", ae.Method, method)
+	}
+	if !strings.Contains(msg, "during "+method+":") {
+		t.Errorf("error does not name the method %q:\n%s", method, truncateForLog(msg))
+	}
+	if ae.Command != x.Command() || !strings.Contains(msg, strconv.Quote(x.Command())) {
+		t.Errorf("error does not name the command %q:\n%s", x.Command(), truncateForLog(msg))
+	}
+	if !strings.Contains(msg, cause) {
+		t.Errorf("error does not say %q:\n%s", cause, truncateForLog(msg))
+	}
+	if stderr != "" {
+		if !strings.Contains(ae.StderrTail, stderr) {
+			t.Errorf("StderrTail %q does not contain %q", truncateForLog(ae.StderrTail), stderr)
+		}
+		if !strings.Contains(msg, "--- adapter stderr (tail) ---") || !strings.Contains(msg, stderr) {
+			t.Errorf("error text does not show the stderr tail with %q:\n%s", stderr, truncateForLog(msg))
+		}
+	}
+	if len(msg) > 64<<10 {
+		t.Errorf("error text is %d bytes long; it should be bounded", len(msg))
+	}
+}
+
+// alive reports whether pid is a running process (a zombie counts as gone: it has exited
+// and only waits for a parent to reap it, which init may never do in a container).
+func alive(pid int) bool {
+	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return !os.IsNotExist(err)
+	}
+	// pid (comm) STATE ...; comm may contain spaces and parentheses.
+	if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z'
+	}
+	return true
+}
+
+// waitGone fails unless pid is gone within d.
+func waitGone(t *testing.T, what string, pid int, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s (pid %d) is still running %s later", what, pid, d)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// groupGone fails unless process group pgid has no live members within d.
+func groupGone(t *testing.T, pgid int, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		err := syscall.Kill(-pgid, 0)
+		if errors.Is(err, syscall.ESRCH) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process group %d still has members %s later (kill: %v)", pgid, d, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests.
+
+// TestExternalGood is the baseline: the in-process reference served over the protocol.
+func TestExternalGood(t *testing.T) {
+	x := newFake(t, "good", harness.ExternalOptions{CallTimeout: 2 * time.Second, StartTimeout: 5 * time.Second})
+	ctx := context.Background()
+	res, err := x.Initialize(ctx, initParams())
+	if err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if res.ProtocolVersion != harness.ProtocolVersion || res.Name == "" {
+		t.Errorf("initialize result = %+v", res)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat: %v", err)
+	}
+	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	if string(ev.Value) != "2" || ev.Error != nil {
+		t.Errorf("evaluate = %s / %v, want 2", ev.Value, ev.Error)
+	}
+	pid := x.PID()
+	if err := x.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	groupGone(t, pid, time.Second)
+}
+
+// TestExternalFaults runs one misbehaving adapter per case and checks the error the user
+// sees at the failing call, that the fault sticks (the next call fails at once the same
+// way), and that the adapter's process group is gone.
+func TestExternalFaults(t *testing.T) {
+	cases := []struct {
+		name, mode string
+		opts       harness.ExternalOptions
+		method     string // the call that fails
+		cause      string // what the error must say
+		stderr     string // what the stderr tail must contain ("": nothing expected)
+		maxTime    time.Duration
+	}{
+		{
+			name: "crash mid-call", mode: "crash",
+			method: harness.MethodEvaluate, cause: "the adapter exited before shutdown (exit status 1)", stderr: "boom",
+		},
+		{
+			name: "crash mid-call after much logging", mode: "crash-loud",
+			method: harness.MethodEvaluate, cause: "exit status 1", stderr: "boom after much logging",
+		},
+		{
+			name: "exit before initialize", mode: "early-exit",
+			method: harness.MethodInitialize, cause: "exit status 3", stderr: "cannot load the implementation",
+		},
+		{
+			name: "hang in evaluate", mode: "hang", opts: harness.ExternalOptions{CallTimeout: 300 * time.Millisecond},
+			method: harness.MethodEvaluate, cause: "no answer to evaluate within 300ms", stderr: "evaluate will never be answered",
+		},
+		{
+			name: "hang in initialize", mode: "hang-init", opts: harness.ExternalOptions{StartTimeout: 300 * time.Millisecond},
+			method: harness.MethodInitialize, cause: "no answer to initialize within 300ms", stderr: "initialize will never be answered",
+		},
+		{
+			name: "non-JSON line", mode: "nonjson",
+			method: harness.MethodEvaluate, cause: "not a JSON-RPC 2.0 message", stderr: "about to print a banner",
+		},
+		{
+			name: "oversized line", mode: "oversized",
+			method: harness.MethodEvaluate, cause: fmt.Sprintf("longer than %d bytes", harness.MaxLineBytes), stderr: "about to print a huge line",
+		},
+		{
+			name: "wrong id", mode: "wrongid",
+			method: harness.MethodEvaluate, cause: "answered with id 99, but no request with that id is outstanding", stderr: "answering with the wrong id",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			if opts.CallTimeout == 0 {
+				opts.CallTimeout = 5 * time.Second
+			}
+			if opts.StartTimeout == 0 {
+				opts.StartTimeout = 5 * time.Second
+			}
+			x := newFake(t, tc.mode, opts)
+			ctx := context.Background()
+			began := time.Now()
+			var err error
+			if _, err = x.Initialize(ctx, initParams()); err == nil && tc.method != harness.MethodInitialize {
+				if err = x.CreateVat(ctx, vatParams("v1")); err != nil {
+					t.Fatalf("createVat: %v", err)
+				}
+				_, err = x.Evaluate(ctx, "v1", "return 1+1")
+			}
+			took := time.Since(began)
+			checkAdapterError(t, err, x, tc.method, tc.cause, tc.stderr)
+			if took > 2*time.Second {
+				t.Errorf("the fault took %s to report", took)
+			}
+			t.Logf("the user sees (after %s):\n%s", took.Round(time.Millisecond), truncateForLog(err.Error()))
+
+			// The fault sticks: the next call fails at once, naming its own method.
+			began = time.Now()
+			_, err = x.Evaluate(ctx, "v1", "return 1")
+			checkAdapterError(t, err, x, harness.MethodEvaluate, tc.cause, tc.stderr)
+			if d := time.Since(began); d > 500*time.Millisecond {
+				t.Errorf("a call after the fault took %s", d)
+			}
+			if pid := x.PID(); pid != 0 {
+				groupGone(t, pid, time.Second)
+			}
+			// Shutdown after a fault is harmless and quick.
+			began = time.Now()
+			_ = x.Shutdown(ctx)
+			if d := time.Since(began); d > 500*time.Millisecond {
+				t.Errorf("shutdown after the fault took %s", d)
+			}
+		})
+	}
+}
+
+func truncateForLog(s string) string {
+	if len(s) > 1000 {
+		return s[:500] + " … " + s[len(s)-500:]
+	}
+	return s
+}
+
+// TestExternalFloodedStderr: an adapter that logs many MB to stderr is never blocked by
+// it, its calls succeed, and only a bounded tail is kept.
+func TestExternalFloodedStderr(t *testing.T) {
+	x := newFake(t, "flood", harness.ExternalOptions{CallTimeout: 5 * time.Second, StartTimeout: 5 * time.Second})
+	ctx := context.Background()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat: %v", err)
+	}
+	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	if string(ev.Value) != "2" {
+		t.Errorf("evaluate = %s, want 2", ev.Value)
+	}
+	// stderr and stdout are separate pipes: the answer can arrive before the last stderr
+	// line has been read, so wait (bounded) for the tail to catch up.
+	tail := x.LogTail()
+	for deadline := time.Now().Add(2 * time.Second); !strings.HasSuffix(tail, "fake adapter: flood done") && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		tail = x.LogTail()
+	}
+	// The tail is at most DefaultStderrTail bytes plus the "[N earlier bytes omitted]" line.
+	if limit := harness.DefaultStderrTail + 64; len(tail) > limit {
+		t.Errorf("the kept stderr tail is %d bytes; want at most %d", len(tail), limit)
+	}
+	if !strings.HasSuffix(tail, "fake adapter: flood done") {
+		t.Errorf("the tail does not end with the adapter's last line: …%q", tail[max(0, len(tail)-200):])
+	}
+	if !strings.HasPrefix(tail, "[") || !strings.Contains(tail, "earlier bytes omitted]") {
+		t.Errorf("the tail does not say that earlier bytes were dropped: %q…", tail[:min(len(tail), 200)])
+	}
+	if err := x.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// TestExternalSlowStart: an adapter that takes 500ms to start is fine under a generous
+// start timeout.
+func TestExternalSlowStart(t *testing.T) {
+	x := newFake(t, "slow", harness.ExternalOptions{CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second})
+	ctx := context.Background()
+	began := time.Now()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if d := time.Since(began); d < 500*time.Millisecond {
+		t.Errorf("initialize took %s; the fake should have slept 500ms", d)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat: %v", err)
+	}
+	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	if string(ev.Value) != "2" {
+		t.Errorf("evaluate = %s, want 2", ev.Value)
+	}
+	if err := x.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// TestExternalNoOrphans: whatever way the adapter goes, Shutdown leaves nothing of its
+// process group behind. The fake adapter starts `sleep 30` (which also holds its stderr
+// open) at initialize and reports the pid in a file.
+func TestExternalNoOrphans(t *testing.T) {
+	cases := []struct {
+		name, mode string
+		run        func(t *testing.T, x *harness.External) // after initialize and createVat
+		shutdown   func(t *testing.T, x *harness.External, err error)
+	}{
+		{
+			name: "evaluate hangs past the call timeout", mode: "orphan-hang",
+			run: func(t *testing.T, x *harness.External) {
+				_, err := x.Evaluate(context.Background(), "v1", "return 1")
+				checkAdapterError(t, err, x, harness.MethodEvaluate, "no answer to evaluate within 300ms", "evaluate will never be answered")
+			},
+		},
+		{
+			name: "evaluate abandoned by its caller, shutdown unanswered", mode: "orphan-mute",
+			run: func(t *testing.T, x *harness.External) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(100*time.Millisecond, cancel)
+				_, err := x.Evaluate(ctx, "v1", "return 1")
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("evaluate = %v, want context.Canceled", err)
+				}
+				var ae *harness.AdapterError
+				if errors.As(err, &ae) {
+					t.Errorf("a caller giving up is not an adapter fault: %v", err)
+				}
+			},
+			shutdown: func(t *testing.T, x *harness.External, err error) {
+				checkAdapterError(t, err, x, harness.MethodShutdown, "no answer to shutdown within 300ms", "shutdown will never be answered")
+			},
+		},
+		{
+			name: "adapter answers shutdown but never exits", mode: "orphan-linger",
+			shutdown: func(t *testing.T, x *harness.External, err error) {
+				if err != nil {
+					t.Errorf("shutdown: %v", err)
+				}
+			},
+		},
+		{
+			name: "adapter exits after shutdown leaving its child", mode: "orphan-exit",
+			shutdown: func(t *testing.T, x *harness.External, err error) {
+				if err != nil {
+					t.Errorf("shutdown: %v", err)
+				}
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pidFile := t.TempDir() + "/sleep.pid"
+			x := newFake(t, tc.mode, harness.ExternalOptions{
+				CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second,
+				ShutdownTimeout: 300 * time.Millisecond, ExitTimeout: 200 * time.Millisecond,
+			}, fakePIDFileEnv+"="+pidFile)
+			ctx := context.Background()
+			if _, err := x.Initialize(ctx, initParams()); err != nil {
+				t.Fatalf("initialize: %v", err)
+			}
+			raw, err := os.ReadFile(pidFile)
+			if err != nil {
+				t.Fatalf("the fake adapter did not report its child: %v", err)
+			}
+			sleepPID, err := strconv.Atoi(string(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			adapterPID := x.PID()
+			if !alive(sleepPID) {
+				t.Fatalf("the adapter's child %d is not running", sleepPID)
+			}
+			if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+				t.Fatalf("createVat: %v", err)
+			}
+			if tc.run != nil {
+				tc.run(t, x)
+			}
+			began := time.Now()
+			err = x.Shutdown(ctx)
+			if d := time.Since(began); d > 1500*time.Millisecond {
+				t.Errorf("shutdown took %s", d)
+			}
+			if tc.shutdown != nil {
+				tc.shutdown(t, x, err)
+			}
+			waitGone(t, "the adapter", adapterPID, time.Second)
+			waitGone(t, "the adapter's child `sleep 30`", sleepPID, time.Second)
+		})
+	}
+}
