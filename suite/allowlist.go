@@ -16,8 +16,8 @@ func allowlistSpecs() []Spec {
 				ID: "ALLOW-001", Title: "allowed host is reachable",
 				Requirement: "fetch of a URL whose hostname is in allowedHosts must reach that host and resolve with its response.",
 				Profile:     ProfileCore, Area: AreaAllowlist, Source: srcAllowlist,
-				Rationale:   "The allowlist attenuates fetch; it must not break it for the hosts it permits.",
-				Fixture:     "allowlist/fetch-url",
+				Rationale: "The allowlist attenuates fetch; it must not break it for the hosts it permits.",
+				Fixture:   "allowlist/fetch-url",
 			},
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
@@ -33,8 +33,8 @@ func allowlistSpecs() []Spec {
 				ID: "ALLOW-002", Title: "denied host is never contacted",
 				Requirement: "fetch of a URL whose hostname is not in allowedHosts must reject, and no request may reach that host or any other.",
 				Profile:     ProfileCore, Area: AreaAllowlist, Source: srcAllowlist,
-				Rationale:   "The allowlist is the vat's only network boundary: a denied fetch that still reaches the host leaks data even if the vat never sees the answer.",
-				Fixture:     "allowlist/fetch-url",
+				Rationale: "The allowlist is the vat's only network boundary: a denied fetch that still reaches the host leaks data even if the vat never sees the answer.",
+				Fixture:   "allowlist/fetch-url",
 			},
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})

@@ -20,7 +20,7 @@ type attempt struct {
 	// kind and url build the fetch input (see fixtures/allowlist/fetch-input.js); first is
 	// the decoy some kinds show before url.
 	kind, url, first string
-	init          map[string]any
+	init             map[string]any
 	// mayResolve marks attempts whose WHATWG-parsed hostname is allowed.test: they may
 	// resolve, but only allowed.test may be contacted. All others must reject.
 	mayResolve bool

@@ -328,10 +328,12 @@ func (k *Task) Await(within time.Duration) harness.TaskSettledEvent {
 // ExpectNeverSettles asserts the task has not settled and does not within SettleWindow.
 func (k *Task) ExpectNeverSettles(why string) {
 	GinkgoHelper()
-	Consistently(k.vat.t.ctx, func() bool {
-		_, ok := k.Settlement()
-		return ok
-	}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeFalse(), "task %s (%s) settled, but %s", k.id, k.label, why)
+	Consistently(k.vat.t.ctx, func() string {
+		if ev, ok := k.Settlement(); ok {
+			return describeSettlement(ev)
+		}
+		return ""
+	}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "task %s (%s) settled, but %s", k.id, k.label, why)
 }
 
 func describeSettlement(ev harness.TaskSettledEvent) string {

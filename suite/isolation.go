@@ -112,7 +112,7 @@ func isolationSpecs() []Spec {
 				globals := WithGlobals(abortGlobals...)
 				a := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
-				url := t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4")
+				url := t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4&delay=0")
 				taskA := a.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
 				taskB := b.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
 				Eventually(func() int { return len(t.ObservationsOf(HostAllowed)) }).WithTimeout(CloseDeadline).Should(Equal(2), "both vats' requests reach mocknet")

@@ -216,11 +216,7 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 // makes every promise created before it unsettleable; it returns once every transport
 // goroutine of the endowment has ended.
 func (e *Endowment) Teardown(ctx context.Context) error {
-	e.mu.Lock()
-	e.epoch++
-	calls := e.calls
-	e.calls = map[int64]*call{}
-	e.mu.Unlock()
+	calls := e.detachOnLoop(ctx)
 	if s := e.opts.Faults.TeardownBreaksReuse; s != nil {
 		s.mu.Lock()
 		s.tornDown = true
@@ -246,6 +242,43 @@ func (e *Endowment) Teardown(ctx context.Context) error {
 		return fmt.Errorf("teardown: transport goroutines still running: %w", err)
 	}
 	return nil
+}
+
+// loopWait bounds how long teardown waits for the event loop to take its turn before it
+// detaches from outside the loop (the loop is stopped, or vat code is stuck in a loop).
+const loopWait = 2 * time.Second
+
+// detachOnLoop starts a new epoch and takes the live calls between two turns of the event
+// loop: vat code that was running finishes first, and every settlement queued afterwards
+// sees the new epoch and is dropped. No vat code observes a half-torn-down endowment, and
+// nothing started before teardown settles after it.
+func (e *Endowment) detachOnLoop(ctx context.Context) map[int64]*call {
+	var (
+		once  sync.Once
+		calls map[int64]*call
+	)
+	detach := func() {
+		once.Do(func() {
+			e.mu.Lock()
+			e.epoch++
+			calls = e.calls
+			e.calls = map[int64]*call{}
+			e.mu.Unlock()
+		})
+	}
+	if e.loop != nil {
+		done := make(chan struct{})
+		if e.loop.RunOnLoop(func(*goja.Runtime) { detach(); close(done) }) {
+			wait, cancel := context.WithTimeout(ctx, loopWait)
+			select {
+			case <-done:
+			case <-wait.Done():
+			}
+			cancel()
+		}
+	}
+	detach() // a no-op when the loop has done it
+	return calls
 }
 
 // tracker counts transport goroutines. Unlike sync.WaitGroup it allows new work to start
@@ -516,6 +549,11 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 	go func() {
 		defer e.inflight.done()
 		meta, err := e.roundTrip(c, epoch, req, uploadReader)
+		if err != nil && uploadReader != nil {
+			// A request refused or failed before its body was consumed: unblock the
+			// pending chunk writes so they fail instead of waiting forever.
+			_ = uploadReader.CloseWithError(err)
+		}
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
 				e.forget(id)
