@@ -209,6 +209,10 @@ func Run(ctx context.Context, cfg RunConfig) (*reports.Run, error) {
 			run.Interrupted = true
 			run.InterruptReason = reason
 		}
+		if strings.Contains(reason, "Interrupted by User") {
+			// Ginkgo saw SIGINT or SIGTERM itself, before or besides ctx.
+			run.InterruptReason = "interrupted by a signal (SIGINT or SIGTERM)"
+		}
 	}
 	if env.fatal != nil {
 		run.Interrupted = true
@@ -499,6 +503,10 @@ func (e *runEnv) results(report types.Report, specs []Spec) []reports.SpecResult
 			res.Status = reports.StatusSkipped
 		case sr.State == types.SpecStatePassed:
 			res.Status = reports.StatusPassed
+		case sr.State == types.SpecStateInterrupted || (sr.State == types.SpecStateAborted && e.ctx.Err() != nil):
+			// Stopped by the user: the spec says nothing about the implementation.
+			res.Status = reports.StatusSkipped
+			res.Failure = &reports.Failure{Message: "not finished: the run was interrupted while this spec ran"}
 		default:
 			res.Status = reports.StatusFailed
 			res.Failure = &reports.Failure{

@@ -2,9 +2,367 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/conform-suite/conform/harness"
+	"github.com/conform-suite/conform/mocknet"
 )
 
-func cmdAdapterCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	return exitUsage, usagef("adapter check is not available yet")
+// cmdAdapterCheck walks an adapter through every method and notification of the protocol,
+// one check at a time, and says what to fix for each one that fails.
+func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (int, error) {
+	fs := newFlags("adapter check", "--adapter CMD [--timeout D]",
+		"Checks that an adapter speaks the protocol of harness/PROTOCOL.md before the suite is run\n"+
+			"against it: initialize, createVat, evaluate (values, errors, console), start and taskSettled,\n"+
+			"notify, routing through the mocknet proxy, the error codes, terminateVat and shutdown.\n"+
+			"Exit 0 when every check passes, 1 when one fails, 3 when the adapter cannot be started.",
+		"  conform adapter check --adapter \"node adapters/snaps-node/adapter.mjs\"\n  conform adapter check --adapter \"conform adapter reference\"", stdout)
+	adapter := fs.String("adapter", "", "adapter command line to check (required)")
+	timeout := fs.Duration("timeout", 10*time.Second, "timeout of each protocol call")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if strings.TrimSpace(*adapter) == "" {
+		return exitUsage, usagef("--adapter is required: give the adapter's command line, e.g. --adapter \"node adapter.mjs\"")
+	}
+	if fs.NArg() > 0 {
+		return exitUsage, usagef("unexpected arguments %q: quote the adapter command line as one --adapter value", fs.Args())
+	}
+	net, err := mocknet.New(mocknet.WithHosts(mocknet.StandardHosts()...))
+	if err != nil {
+		return exitInfra, fmt.Errorf("start mock network: %w", err)
+	}
+	defer net.Close()
+	impl, err := harness.NewExternal(harness.ExternalOptions{Command: *adapter, CallTimeout: *timeout})
+	if err != nil {
+		return exitInfra, fmt.Errorf("start adapter %q: %w", *adapter, err)
+	}
+	c := &checker{ctx: ctx, impl: impl, net: net, timeout: *timeout, out: stdout, events: &checkEvents{}}
+	code := c.run()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := impl.Shutdown(shutdownCtx); code == exitInfra {
+		// The adapter never started properly; there is no shutdown to judge.
+	} else if err != nil {
+		c.fail("shutdown is answered and the adapter exits", err.Error(),
+			"answer shutdown with a result, then exit with status 0 once stdout is flushed")
+		if code == exitOK {
+			code = exitFailures
+		}
+	} else {
+		c.pass("shutdown is answered and the adapter exits", "")
+	}
+	fmt.Fprintf(stdout, "\n%d checks passed, %d failed\n", c.passed, c.failed)
+	if c.failed > 0 && tail(impl.LogTail()) != "" {
+		fmt.Fprintf(stdout, "\nAdapter stderr (tail):\n%s\n", indent(tail(impl.LogTail())))
+	}
+	return code, nil
+}
+
+type checker struct {
+	ctx            context.Context
+	impl           *harness.External
+	net            *mocknet.Network
+	timeout        time.Duration
+	out            io.Writer
+	events         *checkEvents
+	passed, failed int
+}
+
+// checkEvents records the adapter's notifications.
+type checkEvents struct {
+	mu      sync.Mutex
+	notify  []harness.NotifyEvent
+	logs    []harness.LogEvent
+	settled []harness.TaskSettledEvent
+}
+
+func (e *checkEvents) Notify(ev harness.NotifyEvent) {
+	e.mu.Lock()
+	e.notify = append(e.notify, ev)
+	e.mu.Unlock()
+}
+func (e *checkEvents) Log(ev harness.LogEvent) {
+	e.mu.Lock()
+	e.logs = append(e.logs, ev)
+	e.mu.Unlock()
+}
+func (e *checkEvents) TaskSettled(ev harness.TaskSettledEvent) {
+	e.mu.Lock()
+	e.settled = append(e.settled, ev)
+	e.mu.Unlock()
+}
+
+func (c *checker) pass(what, detail string) {
+	c.passed++
+	if detail != "" {
+		detail = " (" + detail + ")"
+	}
+	fmt.Fprintf(c.out, "ok    %s%s\n", what, detail)
+}
+
+func (c *checker) fail(what, got, fix string) {
+	c.failed++
+	fmt.Fprintf(c.out, "FAIL  %s\n      got: %s\n      fix: %s\n", what, got, fix)
+}
+
+func (c *checker) call() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, c.timeout)
+}
+
+// run performs the checks in protocol order; it stops early only when the adapter cannot
+// go on (initialize or createVat failed).
+func (c *checker) run() int {
+	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	res, err := c.impl.Initialize(ctx, harness.InitializeParams{ProtocolVersion: harness.ProtocolVersion,
+		Network: harness.NetworkConfig{Proxy: c.net.ProxyURL()}, Listener: c.events})
+	cancel()
+	if err != nil {
+		c.fail("initialize is answered", err.Error(), "read one JSON-RPC request per line on stdin and answer initialize with {name, version, protocolVersion: \"1\"} on stdout (PROTOCOL.md, initialize)")
+		return exitInfra
+	}
+	if res.ProtocolVersion != harness.ProtocolVersion {
+		c.fail("initialize names protocol version "+harness.ProtocolVersion, fmt.Sprintf("protocolVersion %q", res.ProtocolVersion), "answer with protocolVersion \"1\", the version this conform speaks")
+	} else {
+		c.pass("initialize is answered", fmt.Sprintf("%s %s", res.Name, res.Version))
+	}
+	if res.Name == "" {
+		c.fail("initialize names the implementation", "empty name", "set result.name: reports and JUnit properties show it")
+	}
+
+	const vat = "check-1"
+	ctx, cancel = c.call()
+	err = c.impl.CreateVat(ctx, harness.CreateVatParams{VatID: vat, Globals: []string{"fetch", "Request", "Headers", "Response"},
+		Network: &harness.VatNetwork{AllowedHosts: []string{"allowed.test"}}})
+	cancel()
+	if err != nil {
+		c.fail("createVat with fetch and allowedHosts succeeds", err.Error(), "create the vat and answer {} (PROTOCOL.md, createVat)")
+		return exitFailures
+	}
+	c.pass("createVat with fetch and allowedHosts succeeds", "")
+
+	c.expectValue(vat, "evaluate returns the program's value", "return 1 + 1;", `2`,
+		"run source as the body of an async function, await it, and answer {value: <JSON of the result>}")
+	c.expectValue(vat, "evaluate awaits promises and serialises objects", `return await Promise.resolve({a: [1, "b"], n: null});`, `{"a":[1,"b"],"n":null}`,
+		"await the function's promise and JSON-serialise its value")
+	c.expectValue(vat, "evaluate of a program returning nothing", "const x = 1;", ``,
+		"answer {} (no value) when the program returns undefined")
+	c.expectError(vat)
+	c.expectLog(vat)
+	c.expectFetchThroughProxy(vat)
+	c.expectTask(vat)
+	c.expectCode("createVat with an existing vatId is refused", harness.CodeVatExists, func(ctx context.Context) error {
+		return c.impl.CreateVat(ctx, harness.CreateVatParams{VatID: vat, Globals: []string{"Headers"}})
+	}, "answer with a JSON-RPC error with code -32001 when the vat already exists")
+	c.expectCode("evaluate in an unknown vat is refused", harness.CodeUnknownVat, func(ctx context.Context) error {
+		_, err := c.impl.Evaluate(ctx, "no-such-vat", "return 1;")
+		return err
+	}, "answer with a JSON-RPC error with code -32002 for a vatId that was never created or was terminated")
+	c.expectCode("createVat of fetch without allowedHosts is refused", harness.CodeVatConfigDenied, func(ctx context.Context) error {
+		return c.impl.CreateVat(ctx, harness.CreateVatParams{VatID: "check-no-network", Globals: []string{"fetch"}})
+	}, "refuse a vat that asks for fetch without network.allowedHosts with code -32003, as ocap-kernel does")
+
+	ctx, cancel = c.call()
+	err = c.impl.TerminateVat(ctx, vat)
+	cancel()
+	if err != nil {
+		c.fail("terminateVat is answered", err.Error(), "tear the vat's endowment down, then answer {}")
+	} else {
+		c.pass("terminateVat is answered", "")
+		c.expectCode("evaluate in a terminated vat is refused", harness.CodeUnknownVat, func(ctx context.Context) error {
+			_, err := c.impl.Evaluate(ctx, vat, "return 1;")
+			return err
+		}, "forget a vat on terminateVat: later calls naming it get code -32002")
+	}
+	if c.failed > 0 {
+		return exitFailures
+	}
+	return exitOK
+}
+
+func (c *checker) evaluate(vat, source string) (harness.EvalResult, error) {
+	ctx, cancel := c.call()
+	defer cancel()
+	return c.impl.Evaluate(ctx, vat, source)
+}
+
+func (c *checker) expectValue(vat, what, source, want, fix string) {
+	res, err := c.evaluate(vat, source)
+	switch {
+	case err != nil:
+		c.fail(what, err.Error(), fix)
+	case res.Error != nil:
+		c.fail(what, "threw "+res.Error.Error(), fix)
+	case !sameJSON(res.Value, want):
+		c.fail(what, fmt.Sprintf("value %s, want %s", orNothing(res.Value), orNothing([]byte(want))), fix)
+	default:
+		c.pass(what, "")
+	}
+}
+
+func (c *checker) expectError(vat string) {
+	const what = "a thrown error is reported as {name, message}"
+	res, err := c.evaluate(vat, `throw new TypeError("checked");`)
+	switch {
+	case err != nil:
+		c.fail(what, err.Error(), "answer a program that throws with result {error: {name, message}}, not a JSON-RPC error")
+	case res.Error == nil:
+		c.fail(what, "no error, value "+orNothing(res.Value), "report the thrown error as result.error")
+	case res.Error.Name != "TypeError" || res.Error.Message != "checked":
+		c.fail(what, fmt.Sprintf("error %s: %s", res.Error.Name, res.Error.Message), "copy the error's name and message as they are")
+	default:
+		c.pass(what, "")
+	}
+}
+
+func (c *checker) expectLog(vat string) {
+	const what = "console output arrives as log notifications"
+	res, err := c.evaluate(vat, `console.log("checked", 1); return 0;`)
+	if err != nil || res.Error != nil {
+		c.fail(what, fmt.Sprintf("evaluate failed: %v %v", err, res.Error), "give every vat a console whose methods send log notifications")
+		return
+	}
+	// The notification was written before the answer, so it has been read already.
+	c.events.mu.Lock()
+	logs := append([]harness.LogEvent(nil), c.events.logs...)
+	c.events.mu.Unlock()
+	for _, l := range logs {
+		if l.VatID == vat && strings.Contains(l.Message, "checked") {
+			c.pass(what, fmt.Sprintf("level %q, message %q", l.Level, l.Message))
+			return
+		}
+	}
+	c.fail(what, fmt.Sprintf("%d log notifications, none from vat %s with \"checked\"", len(logs), vat),
+		"send {method: \"log\", params: {vatId, level, message}} before answering the evaluate that logged")
+}
+
+func (c *checker) expectFetchThroughProxy(vat string) {
+	const what = "fetch reaches mocknet through the proxy"
+	before := c.net.Since(0)
+	res, err := c.evaluate(vat, `const r = await fetch("http://allowed.test/status/201"); return r.status;`)
+	switch {
+	case err != nil:
+		c.fail(what, err.Error(), "answer the evaluate")
+		return
+	case res.Error != nil:
+		c.fail(what, "fetch threw "+res.Error.Error(), "send vats' requests through the proxy from initialize's network.proxy (allowed.test exists only there)")
+		return
+	case !sameJSON(res.Value, "201"):
+		c.fail(what, "status "+orNothing(res.Value), "return the status mocknet answered")
+		return
+	}
+	var seen bool
+	for _, o := range c.net.Since(uint64(len(before))) {
+		if o.Host == "allowed.test" && o.Path == "/status/201" {
+			seen = true
+		}
+	}
+	if !seen {
+		c.fail(what, "mocknet did not see the request", "route every outbound request through network.proxy")
+		return
+	}
+	c.pass(what, "")
+	c.events.mu.Lock()
+	var methods []string
+	for _, n := range c.events.notify {
+		if n.VatID == vat {
+			methods = append(methods, n.Method)
+		}
+	}
+	c.events.mu.Unlock()
+	if len(methods) == 0 {
+		c.fail("notify events are forwarded", "no notify notification for the fetch",
+			"forward each call of the endowment's notify as {method: \"notify\", params: {vatId, method, params}}")
+		return
+	}
+	c.pass("notify events are forwarded", strings.Join(methods, ", "))
+}
+
+func (c *checker) expectTask(vat string) {
+	const what = "start answers at once and taskSettled follows"
+	ctx, cancel := c.call()
+	err := c.impl.Start(ctx, vat, "check-task", `const r = await fetch("http://allowed.test/delay/0.1"); return r.status;`)
+	cancel()
+	if err != nil {
+		c.fail(what, err.Error(), "answer start as soon as the program is running, without waiting for it")
+		return
+	}
+	deadline := time.Now().Add(c.timeout)
+	for time.Now().Before(deadline) {
+		c.events.mu.Lock()
+		settled := append([]harness.TaskSettledEvent(nil), c.events.settled...)
+		c.events.mu.Unlock()
+		for _, s := range settled {
+			if s.TaskID != "check-task" {
+				continue
+			}
+			if s.VatID != vat || s.Status != "fulfilled" || !sameJSON(s.Value, "200") {
+				c.fail(what, fmt.Sprintf("taskSettled %+v", s), "send {vatId, taskId, status: \"fulfilled\", value} when the task's promise settles")
+				return
+			}
+			c.pass(what, "")
+			return
+		}
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	c.fail(what, "no taskSettled notification within "+c.timeout.String(), "send a taskSettled notification when a started program settles")
+}
+
+func (c *checker) expectCode(what string, code int, call func(ctx context.Context) error, fix string) {
+	ctx, cancel := c.call()
+	err := call(ctx)
+	cancel()
+	var rpcErr *harness.RPCError
+	switch {
+	case err == nil:
+		c.fail(what, "the call succeeded", fix)
+	case !errors.As(err, &rpcErr):
+		c.fail(what, err.Error(), fix)
+	case rpcErr.Code != code:
+		c.fail(what, fmt.Sprintf("code %d (%s)", rpcErr.Code, rpcErr.Message), fix)
+	default:
+		c.pass(what, fmt.Sprintf("code %d", code))
+	}
+}
+
+func sameJSON(got json.RawMessage, want string) bool {
+	if len(got) == 0 || want == "" {
+		return len(got) == 0 && want == "" || string(got) == "null" && want == ""
+	}
+	var a, b any
+	if json.Unmarshal(got, &a) != nil || json.Unmarshal([]byte(want), &b) != nil {
+		return false
+	}
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func orNothing(v []byte) string {
+	if len(v) == 0 {
+		return "(none)"
+	}
+	return string(v)
+}
+
+func tail(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 2000 {
+		s = s[len(s)-2000:]
+	}
+	return s
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }

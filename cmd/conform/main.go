@@ -87,15 +87,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			continue
 		}
 		code, err := c.run(ctx, args[1:], stdin, stdout, stderr)
+		name := c.name
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") && (c.name == "adapter" || c.name == "mocknet" || c.name == "report") {
+			name += " " + args[1] // a subcommand: its own help is the useful one
+		}
 		var ue *usageError
 		switch {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, &ue):
-			fmt.Fprintf(stderr, "conform %s: %s\nRun 'conform %s --help' for usage.\n", c.name, ue.msg, c.name)
+			fmt.Fprintf(stderr, "conform %s: %s\nRun 'conform %s --help' for usage.\n", name, ue.msg, name)
 			return exitUsage
 		case err != nil:
-			fmt.Fprintf(stderr, "conform %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "conform %s: %v\n", name, err)
 			if code == exitOK {
 				code = exitInfra
 			}
