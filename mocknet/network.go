@@ -34,7 +34,9 @@ type config struct {
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithHosts registers virtual hosts at start.
-func WithHosts(hosts ...string) Option { return func(c *config) { c.hosts = append(c.hosts, hosts...) } }
+func WithHosts(hosts ...string) Option {
+	return func(c *config) { c.hosts = append(c.hosts, hosts...) }
+}
 
 // Network is a mock network of virtual hosts served from one loopback listener, which is at
 // the same time a forward proxy (absolute-form requests and CONNECT tunnels) and an origin

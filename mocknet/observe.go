@@ -44,13 +44,13 @@ type Observation struct {
 	BodyBytes  int64  `json:"bodyBytes"`
 
 	Received        time.Time `json:"received"`
-	ResponseStarted time.Time `json:"responseStarted,omitempty"`
-	Finished        time.Time `json:"finished,omitempty"`
+	ResponseStarted time.Time `json:"responseStarted,omitzero"`
+	Finished        time.Time `json:"finished,omitzero"`
 	BytesSent       int64     `json:"bytesSent"`
 	Status          int       `json:"status,omitempty"`
 
 	Outcome  Outcome   `json:"outcome"`
-	ClosedAt time.Time `json:"closedAt,omitempty"`
+	ClosedAt time.Time `json:"closedAt,omitzero"`
 
 	Escape bool `json:"escape,omitempty"`
 	// Target is what an escape asked for (host:port or URL).

@@ -51,6 +51,7 @@ func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Write
 		"Merges the reports of shards (each a --report-dir of 'conform run --shard I/N') into one JUnit/JSON/HTML set.",
 		"  conform report merge --out conform-reports shard-1 shard-2 shard-3", stdout)
 	out := fs.String("out", "conform-reports", "directory for the merged reports")
+	fs.StringVar(out, "report-dir", "conform-reports", "the same as --out, named as in 'conform run'")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
