@@ -48,6 +48,7 @@ func commands() []command {
 		{"adapter", "serve the reference over stdio, or check an adapter", cmdAdapter},
 		{"mocknet", "serve the mock network standalone", cmdMocknet},
 		{"report", "merge shard reports", cmdReport},
+		{"bench", "time the suite against an implementation, as a ratio to a baseline", cmdBench},
 		{"version", "print the version", cmdVersion},
 	}
 }
