@@ -58,6 +58,7 @@ type Implementation struct {
 type vat struct {
 	id        string
 	loop      *eventloop.EventLoop
+	vm        *goja.Runtime // only for Interrupt, which is safe from any goroutine
 	endowment Endowment
 
 	// then is the intrinsic Promise.prototype.then, taken before any vat code ran, so
@@ -178,8 +179,12 @@ func (im *Implementation) CreateVat(ctx context.Context, p harness.CreateVatPara
 	}
 	loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
 	installed := make(chan error, 1)
-	var then goja.Callable
+	var (
+		then    goja.Callable
+		runtime *goja.Runtime
+	)
 	loop.RunOnLoop(func(vm *goja.Runtime) {
+		runtime = vm
 		installed <- func() error {
 			promise, _, _ := vm.NewPromise()
 			fn, ok := goja.AssertFunction(vm.ToValue(promise).ToObject(vm).Get("then"))
@@ -216,7 +221,7 @@ func (im *Implementation) CreateVat(ctx context.Context, p harness.CreateVatPara
 		loop.Terminate()
 		return &harness.RPCError{Code: harness.CodeVatExists, Message: fmt.Sprintf("vat %q already exists (vat ids are never reused)", vatID)}
 	}
-	im.vats[vatID] = &vat{id: vatID, loop: loop, endowment: end, then: then, tasks: map[string]bool{}}
+	im.vats[vatID] = &vat{id: vatID, loop: loop, vm: runtime, endowment: end, then: then, tasks: map[string]bool{}}
 	return nil
 }
 
@@ -464,6 +469,8 @@ func (im *Implementation) Shutdown(ctx context.Context) error {
 		if err := v.endowment.Teardown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("teardown of vat %s: %w", v.id, err))
 		}
+		// A program stuck in a loop would keep the loop from terminating.
+		v.vm.Interrupt("the implementation is shutting down")
 		v.loop.Terminate()
 	}
 	if transport != nil {
