@@ -3,7 +3,8 @@ package suite
 import (
 	"net/http"
 
-	. "github.com/onsi/gomega" //nolint:revive
+	. "github.com/onsi/ginkgo/v2" //nolint:revive
+	. "github.com/onsi/gomega"    //nolint:revive
 )
 
 const srcFetch = "WHATWG Fetch §5.6 fetch() and §4 Fetching"
@@ -74,18 +75,14 @@ func fetchSpecs() []Spec {
 			rationale:   "Vats use redirect: \"error\" to be sure they talk to the URL they named.",
 			check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON("TypeError"))
-				for _, o := range t.Observations() {
-					Expect(o.Path).NotTo(Equal("/get"), "the redirect target must not be requested; mocknet saw:\n%s", describeObservations(t.Observations()))
-				}
+				expectTargetNotRequested(t)
 			}},
 		{id: "FETCH-011", title: "redirect: manual does not follow", profile: ProfileFetchAPI, source: srcFetch, name: "redirect-manual",
 			requirement: "With redirect \"manual\", fetch must resolve with an opaque-redirect response (type \"opaqueredirect\", status 0) and not request the target.",
 			rationale:   "Manual redirects let code inspect where it would go before going there.",
 			check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"type": "opaqueredirect", "status": 0}))
-				for _, o := range t.Observations() {
-					Expect(o.Path).NotTo(Equal("/get"), "the redirect target must not be requested; mocknet saw:\n%s", describeObservations(t.Observations()))
-				}
+				expectTargetNotRequested(t)
 			}},
 		f("FETCH-012", "303 turns POST into GET",
 			"A POST answered with 303 must be followed with a GET without a body.",
@@ -168,6 +165,15 @@ func fetchSpecs() []Spec {
 			requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
 			rationale:   portable, want: map[string]any{"method": "POST", "data": "streamed"}},
 	})
+}
+
+// expectTargetNotRequested asserts that /get, where httpbin's /redirect/n ends, was never
+// requested.
+func expectTargetNotRequested(t *T) {
+	GinkgoHelper()
+	for _, o := range t.Observations() {
+		Expect(o.Path).NotTo(Equal("/get"), "the redirect target must not be requested; mocknet saw:\n%s", describeObservations(t.Observations()))
+	}
 }
 
 // cutBeforeHeaders closes the connection without answering.
