@@ -71,7 +71,31 @@ func ValidateValue(name string, v any) []Problem {
 		return []Problem{{Message: err.Error()}}
 	}
 	var out []Problem
-	(&validator{file: name}).check(s, v, "", &out)
+	(&validator{file: name, load: load}).check(s, v, "", &out)
+	return out
+}
+
+// ValidateWith checks doc against a schema given as text, for schemas that are not part of
+// the protocol (the JSON report's, for one). Its $refs may only point inside it.
+func ValidateWith(schemaJSON, doc []byte) []Problem {
+	var s map[string]any
+	if err := json.Unmarshal(schemaJSON, &s); err != nil {
+		return []Problem{{Message: "schema is not JSON: " + err.Error()}}
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return []Problem{{Message: "not JSON: " + err.Error()}}
+	}
+	self := func(name string) (map[string]any, error) {
+		if name != "" {
+			return nil, fmt.Errorf("no schema named %s: only refs inside the schema are supported", name)
+		}
+		return s, nil
+	}
+	var out []Problem
+	(&validator{load: self}).check(s, v, "", &out)
 	return out
 }
 
@@ -100,7 +124,10 @@ func load(name string) (map[string]any, error) {
 	return nil, fmt.Errorf("no schema named %s", name)
 }
 
-type validator struct{ file string }
+type validator struct {
+	file string
+	load func(name string) (map[string]any, error)
+}
 
 // supported lists the keywords this validator understands; any other keyword in a schema
 // is a mistake in the schema (the test checks every file).
@@ -126,7 +153,7 @@ func (vd *validator) check(s map[string]any, v any, ptr string, out *[]Problem) 
 			add("%v", err)
 			return
 		}
-		(&validator{file: file}).check(target, v, ptr, out)
+		(&validator{file: file, load: vd.load}).check(target, v, ptr, out)
 	}
 	if t, ok := s["type"]; ok && !typeMatches(t, v) {
 		add("must be %s, got %s", describeType(t), jsonType(v))
@@ -250,7 +277,7 @@ func (vd *validator) resolve(ref string) (map[string]any, string, error) {
 	if file == "" {
 		file = vd.file
 	}
-	root, err := load(file)
+	root, err := vd.load(file)
 	if err != nil {
 		return nil, "", fmt.Errorf("$ref %q: %w", ref, err)
 	}

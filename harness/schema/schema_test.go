@@ -1,0 +1,81 @@
+package schema_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/conform-suite/conform/harness/schema"
+)
+
+// Every schema file must be JSON that uses only keywords the validator understands: an
+// unsupported keyword would be silently ignored by a validator that does not know it.
+func TestEverySchemaFileIsUsable(t *testing.T) {
+	files := schema.Files()
+	if len(files) < 15 {
+		t.Fatalf("only %d schema files: %v", len(files), files)
+	}
+	for _, name := range files {
+		src, err := schema.Source(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !json.Valid(src) {
+			t.Errorf("%s is not JSON", name)
+		}
+		// An empty object is valid against nothing but the loosest schema; validating it
+		// walks every keyword at the top level and reports unknown ones.
+		for _, p := range schema.Validate(name, []byte(`{}`)) {
+			if strings.Contains(p.Message, "unsupported keyword") || strings.Contains(p.Message, "does not resolve") {
+				t.Errorf("%s: %s", name, p)
+			}
+		}
+	}
+}
+
+func TestMessagesFromThePROTOCOLValidate(t *testing.T) {
+	valid := map[string]string{
+		schema.Request("initialize"):       `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"1","network":{"proxy":"http://127.0.0.1:4000"}}}`,
+		schema.Response("initialize"):      `{"jsonrpc":"2.0","id":1,"result":{"name":"snaps","version":"11.0.2","protocolVersion":"1","globals":["fetch"],"features":[]}}`,
+		schema.Request("createVat"):        `{"jsonrpc":"2.0","id":2,"method":"createVat","params":{"vatId":"v1","globals":["fetch","Request"],"network":{"allowedHosts":["allowed.test"]}}}`,
+		schema.Request("evaluate"):         `{"jsonrpc":"2.0","id":3,"method":"evaluate","params":{"vatId":"v1","source":"return 1;"}}`,
+		schema.Response("evaluate"):        `{"jsonrpc":"2.0","id":3,"result":{"value":1}}`,
+		schema.Request("start"):            `{"jsonrpc":"2.0","id":4,"method":"start","params":{"vatId":"v1","taskId":"t1","source":"return 1;"}}`,
+		schema.Request("terminateVat"):     `{"jsonrpc":"2.0","id":5,"method":"terminateVat","params":{"vatId":"v1"}}`,
+		schema.Notification("notify"):      `{"jsonrpc":"2.0","method":"notify","params":{"vatId":"v1","method":"OutboundRequest","params":{"source":"fetch"}}}`,
+		schema.Notification("log"):         `{"jsonrpc":"2.0","method":"log","params":{"vatId":"v1","level":"warn","message":"x"}}`,
+		schema.Notification("taskSettled"): `{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":"v1","taskId":"t1","status":"rejected","error":{"name":"TypeError","message":"x"}}}`,
+		schema.ErrorResponse:               `{"jsonrpc":"2.0","id":2,"error":{"code":-32003,"message":"fetch needs network.allowedHosts"}}`,
+	}
+	for name, doc := range valid {
+		if problems := schema.Validate(name, []byte(doc)); len(problems) > 0 {
+			t.Errorf("%s rejects a valid message: %v", name, problems)
+		}
+	}
+	invalid := map[string]string{
+		"jsonrpc 1.0":               `{"jsonrpc":"1.0","id":3,"method":"evaluate","params":{"vatId":"v1","source":"x"}}`,
+		"no source":                 `{"jsonrpc":"2.0","id":3,"method":"evaluate","params":{"vatId":"v1"}}`,
+		"wrong method":              `{"jsonrpc":"2.0","id":3,"method":"eval","params":{"vatId":"v1","source":"x"}}`,
+		"source not a string":       `{"jsonrpc":"2.0","id":3,"method":"evaluate","params":{"vatId":"v1","source":42}}`,
+		"unexpected top-level name": `{"jsonrpc":"2.0","id":3,"method":"evaluate","params":{"vatId":"v1","source":"x"},"extra":1}`,
+	}
+	for what, doc := range invalid {
+		if problems := schema.Validate(schema.Request("evaluate"), []byte(doc)); len(problems) == 0 {
+			t.Errorf("evaluate request schema accepts %s", what)
+		}
+	}
+	if problems := schema.Validate(schema.Notification("taskSettled"), []byte(`{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":"v1","taskId":"t1","status":"done"}}`)); len(problems) == 0 {
+		t.Error("taskSettled schema accepts status \"done\"")
+	}
+}
+
+func TestProblemsNameThePointer(t *testing.T) {
+	problems := schema.Validate(schema.Request("createVat"), []byte(`{"jsonrpc":"2.0","id":2,"method":"createVat","params":{"vatId":"v1","globals":"fetch"}}`))
+	if len(problems) == 0 {
+		t.Fatal("globals as a string accepted")
+	}
+	if !strings.Contains(problems[0].String(), "/params/globals") {
+		t.Errorf("problem does not name /params/globals: %v", problems[0])
+	}
+}
