@@ -46,7 +46,7 @@ func caseSpecs(area, fixture string, cases []semanticCase) []Spec {
 					c.check(t, res)
 					return
 				}
-				Expect(res).To(ReturnedJSON(c.want), "%s", c.requirement)
+				Expect(res).To(ReturnedJSON(c.want))
 			},
 		})
 	}
