@@ -12,4 +12,15 @@
 // fixtures in them, and asserts on what the vat returned and on what mocknet observed.
 // After every spec, T tears down the vats it created and asserts that nothing escaped the
 // mock network.
+//
+// Most areas are tables of one shape: semantic specs (fetch, Headers, Request, Response,
+// abort) run one named case of the area's cases fixture and compare its JSON with the
+// standard's answer (caseSpecs); the allowlist bypass corpus is a table of attempts
+// (bypassCorpus), each asserting that only allowed.test was ever contacted; teardown specs
+// start a program, wait until mocknet sees its request, terminate the vat and require every
+// connection closed within CloseDeadline (teardownCase).
+//
+// The self-test (selftest_test.go) runs the suite through the conform binary against the
+// reference in process and over stdio, and against every broken variant in
+// reference/mutants; a variant no spec catches is a missing spec.
 package suite
