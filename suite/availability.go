@@ -159,7 +159,7 @@ func availabilitySpecs() []Spec {
 					Name           string
 					IsDOMException bool
 				}
-				vat.Run("availability/abort-error-shape", map[string]any{"url": t.URL(HostAllowed, "/status/200")}).Decode(&got)
+				vat.Run("availability/abort-error-shape", map[string]any{"url": t.URL(HostAllowed, "/hang")}).Decode(&got)
 				Expect(got.Rejected).To(BeTrue(), "fetch with an aborted signal must reject")
 				Expect(got.Name).To(Equal("AbortError"))
 				Expect(got.IsDOMException).To(BeTrue(), "the abort error must be instanceof DOMException")

@@ -289,6 +289,8 @@ type Task struct {
 	vat   *Vat
 	id    string
 	label string
+	// Started is when start was sent.
+	Started time.Time
 }
 
 // Start runs fixture with params as a task and returns at once.
@@ -297,7 +299,7 @@ func (v *Vat) Start(fixture string, params any) *Task {
 	src, err := fixtures.Program(fixture, params)
 	Expect(err).NotTo(HaveOccurred())
 	v.tasks++
-	task := &Task{vat: v, id: fmt.Sprintf("%s-t%d", v.id, v.tasks), label: fixtureLabel(fixture, params)}
+	task := &Task{vat: v, id: fmt.Sprintf("%s-t%d", v.id, v.tasks), label: fixtureLabel(fixture, params), Started: time.Now()}
 	ctx, cancel := v.t.env.callContext(v.t.ctx)
 	defer cancel()
 	if err := v.t.env.implementation().Start(ctx, v.id, task.id, src); err != nil {
@@ -328,12 +330,19 @@ func (k *Task) Await(within time.Duration) harness.TaskSettledEvent {
 // ExpectNeverSettles asserts the task has not settled and does not within SettleWindow.
 func (k *Task) ExpectNeverSettles(why string) {
 	GinkgoHelper()
+	k.ExpectNeverSettlesFor(SettleWindow, why)
+}
+
+// ExpectNeverSettlesFor is ExpectNeverSettles watching for d, for programs that arm
+// something (a timeout) that would fire later than SettleWindow.
+func (k *Task) ExpectNeverSettlesFor(d time.Duration, why string) {
+	GinkgoHelper()
 	Consistently(k.vat.t.ctx, func() string {
 		if ev, ok := k.Settlement(); ok {
 			return describeSettlement(ev)
 		}
 		return ""
-	}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "task %s (%s) settled, but %s", k.id, k.label, why)
+	}).WithTimeout(d).WithPolling(10*time.Millisecond).Should(BeEmpty(), "task %s (%s) settled, but %s", k.id, k.label, why)
 }
 
 func describeSettlement(ev harness.TaskSettledEvent) string {
@@ -361,6 +370,24 @@ func (v *Vat) Terminate() {
 		v.t.failInfra("terminateVat "+v.id, err)
 	}
 	v.t.Logf("terminateVat %s → ok after %s", v.id, v.TerminatedAt.Sub(start).Round(time.Millisecond))
+}
+
+// ReadyMarker is what fixtures log once they hold open what a spec is about to test
+// (a body being read, a reader, a clone), so that the spec acts at that moment and not
+// merely when mocknet has seen the request.
+const ReadyMarker = "conform: ready"
+
+// AwaitLog waits until the vat has logged a line containing text.
+func (v *Vat) AwaitLog(text string, within time.Duration) {
+	GinkgoHelper()
+	Eventually(v.t.ctx, func() []string {
+		var lines []string
+		for _, l := range v.Logs() {
+			lines = append(lines, l.Message)
+		}
+		return lines
+	}).WithTimeout(within).WithPolling(5*time.Millisecond).Should(ContainElement(ContainSubstring(text)),
+		"vat %s must log %q (its program logs it once it is ready)", v.id, text)
 }
 
 // Notifications returns the notify events the vat emitted so far.

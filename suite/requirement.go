@@ -64,10 +64,17 @@ type Spec struct {
 	Requirement
 	// Timeout bounds the whole spec; zero means defaultSpecTimeout.
 	Timeout time.Duration
+	// Tampers marks specs whose program tries to change the endowment. They run after all
+	// others, so that an implementation that lets them (and shares the damage between vats)
+	// does not spoil the results of unrelated specs.
+	Tampers bool
 	Run     func(t *T)
 }
 
 const defaultSpecTimeout = 30 * time.Second
+
+// tamperingFixtures are the programs that try to change the endowment (see Spec.Tampers).
+var tamperingFixtures = map[string]bool{"availability/try-mutations": true, "isolation/tamper": true}
 
 var idPattern = regexp.MustCompile(`^[A-Z]+-[0-9]{3}$`)
 
@@ -87,6 +94,11 @@ func allSpecs() []Spec {
 	var specs []Spec
 	for _, area := range specTables() {
 		specs = append(specs, area()...)
+	}
+	for i := range specs {
+		if tamperingFixtures[specs[i].Fixture] {
+			specs[i].Tampers = true
+		}
 	}
 	sort.Slice(specs, func(i, j int) bool { return specs[i].ID < specs[j].ID })
 	return specs

@@ -252,26 +252,44 @@ func specResult(r Requirement) reports.SpecResult {
 // registerSpecs builds the Ginkgo tree: one container per area, one It per spec.
 func registerSpecs(env *runEnv, specs []Spec) {
 	byArea := map[string][]Spec{}
+	var tampering []Spec
 	for _, s := range specs {
-		byArea[s.Area] = append(byArea[s.Area], s)
-	}
-	for _, area := range Areas() {
-		areaSpecs := byArea[area]
-		if len(areaSpecs) == 0 {
+		if s.Tampers {
+			tampering = append(tampering, s)
 			continue
 		}
-		Describe(area, func() {
-			for _, s := range areaSpecs {
-				timeout := s.Timeout
-				if timeout == 0 {
-					timeout = defaultSpecTimeout
-				}
-				It(s.ID+": "+s.Title, Label(s.Labels()...), NodeTimeout(timeout), func(ctx SpecContext) {
-					env.runSpec(ctx, s)
-				})
-			}
+		byArea[s.Area] = append(byArea[s.Area], s)
+	}
+	it := func(s Spec) {
+		timeout := s.Timeout
+		if timeout == 0 {
+			timeout = defaultSpecTimeout
+		}
+		It(s.ID+": "+s.Title, Label(s.Labels()...), NodeTimeout(timeout), func(ctx SpecContext) {
+			env.runSpec(ctx, s)
 		})
 	}
+	// One top-level container: Ginkgo shuffles top-level containers, and a fixed order makes
+	// runs against implementations whose vats share state reproducible.
+	Describe("conform", func() {
+		for _, area := range Areas() {
+			if len(byArea[area]) == 0 {
+				continue
+			}
+			Describe(area, func() {
+				for _, s := range byArea[area] {
+					it(s)
+				}
+			})
+		}
+		if len(tampering) > 0 {
+			Describe("tampering", func() {
+				for _, s := range tampering {
+					it(s)
+				}
+			})
+		}
+	})
 }
 
 // runEnv is the state of one run: the mock network, the implementation, the events it

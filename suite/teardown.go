@@ -28,6 +28,12 @@ type teardownCase struct {
 	open   func(o mocknetObservation) bool
 	// ready is what mocknet must have seen before the vat is terminated; nil means open.
 	ready func(o mocknetObservation) bool
+	// awaitReady makes the spec also wait for the fixture's ReadyMarker log line, for
+	// fixtures that must be past `await fetch` (reading, cloning) when the vat stops.
+	awaitReady bool
+	// quiet is how long after the program started it must still not have settled, when
+	// it armed something (a timeout) that would fire later than SettleWindow.
+	quiet time.Duration
 }
 
 func (c teardownCase) spec() Spec {
@@ -54,9 +60,13 @@ func (c teardownCase) spec() Spec {
 				ready = c.open
 			}
 			t.AwaitObservation("the program's request", CloseDeadline, ready)
+			if c.awaitReady {
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
+			}
 			vat.Terminate()
 			t.ExpectClosedWithin(fmt.Sprintf("every connection of %s", c.fixture), vat.TerminatedAt, CloseDeadline, c.open)
-			task.ExpectNeverSettles("a torn-down vat's promises must never settle")
+			task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
+				"a torn-down vat's promises must never settle")
 		},
 	}
 }
@@ -83,29 +93,35 @@ func teardownSpecs() []Spec {
 		{id: "TEAR-002", title: "unread body is cancelled",
 			requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
 			profile:     ProfileCore, fixture: "teardown/hold-response", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it."},
+			awaitReady: true,
+			rationale:  "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it."},
 		{id: "TEAR-003", title: "body read with text() is cancelled",
 			requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
 			profile:     ProfileCore, fixture: "teardown/fetch-and-wait", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)"},
+			awaitReady: true,
+			rationale:  "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)"},
 		{id: "TEAR-004", title: "body read through getReader() is cancelled",
 			requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
 			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/read-with-reader", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open."},
+			awaitReady: true,
+			rationale:  "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open."},
 		{id: "TEAR-005", title: "unread clone is cancelled",
 			requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
 			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/clone-and-hold", params: map[string]any{"read": "none"},
 			path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open."},
+			awaitReady: true,
+			rationale:  "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open."},
 		{id: "TEAR-006", title: "clone being read is cancelled",
 			requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
 			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/clone-and-hold", params: map[string]any{"read": "clone"},
 			path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "Clones carry their own body; teardown must reach every branch, not only the response fetch returned."},
+			awaitReady: true,
+			rationale:  "Clones carry their own body; teardown must reach every branch, not only the response fetch returned."},
 		{id: "TEAR-007", title: "tee()d body is cancelled",
 			requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
 			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/tee-and-hold", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			rationale: "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source."},
+			awaitReady: true,
+			rationale:  "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source."},
 		{id: "TEAR-008", title: "streaming upload is cancelled",
 			requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
 			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/upload-forever", globals: WithGlobals("ReadableStream", "TextEncoder"),
@@ -120,7 +136,7 @@ func teardownSpecs() []Spec {
 		{id: "TEAR-010", title: "timeout signal never fires into a torn-down vat",
 			requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
 			profile:     ProfileCore, fixture: "teardown/fetch-with-timeout", globals: WithGlobals("AbortSignal", "DOMException"),
-			params: map[string]any{"ms": 150}, path: "/hang", open: pathIs("/hang"),
+			params: map[string]any{"ms": 400}, path: "/hang", open: pathIs("/hang"), awaitReady: true, quiet: 400 * time.Millisecond,
 			rationale: "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run."},
 	}
 	specs := make([]Spec, 0, len(cases)+8)
@@ -156,6 +172,7 @@ func teardownSpecs() []Spec {
 				task := vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
 				Eventually(func() int { return len(filterObs(t.Observations(), streaming("/drip-forever"))) }).
 					WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(Equal(10), "all ten streams must be open before teardown")
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
 				vat.Terminate()
 				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, pathIs("/drip-forever"))
 				task.ExpectNeverSettles("a torn-down vat's promises must never settle")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,13 +245,20 @@ func printSummary(w io.Writer, run *reports.Run) {
 		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
 }
 
+// firstLine is the first line of a failure message that says something: Gomega opens
+// async failures with "Timed out after 2.001s." and the description follows.
 func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || gomegaPreamble.MatchString(line) {
+			continue
+		}
+		return line
 	}
-	return s
+	return strings.TrimSpace(s)
 }
+
+var gomegaPreamble = regexp.MustCompile(`^(Timed out|Failed) after [0-9.]+(ms|s|m)\.$`)
 
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("list", "[--json|--markdown] [--profile P]", "Lists every spec of the suite with its ID, title, labels and requirement.",
