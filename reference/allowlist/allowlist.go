@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -62,7 +63,12 @@ func (l *List) CheckURL(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return schemeError(u.Scheme)
 	}
-	host, err := CanonicalHost(u.Hostname())
+	// Hostname strips an IPv6 address's brackets; the host parser needs them back.
+	hostname := u.Hostname()
+	if strings.Contains(hostname, ":") {
+		hostname = "[" + hostname + "]"
+	}
+	host, err := CanonicalHost(hostname)
 	if err != nil {
 		return fmt.Errorf("%w: host %q: %v", ErrInvalidURL, u.Hostname(), err)
 	}
@@ -70,7 +76,7 @@ func (l *List) CheckURL(u *url.URL) error {
 		return fmt.Errorf("%w: host %q is not canonical (%q)", ErrInvalidURL, u.Hostname(), host)
 	}
 	if !l.hosts[host] {
-		return &DeniedError{Host: host}
+		return &DeniedError{Host: hostname}
 	}
 	return nil
 }
@@ -119,10 +125,11 @@ func Parse(raw string) (*url.URL, error) {
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		cred := authority[:at]
 		authority = authority[at+1:]
+		// url.Userinfo holds decoded text and encodes it again in String.
 		if name, pass, ok := strings.Cut(cred, ":"); ok {
-			user = url.UserPassword(name, pass)
+			user = url.UserPassword(unescapeUserinfo(name), unescapeUserinfo(pass))
 		} else {
-			user = url.User(cred)
+			user = url.User(unescapeUserinfo(cred))
 		}
 	}
 	hostPart, port, err := splitHostPort(authority)
@@ -153,6 +160,15 @@ func Parse(raw string) (*url.URL, error) {
 		u.Path = "/"
 	}
 	return u, nil
+}
+
+// unescapeUserinfo decodes percent-escapes in a username or password; text with a malformed
+// escape is kept as it is.
+func unescapeUserinfo(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
 }
 
 func validScheme(s string) bool {
@@ -256,6 +272,11 @@ func CanonicalHost(input string) (string, error) {
 	decoded, err := url.PathUnescape(input)
 	if err != nil {
 		return "", fmt.Errorf("invalid percent-encoding in host %q", input)
+	}
+	// The URL Standard decodes the bytes as UTF-8 with replacement, and U+FFFD is not a
+	// valid domain code point: invalid UTF-8 is an invalid host.
+	if !utf8.ValidString(decoded) {
+		return "", fmt.Errorf("invalid UTF-8 in host %q", input)
 	}
 	ascii, err := idnaProfile.ToASCII(decoded)
 	if err != nil {

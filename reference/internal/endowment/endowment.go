@@ -496,10 +496,47 @@ func decodeUTF8(b []byte, fatal, ignoreBOM bool) (string, error) {
 	var sb strings.Builder
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		sb.WriteRune(r) // utf8.RuneError for each invalid sequence
+		if r == utf8.RuneError && size == 1 {
+			// One U+FFFD for each maximal subpart of an invalid sequence, as the Encoding
+			// Standard's UTF-8 decoder does.
+			size = maximalSubpart(b)
+		}
+		sb.WriteRune(r)
 		b = b[size:]
 	}
 	return sb.String(), nil
+}
+
+// maximalSubpart is the length of the longest prefix of b that begins a well-formed UTF-8
+// sequence, at least 1; b does not begin with a whole one.
+func maximalSubpart(b []byte) int {
+	need, lo, hi := 0, byte(0x80), byte(0xBF)
+	switch c := b[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 2
+	case c >= 0xE0 && c <= 0xEF:
+		need = 3
+		if c == 0xE0 {
+			lo = 0xA0
+		} else if c == 0xED {
+			hi = 0x9F
+		}
+	case c >= 0xF0 && c <= 0xF4:
+		need = 4
+		if c == 0xF0 {
+			lo = 0x90
+		} else if c == 0xF4 {
+			hi = 0x8F
+		}
+	default:
+		return 1
+	}
+	n := 1
+	for n < need && n < len(b) && b[n] >= lo && b[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xBF
+	}
+	return n
 }
 
 // request is what fetch asks the host to send.
@@ -760,7 +797,8 @@ type limitedBody struct {
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.remaining <= 0 {
+	// At exactly the limit one more byte is asked for: the end of the body is not an excess.
+	if b.remaining < 0 {
 		return 0, errors.New("response body exceeds the endowment's size limit")
 	}
 	if int64(len(p)) > b.remaining+1 {

@@ -182,19 +182,51 @@
     constructor(label, opts) {
       const l = label === undefined ? 'utf-8' : String(label).trim().toLowerCase();
       if (l !== 'utf-8' && l !== 'utf8' && l !== 'unicode-1-1-utf-8') throw new RangeError('TextDecoder: only utf-8 is supported');
-      decoderState.set(this, { fatal: !!(opts && opts.fatal), ignoreBOM: !!(opts && opts.ignoreBOM) });
+      decoderState.set(this, { fatal: !!(opts && opts.fatal), ignoreBOM: !!(opts && opts.ignoreBOM), pending: null, started: false });
     }
     get encoding() { return 'utf-8'; }
     get fatal() { return decoderState.get(this).fatal; }
     get ignoreBOM() { return decoderState.get(this).ignoreBOM; }
-    decode(input) {
+    decode(input, opts) {
       const s = decoderState.get(this);
       if (!s) throw new TypeError('Illegal invocation: not a TextDecoder');
-      if (input === undefined) return '';
-      return host.decodeUTF8(toBytes(input), s.fatal, s.ignoreBOM);
+      const stream = !!(opts && opts.stream);
+      let bytes = input === undefined ? new Uint8ArrayCtor(0) : toBytes(input);
+      if (s.pending !== null) bytes = concat([s.pending, bytes], s.pending.byteLength + bytes.byteLength);
+      // While streaming, a sequence cut at the end of the input waits for the next call.
+      const keep = stream ? incompleteTail(bytes) : 0;
+      s.pending = keep > 0 ? bytes.slice(bytes.byteLength - keep) : null;
+      const now = bytes.subarray(0, bytes.byteLength - keep);
+      // A BOM is stripped only at the start of a stream.
+      const text = now.byteLength === 0 ? '' : host.decodeUTF8(now, s.fatal, s.ignoreBOM || s.started);
+      if (now.byteLength > 0) s.started = true;
+      if (!stream) {
+        s.pending = null;
+        s.started = false;
+      }
+      return text;
     }
   }
   const decoderState = new WeakMap();
+
+  // incompleteTail is how many bytes at the end of bytes begin a UTF-8 sequence that more
+  // bytes could complete.
+  function incompleteTail(bytes) {
+    const n = bytes.byteLength;
+    for (let back = 1; back <= 3 && back <= n; back++) {
+      const lead = bytes[n - back];
+      if (lead >= 0x80 && lead < 0xC0) continue; // a continuation byte: look further back
+      const need = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+      if (need <= back) return 0;
+      if (back >= 2) {
+        const lo = lead === 0xE0 ? 0xA0 : lead === 0xF0 ? 0x90 : 0x80;
+        const hi = lead === 0xED ? 0x9F : lead === 0xF4 ? 0x8F : 0xBF;
+        if (bytes[n - back + 1] < lo || bytes[n - back + 1] > hi) return 0;
+      }
+      return back;
+    }
+    return 0;
+  }
 
   function encodeUTF8(text) {
     return new Uint8ArrayCtor(host.encodeUTF8(text));
