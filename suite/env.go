@@ -164,13 +164,13 @@ func (t *T) failInfra(during string, err error) {
 }
 
 // Observations returns what mocknet saw since the spec began, in arrival order.
-func (t *T) Observations() []mocknet.Observation {
+func (t *T) Observations() Seen {
 	return t.env.net.Since(t.startSeq)
 }
 
 // ObservationsOf returns what host saw since the spec began.
-func (t *T) ObservationsOf(host string) []mocknet.Observation {
-	var out []mocknet.Observation
+func (t *T) ObservationsOf(host string) Seen {
+	var out Seen
 	for _, o := range t.Observations() {
 		if o.Host == host {
 			out = append(out, o)
@@ -201,7 +201,7 @@ func (t *T) AwaitObservation(what string, within time.Duration, pred func(mockne
 func (t *T) ExpectNoContact(host string) {
 	GinkgoHelper()
 	seen := t.ObservationsOf(host)
-	Expect(seen).To(BeEmpty(), "no request may reach %s, but mocknet saw:\n%s", host, describeObservations(seen))
+	Expect(seen).To(BeEmpty(), "no request may reach %s; what mocknet saw there", host)
 }
 
 // ExpectClosedWithin asserts that every exchange matching pred was closed by the client
@@ -219,6 +219,13 @@ func (t *T) ExpectClosedWithin(what string, since time.Time, d time.Duration, pr
 	}).WithTimeout(time.Until(since.Add(d))+time.Millisecond).WithPolling(5*time.Millisecond).Should(BeEmpty(),
 		"%s must be closed by the client within %s; still open on mocknet:", what, d)
 }
+
+// Seen is what mocknet observed. In a failed assertion it prints one readable line per
+// exchange (host, method, path, timing, outcome) instead of Go structs.
+type Seen []mocknet.Observation
+
+// GomegaString is how Gomega prints Seen in failure messages.
+func (s Seen) GomegaString() string { return describeObservations(s) }
 
 // Vat is one vat on the implementation under test.
 type Vat struct {

@@ -466,7 +466,7 @@ func (e *runEnv) finishSpec(t *T) {
 		e.evidence[t.req.ID] = ev
 		e.mu.Unlock()
 	}
-	Expect(escapes).To(BeEmpty(), "nothing may leave the mock network, but mocknet refused:\n%s", describeObservations(escapes))
+	Expect(Seen(escapes)).To(BeEmpty(), "nothing may leave the mock network; what mocknet refused")
 }
 
 func escapesIn(obs []mocknet.Observation) []mocknet.Observation {
