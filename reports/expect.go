@@ -19,6 +19,7 @@ import (
 //	  - id: ALLOW-031
 //	    reason: Redirect hops are not checked against the allowlist ...
 //	    link: https://github.com/...
+//	    evidence: what was observed when the failure was recorded (optional)
 type Expectations struct {
 	Implementation string        `yaml:"implementation"`
 	Expectations   []Expectation `yaml:"expectations"`

@@ -71,4 +71,6 @@ type Expectation struct {
 	ID     string `json:"id" yaml:"id"`
 	Reason string `json:"reason" yaml:"reason"`
 	Link   string `json:"link,omitempty" yaml:"link,omitempty"`
+	// Evidence is what was observed when the failure was recorded (optional).
+	Evidence string `json:"evidence,omitempty" yaml:"evidence,omitempty"`
 }
