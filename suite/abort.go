@@ -70,6 +70,7 @@ func abortSpecs() []Spec {
 				}
 				task := vat.Start(abortFixture, params)
 				t.AwaitObservation("the request to abort", CloseDeadline, ready)
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
 				abortedAt := time.Now()
 				Expect(vat.Eval(abortCall)).To(Returned())
 				settled := task.Await(CloseDeadline)

@@ -116,6 +116,8 @@ func isolationSpecs() []Spec {
 				taskA := a.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
 				taskB := b.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
 				Eventually(func() int { return len(t.ObservationsOf(HostAllowed)) }).WithTimeout(CloseDeadline).Should(Equal(2), "both vats' requests reach mocknet")
+				a.AwaitLog(ReadyMarker, CloseDeadline)
+				b.AwaitLog(ReadyMarker, CloseDeadline)
 				Expect(a.Eval("conformAbort()")).To(Returned())
 				settledA := taskA.Await(CloseDeadline)
 				settledB := taskB.Await(CloseDeadline * 2)
