@@ -1,0 +1,113 @@
+package adapters_test
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "write the reports of each adapter's run to reports/<adapter>/")
+
+// repoRoot is where adapters' command lines are run from, as the README documents them.
+const repoRoot = ".."
+
+var conformBin string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "conform-adapters")
+	if err != nil {
+		panic(err)
+	}
+	conformBin = filepath.Join(dir, "conform")
+	build := exec.Command("go", "build", "-o", conformBin, "./cmd/conform")
+	build.Dir = repoRoot
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build conform: " + err.Error())
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func conform(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(conformBin, args...)
+	cmd.Dir = repoRoot
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		return exitErr.ExitCode(), string(out)
+	case err != nil:
+		t.Fatalf("conform %v: %v", args, err)
+	}
+	return 0, string(out)
+}
+
+func requireInstalled(t *testing.T, adapter string) {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatalf("node is not on PATH: the adapters need Node 20 (bash .ci/run expects it installed)")
+	}
+	if _, err := os.Stat(filepath.Join(adapter, "node_modules")); err != nil {
+		t.Fatalf("adapters/%s has no node_modules: run `npm ci` in adapters/%s (bash .ci/run does)", adapter, adapter)
+	}
+}
+
+// TestExpectationsMatchTheImplementations runs the whole suite against each adapter with
+// its expectations file: every listed spec must fail and every other spec must pass. With
+// -update it also writes the embedded reference's reports to reports/reference/.
+func TestExpectationsMatchTheImplementations(t *testing.T) {
+	targets := []string{"snaps-node", "node-plain"}
+	if *update {
+		targets = append(targets, "reference")
+	}
+	for _, target := range targets {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			reportDir := t.TempDir()
+			if *update {
+				reportDir = filepath.Join(repoRoot, "reports", target)
+			}
+			abs, err := filepath.Abs(reportDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"run", "--quiet", "--report-dir", abs}
+			if target != "reference" {
+				requireInstalled(t, target)
+				args = append(args,
+					"--adapter", fmt.Sprintf("node adapters/%s/adapter.mjs", target),
+					"--expect", fmt.Sprintf("adapters/%s/expectations.yaml", target),
+					"--strict-expectations")
+			}
+			code, out := conform(t, args...)
+			if code != 0 {
+				t.Fatalf("conform run against %s with its expectations: exit %d (1: a spec failed that is not listed, or a listed one passed; update adapters/%s/expectations.yaml only if the implementation changed)\n%s",
+					target, code, target, tail(out, 6000))
+			}
+		})
+	}
+}
+
+func TestSnapsAdapterSpeaksTheProtocol(t *testing.T) {
+	requireInstalled(t, "snaps-node")
+	code, out := conform(t, "adapter", "check", "--adapter", "node adapters/snaps-node/adapter.mjs")
+	if code != 0 || !strings.Contains(out, " 0 failed") {
+		t.Fatalf("conform adapter check: exit %d\n%s", code, out)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}

@@ -1,0 +1,15 @@
+// Package adapters holds adapters that run the conformance suite against real
+// implementations in other runtimes, over the protocol of harness/PROTOCOL.md:
+//
+//   - snaps-node: MetaMask Snaps' network endowment
+//     (@metamask/snaps-execution-environments, unmodified) under SES in Node, behind a host
+//     allowlist written as ocap-kernel documents it;
+//   - node-plain: Node's own fetch handed to a vat unchanged, the suite's negative control.
+//
+// Each adapter has an expectations.yaml listing every spec it fails, with the evidence and
+// what would fix it, and its reports are committed under reports/<adapter>/. The Go package
+// itself only holds the test that keeps both true: it runs the suite against each adapter
+// with its expectations and --strict-expectations, so a new failure or a fixed one fails
+// `go test ./...`. `go test ./adapters -update` rewrites reports/<adapter>/ from that run,
+// and reports/reference/ from a run against the embedded reference.
+package adapters

@@ -1,0 +1,64 @@
+// conform adapter "node-plain": a negative control.
+//
+// Each vat is a node:vm context (its own realm and global object) that is given Node's own
+// global fetch, Request, Headers, Response and the other requested web globals as they are:
+// no host allowlist, no hardening, and no teardown beyond forgetting the vat. Running the
+// suite against it shows what the suite catches in an endowment that does nothing.
+//
+// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// per line on stdin/stdout). Diagnostics go to stderr.
+
+import vm from 'node:vm';
+import { ProxyAgent, setGlobalDispatcher } from 'undici';
+import { makeConsole, makeLog, serve } from '../lib/protocol.mjs';
+
+const ADAPTER_NAME = 'node-plain';
+const ADAPTER_VERSION = `0.1.0 (node ${process.version}, bundled undici ${process.versions.undici})`;
+
+const log = makeLog(ADAPTER_NAME);
+
+// Everything a vat may ask for, taken from Node's globals unchanged.
+const OFFERED = {
+  fetch: globalThis.fetch,
+  Request: globalThis.Request,
+  Headers: globalThis.Headers,
+  Response: globalThis.Response,
+  AbortController: globalThis.AbortController,
+  AbortSignal: globalThis.AbortSignal,
+  DOMException: globalThis.DOMException,
+  ReadableStream: globalThis.ReadableStream,
+  TextEncoder: globalThis.TextEncoder,
+  TextDecoder: globalThis.TextDecoder,
+  URL: globalThis.URL,
+  URLSearchParams: globalThis.URLSearchParams,
+};
+
+function initialize(params) {
+  const { proxy } = params.network;
+  setGlobalDispatcher(new ProxyAgent(proxy));
+  log(`routing all outbound HTTP through ${proxy}`);
+}
+
+function createVat({ vatId, globals }) {
+  // This adapter has no allowlist: network.allowedHosts is accepted and ignored, and fetch
+  // is granted without one. That is what makes it a negative control.
+  const context = vm.createContext({}, { name: `vat ${vatId}` });
+  const stringify = vm.runInContext('JSON.stringify', context);
+  for (const name of globals) {
+    Object.defineProperty(context, name, { value: OFFERED[name], writable: true, configurable: true, enumerable: false });
+  }
+  Object.defineProperty(context, 'console', {
+    value: makeConsole(vatId, stringify),
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return {
+    evaluate: (code) => vm.runInContext(code, context, { filename: `vat-${vatId}-program.js` }),
+    stringify,
+  };
+}
+
+// No terminateVat hook: a terminated vat is only forgotten. Its requests, bodies and
+// promises carry on, and what they do is still forwarded.
+serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: Object.keys(OFFERED), initialize, createVat });
