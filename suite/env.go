@@ -183,18 +183,18 @@ func (t *T) ObservationsOf(host string) Seen {
 // latest state of each exchange) and returns it; the spec fails after within.
 func (t *T) AwaitObservation(what string, within time.Duration, pred func(mocknet.Observation) bool) mocknet.Observation {
 	GinkgoHelper()
-	var found mocknet.Observation
-	Eventually(t.ctx, func() bool {
+	var matching Seen
+	Eventually(t.ctx, func() Seen {
+		matching = nil
 		for _, o := range t.Observations() {
 			if pred(o) {
-				found = o
-				return true
+				matching = append(matching, o)
 			}
 		}
-		return false
-	}).WithTimeout(within).WithPolling(5*time.Millisecond).Should(BeTrue(),
-		"mocknet never saw %s within %s; it saw:\n%s", what, within, describeObservations(t.Observations()))
-	return found
+		return matching
+	}).WithTimeout(within).WithPolling(5*time.Millisecond).Should(Not(BeEmpty()),
+		"mocknet never saw %s within %s; everything it saw:\n%s", what, within, describeObservations(t.Observations()))
+	return matching[0]
 }
 
 // ExpectNoContact asserts that no exchange reached host since the spec began.

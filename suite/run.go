@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -529,7 +530,7 @@ func (e *runEnv) results(report types.Report, specs []Spec) []reports.SpecResult
 			res.Status = reports.StatusFailed
 			res.Failure = &reports.Failure{
 				Message:  failureMessage(sr),
-				Location: sr.Failure.Location.String(),
+				Location: suiteLocation(sr.Failure.Location),
 			}
 			if ev := e.evidence[s.ID]; ev != nil {
 				res.Failure.Evidence = formatEvidence(ev)
@@ -544,6 +545,18 @@ func (e *runEnv) results(report types.Report, specs []Spec) []reports.SpecResult
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// suiteLocation names a failure's place in the suite relative to the module ("suite/x.go:12"),
+// not as a path on the machine that built the binary.
+func suiteLocation(cl types.CodeLocation) string {
+	file := filepath.ToSlash(cl.FileName)
+	if i := strings.LastIndex(file, "/suite/"); i >= 0 {
+		file = file[i+1:]
+	} else {
+		file = filepath.Base(file)
+	}
+	return fmt.Sprintf("%s:%d", file, cl.LineNumber)
 }
 
 func failureMessage(sr types.SpecReport) string {
