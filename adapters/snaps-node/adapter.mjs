@@ -29,6 +29,9 @@ const SNAPS_PACKAGE = '@metamask/snaps-execution-environments';
 // The network endowment module is not in the package's exports map; it is loaded by its
 // absolute path inside the installed package.
 const SNAPS_ROOT = require.resolve(`${SNAPS_PACKAGE}/package.json`).replace(/package\.json$/, '');
+// Outside the package's exports map, so it is loaded by absolute path; logs name it by its
+// path inside the package.
+const NETWORK_MODULE_PACKAGE_PATH = `${SNAPS_PACKAGE}/dist/common/endowments/network.cjs`;
 const NETWORK_MODULE = `${SNAPS_ROOT}dist/common/endowments/network.cjs`;
 const SNAPS_VERSION = require(`${SNAPS_PACKAGE}/package.json`).version;
 const SES_VERSION = require('ses/package.json').version;
@@ -88,7 +91,7 @@ function initialize(params) {
   setGlobalDispatcher(new ProxyAgent(proxy));
   lockdown();
   createNetwork = require(NETWORK_MODULE).default.factory;
-  log(`routing all outbound HTTP through ${proxy}; lockdown done; network endowment from ${NETWORK_MODULE}`);
+  log(`routing all outbound HTTP through ${proxy}; lockdown done; network endowment from ${NETWORK_MODULE_PACKAGE_PATH}`);
 }
 
 function createVat({ vatId, globals, network }) {
