@@ -84,6 +84,11 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 // guarantees that no promise created before it settles afterwards. It returns once the
 // endowment's transport goroutines have ended. It is idempotent, and the endowment can be
 // used again afterwards.
+//
+// Call it from outside the loop's goroutine: it detaches between two turns of the loop, so
+// that no script observes a half-torn-down endowment, and waits for the loop to take that
+// turn (at most 2 s, for a loop that is stopped or stuck in a script; then it detaches from
+// where it is).
 func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown(ctx) }
 
 // NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
