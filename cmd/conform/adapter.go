@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/harness/inprocess"
@@ -40,4 +39,3 @@ runs the suite through the protocol against the reference.
 	return exitUsage, usagef("unknown subcommand %q: use reference or check", args[0])
 }
 
-var _ = os.Stdin
