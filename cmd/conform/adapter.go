@@ -38,4 +38,3 @@ runs the suite through the protocol against the reference.
 	}
 	return exitUsage, usagef("unknown subcommand %q: use reference or check", args[0])
 }
-
