@@ -113,6 +113,17 @@ func notifySpecs() []Spec {
 					Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp, outboundReq, outboundResp), "notify methods of fetch + %s()", read)
 				}
 			}),
+		spec("NOTIFY-009", "one body-read pair per fetch, clones included",
+			"Reading the body of a fetched response and then of its clone must emit one further OutboundRequest/OutboundResponse pair in total, not one per read.",
+			ProfileSnapsCompat,
+			"Snaps shares the body-read pair between a response and its clones; a kernel that pauses a snap's clock on OutboundRequest and resumes it on OutboundResponse counts on pairs that never nest or repeat.",
+			"notify/read-original-and-clone",
+			func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				Expect(vat.Run("notify/read-original-and-clone", map[string]any{"url": t.URL(HostAllowed, "/bytes/32")})).To(ReturnedJSON(200))
+				Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp, outboundReq, outboundResp),
+					"notify methods of fetch, clone, and text() of both")
+			}),
 		spec("NOTIFY-008", "events reach only the emitting vat",
 			"Notify events of a fetch in one vat must be reported for that vat only.",
 			ProfileCore,

@@ -1046,16 +1046,31 @@
     step().catch((err) => host.uploadEnd(callId, String(err && err.message ? err.message : err)));
   }
 
-  // reportBodyRead brackets a body read with the notify pair Snaps emits around it.
-  function reportBodyRead(read) {
-    host.notify('OutboundRequest');
-    return read.then((value) => {
-      host.notify('OutboundResponse');
-      return value;
-    }, (err) => {
-      host.notify('OutboundResponse');
-      throw err;
-    });
+  // bodyReadReporter brackets body reads with the notify pair Snaps emits around them: once
+  // per fetched response, shared with its clones (the first read opens the pair, the first
+  // read to finish closes it).
+  function bodyReadReporter() {
+    let started = false;
+    let finished = false;
+    const finish = () => {
+      if (!finished) {
+        finished = true;
+        host.notify('OutboundResponse');
+      }
+    };
+    return (read) => {
+      if (!started) {
+        started = true;
+        host.notify('OutboundRequest');
+      }
+      return read.then((value) => {
+        finish();
+        return value;
+      }, (err) => {
+        finish();
+        throw err;
+      });
+    };
   }
 
   function networkResponse(meta, signal) {
@@ -1074,7 +1089,7 @@
         host.cancelBody(meta.bodyId);
       });
     }
-    bodyState.set(res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? reportBodyRead : null });
+    bodyState.set(res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
     return res;
   }
 
