@@ -377,6 +377,16 @@ func parseIPv4Number(s string) (*big.Int, error) {
 	if s == "" {
 		return big.NewInt(0), nil
 	}
+	digits := map[int]string{8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}[base]
+	if strings.Trim(s, digits) != "" {
+		return nil, fmt.Errorf("not a number in base %d", base)
+	}
+	// Any value past 2^32 is out of range whatever its size; a host of a million digits must
+	// not cost a million-digit conversion.
+	maxDigits := map[int]int{8: 11, 10: 10, 16: 8}[base]
+	if significant := strings.TrimLeft(s, "0"); len(significant) > maxDigits {
+		return new(big.Int).Lsh(big.NewInt(1), 40), nil
+	}
 	n, ok := new(big.Int).SetString(s, base)
 	if !ok {
 		return nil, fmt.Errorf("not a number in base %d", base)
