@@ -39,3 +39,9 @@ func TestReportSchemaRejectsWhatItShould(t *testing.T) {
 		}
 	}
 }
+
+func TestReportSchemaUsesOnlyWhatTheValidatorChecks(t *testing.T) {
+	for _, p := range schema.Lint("", reports.ReportSchema) {
+		t.Errorf("report.schema.json: %s", p)
+	}
+}

@@ -408,3 +408,58 @@ func joinShown(list []any) string {
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
+
+// Lint walks a schema (given as text) and reports every keyword this validator does not
+// understand, wherever it stands, and every $ref that does not resolve. A schema that passes
+// is checked in full by Validate; one that does not would have parts silently ignored.
+// name is the schema's file name among the embedded ones ("" for a standalone schema, whose
+// $refs may only point inside it).
+func Lint(name string, src []byte) []Problem {
+	var root map[string]any
+	if err := json.Unmarshal(src, &root); err != nil {
+		return []Problem{{Message: "not JSON: " + err.Error()}}
+	}
+	vd := &validator{file: name, load: load}
+	if name == "" {
+		vd.load = func(string) (map[string]any, error) { return root, nil }
+	}
+	var out []Problem
+	var walk func(s map[string]any, ptr string)
+	walk = func(s map[string]any, ptr string) {
+		for k, v := range s {
+			if !supported[k] {
+				out = append(out, Problem{Pointer: ptr, Message: fmt.Sprintf("unsupported keyword %q", k)})
+			}
+			switch k {
+			case "$ref":
+				if ref, ok := v.(string); ok {
+					if _, _, err := vd.resolve(ref); err != nil {
+						out = append(out, Problem{Pointer: ptr, Message: err.Error()})
+					}
+				}
+			case "properties", "$defs":
+				if m, ok := v.(map[string]any); ok {
+					for name, sub := range m {
+						if sm, ok := sub.(map[string]any); ok {
+							walk(sm, ptr+"/"+k+"/"+name)
+						}
+					}
+				}
+			case "items", "additionalProperties", "not":
+				if sm, ok := v.(map[string]any); ok {
+					walk(sm, ptr+"/"+k)
+				}
+			case "oneOf", "anyOf":
+				if list, ok := v.([]any); ok {
+					for i, sub := range list {
+						if sm, ok := sub.(map[string]any); ok {
+							walk(sm, fmt.Sprintf("%s/%s/%d", ptr, k, i))
+						}
+					}
+				}
+			}
+		}
+	}
+	walk(root, "")
+	return out
+}

@@ -1,15 +1,14 @@
 package schema_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/conform-suite/conform/harness/schema"
 )
 
-// Every schema file must be JSON that uses only keywords the validator understands: an
-// unsupported keyword would be silently ignored by a validator that does not know it.
+// Every schema file must use only keywords the validator understands, at every depth, and
+// only $refs that resolve: anything else would be silently ignored when messages are checked.
 func TestEverySchemaFileIsUsable(t *testing.T) {
 	files := schema.Files()
 	if len(files) < 15 {
@@ -21,16 +20,22 @@ func TestEverySchemaFileIsUsable(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if !json.Valid(src) {
-			t.Errorf("%s is not JSON", name)
+		for _, p := range schema.Lint(name, src) {
+			t.Errorf("%s: %s", name, p)
 		}
-		// An empty object is valid against nothing but the loosest schema; validating it
-		// walks every keyword at the top level and reports unknown ones.
-		for _, p := range schema.Validate(name, []byte(`{}`)) {
-			if strings.Contains(p.Message, "unsupported keyword") || strings.Contains(p.Message, "does not resolve") {
-				t.Errorf("%s: %s", name, p)
-			}
-		}
+	}
+}
+
+func TestLintFindsNestedProblems(t *testing.T) {
+	src := []byte(`{"type":"object","properties":{"a":{"type":"string","format":"uri"},"b":{"$ref":"#/$defs/missing"}},"$defs":{}}`)
+	problems := schema.Lint("", src)
+	var text []string
+	for _, p := range problems {
+		text = append(text, p.String())
+	}
+	joined := strings.Join(text, "\n")
+	if !strings.Contains(joined, `"format"`) || !strings.Contains(joined, "missing") {
+		t.Errorf("Lint missed a nested unsupported keyword or a dangling $ref:\n%s", joined)
 	}
 }
 
