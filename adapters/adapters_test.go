@@ -1,7 +1,6 @@
 package adapters_test
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/conform-suite/conform/internal/conformtest"
 )
 
 var update = flag.Bool("update", false, "write the reports of each adapter's run to reports/<adapter>/")
@@ -20,35 +21,23 @@ var conformBin string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "conform-adapters")
+	bin, cleanup, err := conformtest.Build(repoRoot)
 	if err != nil {
 		panic(err)
 	}
-	conformBin = filepath.Join(dir, "conform")
-	build := exec.Command("go", "build", "-o", conformBin, "./cmd/conform")
-	build.Dir = repoRoot
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		panic("build conform: " + err.Error())
-	}
+	conformBin = bin
 	code := m.Run()
-	_ = os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
 func conform(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(conformBin, args...)
-	cmd.Dir = repoRoot
-	out, err := cmd.CombinedOutput()
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		return exitErr.ExitCode(), string(out)
-	case err != nil:
-		t.Fatalf("conform %v: %v", args, err)
+	code, out, err := conformtest.Run(repoRoot, conformBin, args...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return 0, string(out)
+	return code, out
 }
 
 func requireInstalled(t *testing.T, adapter string) {

@@ -2,15 +2,14 @@ package suite_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/conform-suite/conform/internal/conformtest"
 	"github.com/conform-suite/conform/reference/mutants"
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
@@ -23,18 +22,13 @@ import (
 var conformBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "conform-selftest")
+	bin, cleanup, err := conformtest.Build("..")
 	if err != nil {
 		panic(err)
 	}
-	conformBin = filepath.Join(dir, "conform")
-	build := exec.Command("go", "build", "-o", conformBin, "../cmd/conform")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		panic("build conform: " + err.Error())
-	}
+	conformBin = bin
 	code := m.Run()
-	_ = os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
@@ -42,14 +36,9 @@ func TestMain(m *testing.M) {
 func runConform(t *testing.T, args ...string) (int, *reports.Run, string) {
 	t.Helper()
 	reportDir := t.TempDir()
-	cmd := exec.Command(conformBin, append([]string{"run", "--report-dir", reportDir}, args...)...)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		code = exitErr.ExitCode()
-	} else if err != nil {
-		t.Fatalf("conform run %v: %v\n%s", args, err, out)
+	code, out, err := conformtest.Run("", conformBin, append([]string{"run", "--report-dir", reportDir}, args...)...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join(reportDir, "report.json"))
 	if err != nil {
@@ -59,7 +48,7 @@ func runConform(t *testing.T, args ...string) (int, *reports.Run, string) {
 	if err := json.Unmarshal(raw, &run); err != nil {
 		t.Fatalf("report.json of conform run %v: %v", args, err)
 	}
-	return code, &run, string(out)
+	return code, &run, out
 }
 
 func statuses(run *reports.Run) map[string]reports.Status {
