@@ -1,8 +1,6 @@
 package suite
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	. "github.com/onsi/gomega" //nolint:revive
@@ -51,13 +49,6 @@ func caseSpecs(area, fixture string, cases []semanticCase) []Spec {
 		})
 	}
 	return specs
-}
-
-func jsonDecode(raw []byte, dst any) error {
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return fmt.Errorf("decode %s: %w", truncate(string(raw), 200), err)
-	}
-	return nil
 }
 
 // pathOnly drops the query of a request path, as mocknet records paths without it.

@@ -334,6 +334,15 @@ func (k *Task) Await(within time.Duration) harness.TaskSettledEvent {
 	return ev
 }
 
+// AwaitValue waits for the task to settle, requires that it fulfilled, and decodes its value
+// into dst.
+func (k *Task) AwaitValue(within time.Duration, dst any) {
+	GinkgoHelper()
+	settled := k.Await(within)
+	Expect(settled.Status).To(Equal("fulfilled"), "task %s (%s): %s", k.id, k.label, describeSettlement(settled))
+	Expect(json.Unmarshal(settled.Value, dst)).To(Succeed(), "task %s returned %s, which does not decode", k.id, settled.Value)
+}
+
 // ExpectNeverSettles asserts the task has not settled and does not within SettleWindow.
 func (k *Task) ExpectNeverSettles(why string) {
 	GinkgoHelper()
