@@ -54,7 +54,7 @@ func requireInstalled(t *testing.T, adapter string) {
 // its expectations file: every listed spec must fail and every other spec must pass. With
 // -update it also writes the embedded reference's reports to reports/reference/.
 func TestExpectationsMatchTheImplementations(t *testing.T) {
-	targets := []string{"snaps-node", "node-plain"}
+	targets := []string{"snaps-node", "node-plain", "deno"}
 	if *update {
 		targets = append(targets, "reference")
 	}

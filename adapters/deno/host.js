@@ -17,7 +17,14 @@
 // --allow-read for the adapter's own modules; HTTP_PROXY and HTTPS_PROXY in its environment
 // send every Worker's fetch through the mock network's proxy.
 
-const VAT_MODULE = new URL('./vat.js', import.meta.url);
+// A vat's Worker starts from a blob: URL that only imports vat.js. The Worker's main module
+// URL is the base URL Deno resolves relative URLs against (fetch('/x'), new Request('x')):
+// started from vat.js itself, fetch('/x') would mean file:///…/x. A blob: URL is not
+// hierarchical, so in a vat, as in the specs' model of a vat, a relative URL has no base and
+// is a TypeError.
+const VAT_MODULE = URL.createObjectURL(
+  new Blob([`import ${JSON.stringify(new URL('./vat.js', import.meta.url).href)};\n`], { type: 'text/javascript' }),
+);
 
 const encoder = new TextEncoder();
 

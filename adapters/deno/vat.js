@@ -71,7 +71,8 @@ const dispatchEvent = getPrototypeOf(getPrototypeOf(getPrototypeOf(global))).dis
 // Object.prototype, Error.prototype, …) — other code in the vat may still extend them.
 function languageIntrinsics() {
   const seen = new Set();
-  const queue = LANGUAGE_GLOBALS.filter((name) => name in global).map((name) => global[name]);
+  // globalThis is left out: the walk would reach every Deno global through it.
+  const queue = LANGUAGE_GLOBALS.filter((name) => name !== 'globalThis' && name in global).map((name) => global[name]);
   while (queue.length > 0) {
     const value = queue.pop();
     if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) continue;
