@@ -1,6 +1,7 @@
 package adapters_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -18,7 +19,7 @@ func (ignoreEvents) TaskSettled(harness.TaskSettledEvent) {}
 // TestDenoAnswersAPendingEvaluateOfATerminatedVat drives the deno adapter directly: a
 // program waiting on a request that never ends is answered -32002 when its vat is
 // terminated (the adapter kit's rule for remote vats, PROTOCOL.md §4.3), the request's
-// connection is closed by then, and the adapter goes on serving other vats.
+// connection is closed, and the adapter goes on serving other vats.
 func TestDenoAnswersAPendingEvaluateOfATerminatedVat(t *testing.T) {
 	requireInstalled(t, "deno")
 	network, err := mocknet.New(mocknet.WithHosts("allowed.test"))
@@ -70,10 +71,15 @@ func TestDenoAnswersAPendingEvaluateOfATerminatedVat(t *testing.T) {
 	if err := <-pending; !errors.As(err, &rpcErr) || rpcErr.Code != harness.CodeUnknownVat {
 		t.Errorf("the evaluate pending at termination: got %v, want a JSON-RPC error with code %d\n%s", err, harness.CodeUnknownVat, adapter.LogTail())
 	}
-	for _, o := range network.Observations() {
-		if o.Path == "/hang" && o.Outcome != mocknet.OutcomeClientClosed {
-			t.Errorf("the request of the terminated vat is %s, want %s once terminateVat was answered", o.Outcome, mocknet.OutcomeClientClosed)
-		}
+	// Deno's worker.terminate() returns before the Worker's runtime has dropped its sockets,
+	// and nothing tells the host when it has: the connection closes shortly after the
+	// answer, not before it (the suite's teardown specs allow suite.CloseDeadline for that).
+	closeCtx, cancel := context.WithTimeout(ctx, harness.DefaultCallTimeout)
+	defer cancel()
+	if _, err := network.WaitFor(closeCtx, func(o mocknet.Observation) bool {
+		return o.Path == "/hang" && o.Outcome == mocknet.OutcomeClientClosed
+	}); err != nil {
+		t.Errorf("the request of the terminated vat was never closed: %v; mocknet saw %v", err, network.Observations())
 	}
 
 	result, err := adapter.Evaluate(ctx, "v2", "const r = await fetch('http://allowed.test/status/204'); return r.status;")

@@ -11,7 +11,7 @@
 //   {type: 'created', vatId, error?}                 error: {name, message}
 //   {type: 'log', vatId, level, message}             a vat's console, in the vat's order
 //   {type: 'outcome', vatId, runId, outcome}         after the run's logs
-//   {type: 'terminated', vatId}                      after worker.terminate()
+//   {type: 'terminated', vatId}                      once the vat's runtime is gone
 //
 // Started with --allow-net (a Worker's permissions can only narrow its parent's) and
 // --allow-read for the adapter's own modules; HTTP_PROXY and HTTPS_PROXY in its environment
@@ -61,6 +61,11 @@ function permissionsFor(allowedHosts) {
     sys: false,
     import: false,
   };
+}
+
+// The Web Lock a vat's Worker holds for as long as its runtime exists (see vat.js).
+function lifetimeLockName(vatId) {
+  return `conform vat ${vatId}`;
 }
 
 function create({ vatId, globals, allowedHosts }) {
@@ -115,7 +120,7 @@ function create({ vatId, globals, allowedHosts }) {
         diagnostic(`vat ${vatId}: unexpected message ${JSON.stringify(data)}`);
     }
   };
-  worker.postMessage({ globals, port: port2 }, [port2]);
+  worker.postMessage({ globals, port: port2, lockName: lifetimeLockName(vatId) }, [port2]);
 }
 
 function run({ vatId, runId, source }) {
@@ -127,15 +132,18 @@ function run({ vatId, runId, source }) {
   vat.port.postMessage({ type: 'run', runId, source });
 }
 
-function terminate({ vatId }) {
+// worker.terminate() only asks Deno to stop the Worker: it returns before the Worker's
+// runtime has been dropped and its sockets closed. The vat's lifetime lock is released
+// when that runtime is dropped, so being granted it is the signal that teardown is done.
+async function terminate({ vatId }) {
   const vat = vats.get(vatId);
   if (vat) {
     vats.delete(vatId);
-    // Stops the vat's code and has Deno drop its runtime (its sockets with it). Messages the
-    // vat posted before that and not yet delivered are lost with the port: they raced the
-    // termination, as they would in a kernel that stops a vat.
+    // Messages the vat posted before termination and not yet delivered are lost with the
+    // port: they raced the termination, as they would in a kernel that stops a vat.
     vat.worker.terminate();
     vat.port.close();
+    await navigator.locks.request(lifetimeLockName(vatId), () => {});
   }
   send({ type: 'terminated', vatId });
 }
@@ -166,7 +174,7 @@ async function main() {
         continue;
       }
       try {
-        handler(message);
+        Promise.resolve(handler(message)).catch((e) => diagnostic(`${message.type} failed: ${e && e.stack}`));
       } catch (e) {
         diagnostic(`${message.type} failed: ${e && e.stack}`);
       }

@@ -64,6 +64,7 @@ const jsonStringify = JSON.stringify;
 const { freeze, getOwnPropertyNames, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf, create } = Object;
 const { ownKeys } = Reflect;
 const addEventListener = global.addEventListener.bind(global);
+const { locks } = global.navigator;
 const dispatchEvent = getPrototypeOf(getPrototypeOf(getPrototypeOf(global))).dispatchEvent;
 
 // Every object reachable from the language globals: hardening an endowment stops there, so
@@ -169,8 +170,22 @@ function runProgram(source, done) {
   );
 }
 
-function setUp({ globals, port }) {
+// Holds the Web Lock named lockName for as long as the Worker's runtime exists, and
+// resolves once it is granted. Deno releases the locks of a module Worker when the
+// Worker's JsRuntime is dropped, after worker.terminate(): host.js waits for this lock to
+// know that the vat's runtime, and the network resources it owned, are gone.
+function holdLifetimeLock(lockName) {
+  return new Promise((granted, failed) => {
+    locks.request(lockName, () => {
+      granted();
+      return new Promise(() => {});
+    }).catch(failed);
+  });
+}
+
+async function setUp({ globals, port, lockName }) {
   const post = (message) => port.postMessage(message);
+  await holdLifetimeLock(lockName);
 
   // A rejection or an exception nobody handled would end the Worker (Deno's default); in a
   // vat it is the program's own business, so it is reported to the adapter's log instead.
@@ -210,9 +225,5 @@ function setUp({ globals, port }) {
 }
 
 global.onmessage = ({ data }) => {
-  try {
-    setUp(data);
-  } catch (e) {
-    data.port.postMessage({ type: 'failed', error: errorShape(e) });
-  }
+  setUp(data).catch((e) => data.port.postMessage({ type: 'failed', error: errorShape(e) }));
 };
