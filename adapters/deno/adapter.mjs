@@ -33,8 +33,10 @@ const DENO_VERSION = require(`${DENO_PACKAGE}/package.json`).version;
 const ADAPTER_VERSION = `0.1.0 (deno ${DENO_VERSION}, node ${process.version})`;
 
 const HOST_MODULE = fileURLToPath(new URL('./host.js', import.meta.url));
-// The host reads its own modules and the kit's values.mjs, which vat.js imports.
-const ADAPTERS_DIR = fileURLToPath(new URL('..', import.meta.url));
+// The only files the Deno process may read: its own modules and the kit's values.mjs, which
+// vat.js imports. Deno checks a vat's dynamic import() of a file: URL against this list
+// (not against the Worker's read: false), so it is kept to exactly these.
+const READABLE = ['./host.js', './vat.js', '../lib/values.mjs'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
 const OFFERED = [
   'fetch',
@@ -82,7 +84,7 @@ function startHost(proxy) {
     '--no-lock',
     '--unstable-worker-options',
     '--allow-net',
-    `--allow-read=${ADAPTERS_DIR}`,
+    `--allow-read=${READABLE.join(',')}`,
     HOST_MODULE,
   ];
   // stdin/stdout carry host.js's messages; its stderr is ours (the harness keeps it). The

@@ -17,9 +17,12 @@
 //     first, by one call, and then both the wrapper and the native function are removed.
 //   - dispatchEvent: Deno reports unhandled rejections and uncaught errors by calling
 //     globalThis.dispatchEvent; without it a rejection nobody handled kills the Worker
-//     with "dispatchEvent is not a function". The global's prototype chain
-//     (DedicatedWorkerGlobalScope → WorkerGlobalScope → EventTarget) is replaced by one
-//     object that holds only EventTarget's dispatchEvent.
+//     with "dispatchEvent is not a function". And that dispatchEvent brand-checks its
+//     receiver as an EventTarget ("Illegal invocation" otherwise), so the global must
+//     still inherit from EventTarget.prototype. The global's prototype chain
+//     (DedicatedWorkerGlobalScope → WorkerGlobalScope → EventTarget) becomes EventTarget
+//     alone, frozen: addEventListener, removeEventListener, dispatchEvent and Deno's
+//     getParent stay reachable from the vat, on its own global only.
 //   - the global's own symbol-keyed properties (the WebIDL brand and the event listener
 //     list dispatchEvent reads) stay.
 //   - URL: Deno's fetch (ext/fetch/26_fetch.js, mainFetch's bad-port check and every
@@ -61,11 +64,11 @@ const global = globalThis;
 const indirectEval = global.eval;
 const promiseThen = Promise.prototype.then;
 const jsonStringify = JSON.stringify;
-const { freeze, getOwnPropertyNames, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf, create } = Object;
+const { freeze, getOwnPropertyNames, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf } = Object;
 const { ownKeys } = Reflect;
 const addEventListener = global.addEventListener.bind(global);
 const { locks } = global.navigator;
-const dispatchEvent = getPrototypeOf(getPrototypeOf(getPrototypeOf(global))).dispatchEvent;
+const eventTargetPrototype = global.EventTarget.prototype;
 
 // Every object reachable from the language globals: hardening an endowment stops there, so
 // that endowing a vat never freezes the language's own intrinsics (Function.prototype,
@@ -110,7 +113,7 @@ function hardenEndowment(root, intrinsics) {
 
 // Removes what Deno put on the global object and the global's prototype chain; keeps the
 // language globals and the names in keep.
-function stripGlobal(keep) {
+function stripGlobal(keep, intrinsics) {
   // Force Deno's core to capture V8's native queueMicrotask now (see the top of the file).
   global.queueMicrotask(() => {});
   for (const name of getOwnPropertyNames(global)) {
@@ -123,7 +126,11 @@ function stripGlobal(keep) {
   }
   const leftover = getOwnPropertyNames(global).filter((name) => !keep.has(name));
   if (leftover.length > 0) throw new Error(`globals still present after stripping: ${leftover.join(', ')}`);
-  setPrototypeOf(global, freeze(create(Object.prototype, { dispatchEvent: { value: dispatchEvent } })));
+  // Deno's dispatchEvent brand-checks the global as an EventTarget, so the chain keeps
+  // EventTarget.prototype (frozen: Deno reads its dispatchEvent for every unhandled
+  // rejection) and drops the two WorkerGlobalScope prototypes between.
+  hardenEndowment(eventTargetPrototype, intrinsics);
+  setPrototypeOf(global, eventTargetPrototype);
 }
 
 function makeConsole(post) {
@@ -212,7 +219,7 @@ async function setUp({ globals, port, lockName }) {
     endowments.set(name, value);
   }
 
-  stripGlobal(new Set([...LANGUAGE_GLOBALS, ...RUNTIME_GLOBALS, ...globals]));
+  stripGlobal(new Set([...LANGUAGE_GLOBALS, ...RUNTIME_GLOBALS, ...globals]), intrinsics);
   for (const [name, value] of endowments) {
     Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   }
