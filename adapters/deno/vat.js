@@ -35,7 +35,7 @@ import { errorShape, formatConsoleArgs } from '../lib/values.mjs';
 
 // ECMAScript's global properties (ECMA-262 §19, with Annex B's escape/unescape), ECMA-402's
 // Intl, and the TC39 additions V8 ships (Iterator, Float16Array, explicit resource
-// management, Temporal). harness/PROTOCOL.md §3.1 lists them. Everything else on the
+// management, Temporal). harness/PROTOCOL.md §10 lists them. Everything else on the
 // Worker's global is Deno's, and is removed unless the vat asked for it.
 const LANGUAGE_GLOBALS = [
   'globalThis', 'Infinity', 'NaN', 'undefined',

@@ -187,6 +187,22 @@ function attempt(f) {
   }
 }
 
+// Calls a hook. A hook that returns a promise (a thenable) is asynchronous: the result is
+// {promise}. Otherwise it is {value}, or {error} for what it threw, so that synchronous
+// hooks take effect before the next request line is handled, as they always have.
+function callHook(f) {
+  let value;
+  try {
+    value = f();
+  } catch (error) {
+    return { error };
+  }
+  if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function') {
+    return { promise: Promise.resolve(value) };
+  }
+  return { value };
+}
+
 function isObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -309,11 +325,19 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       if (typeof proxy !== 'string' || proxy === '') {
         throw new RpcError(CODES.invalidParams, 'initialize needs network.proxy, the URL of the forward proxy');
       }
+      const result = () => ({ name, version, protocolVersion: PROTOCOL_VERSION, globals: offered, features: [] });
+      const call = callHook(() => initialize(params));
+      if (!call.promise) {
+        if ('error' in call) throw call.error;
+        initialized = true;
+        respond(id, result());
+        return;
+      }
       initializing = true;
-      const done = attempt(() => initialize(params)).then(
+      const done = call.promise.then(
         () => {
           initialized = true;
-          return { name, version, protocolVersion: PROTOCOL_VERSION, globals: offered, features: [] };
+          return result();
         },
         (e) => {
           initializing = false;
@@ -343,21 +367,31 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
         }
       }
       const entry = { id: vatId, vat: null, creating: null, terminated: false, tasks: new Set(), pending: new Map() };
+      const accept = (vat) => {
+        if (vat === null || typeof vat !== 'object' || (typeof vat.run !== 'function' && typeof vat.evaluate !== 'function')) {
+          throw new Error('adapter bug: createVat must return a vat with run(source) or evaluate(code)');
+        }
+        entry.vat = vat;
+        return {};
+      };
+      const reject = (e) => {
+        // Nothing of a rejected vat remains: its id may be used again.
+        vats.delete(vatId);
+        throw e;
+      };
       vats.set(vatId, entry);
-      entry.creating = attempt(() => createVat({ vatId, globals, network, events: makeEvents(vatId) })).then(
-        (vat) => {
-          if (vat === null || typeof vat !== 'object' || (typeof vat.run !== 'function' && typeof vat.evaluate !== 'function')) {
-            throw new Error('adapter bug: createVat must return a vat with run(source) or evaluate(code)');
-          }
-          entry.vat = vat;
-          return {};
-        },
-        (e) => {
-          // Nothing of a rejected vat remains: its id may be used again.
-          vats.delete(vatId);
-          throw e;
-        },
-      );
+      const call = callHook(() => createVat({ vatId, globals, network, events: makeEvents(vatId) }));
+      if (!call.promise) {
+        // A synchronous hook: the vat exists when this request's line has been handled.
+        try {
+          if ('error' in call) throw call.error;
+          respond(id, accept(call.value));
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      }
+      entry.creating = call.promise.then(accept, reject);
       answer(id, 'createVat', entry.creating);
     },
 
