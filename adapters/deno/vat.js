@@ -8,8 +8,8 @@
 // the language's own globals, a console, and nothing else Deno put there. Programs then run
 // as the body of an async function in that global scope (harness/PROTOCOL.md §3).
 //
-// What Deno's runtime itself needs from the global, and so cannot be removed (each point
-// was found by removing it and watching the Worker fail):
+// What Deno's runtime itself reads from the global object (each point was found by
+// removing it and watching the Worker fail):
 //   - queueMicrotask: Deno's core captures V8's native queueMicrotask lazily, on first use,
 //     by deleting its own wrapper from the global to reveal the native one beneath. Removing
 //     the wrapper before that capture makes the first microtask Deno queues (a MessagePort
