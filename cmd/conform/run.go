@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
+	"github.com/conform-suite/conform/suite/runner"
 )
 
 const runDescription = `Runs the conformance specs inside this binary against an implementation: the embedded
@@ -67,43 +67,28 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if *timeout <= 0 {
 		return exitUsage, usagef("--timeout must be positive, got %s", *timeout)
 	}
-	cfg := suite.RunConfig{
-		Profiles: profiles, LabelFilter: *labelFilter, SpecIDs: specIDs,
-		CallTimeout: *timeout, FailFast: *failFast, Verbose: *verbose,
-	}
+	sel := runner.Selection{Profiles: profiles, LabelFilter: *labelFilter, SpecIDs: specIDs}
+	opts := runner.Options{CallTimeout: *timeout, FailFast: *failFast, Verbose: *verbose}
 	if !*quiet {
-		cfg.Progress = stdout
+		opts.Progress = stdout
 	}
 	if *shard != "" {
 		s, err := parseShard(*shard)
 		if err != nil {
 			return exitUsage, err
 		}
-		cfg.Shard = s
+		sel.Shard = s
 	}
-	switch {
-	case *mutant != "" && *adapter != "":
-		return exitUsage, usagef("--mutant and --adapter cannot be combined")
-	case *mutant != "":
-		target, err := suite.MutantTarget(*mutant)
-		if err != nil {
-			return exitUsage, usagef("%v", err)
-		}
-		cfg.Target = target
-	case *adapter != "":
-		target, err := suite.AdapterTarget(*adapter)
-		if err != nil {
-			return exitUsage, usagef("%v", err)
-		}
-		cfg.Target = target
-	default:
-		cfg.Target = suite.ReferenceTarget()
+	target, err := targetFor(*adapter, *mutant)
+	if err != nil {
+		return exitUsage, err
 	}
-	selected, err := suite.Select(cfg)
+	opts.Target = target
+	plan, err := runner.Select(sel)
 	if err != nil {
 		return exitUsage, usagef("%v", err)
 	}
-	if len(selected) == 0 {
+	if len(plan.Specs) == 0 {
 		return exitUsage, usagef("the selection (profiles, --label-filter, --spec, --shard) matches no spec")
 	}
 	var exp *reports.Expectations
@@ -117,12 +102,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		}
 	}
 
-	fmt.Fprintf(stdout, "conform: running %d specs against %s\n", len(selected), describeTarget(cfg.Target))
-	result, runErr := suite.Run(ctx, cfg)
-	var cfgErr *suite.ConfigError
-	if errors.As(runErr, &cfgErr) {
-		return exitUsage, usagef("%v", runErr)
-	}
+	fmt.Fprintf(stdout, "conform: running %d specs against %s\n", len(plan.Specs), describeTarget(opts.Target))
+	result, runErr := runner.Run(ctx, plan, opts)
 	if result == nil {
 		return exitInfra, runErr
 	}
@@ -136,27 +117,27 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	return exitCode(result, runErr, *strictExp, stderr), nil
 }
 
-func describeTarget(t suite.Target) string {
+func describeTarget(t runner.Target) string {
 	if t.Adapter != "" {
 		return fmt.Sprintf("adapter %q", t.Adapter)
 	}
 	return t.Name + " (in process)"
 }
 
-func parseShard(s string) (suite.Shard, error) {
+func parseShard(s string) (runner.Shard, error) {
 	i, n, ok := strings.Cut(s, "/")
 	index, err1 := strconv.Atoi(i)
 	total, err2 := strconv.Atoi(n)
 	if !ok || err1 != nil || err2 != nil || total < 1 || index < 1 || index > total {
-		return suite.Shard{}, usagef("invalid --shard %q: use I/N with 1 ≤ I ≤ N, e.g. --shard 2/4", s)
+		return runner.Shard{}, usagef("invalid --shard %q: use I/N with 1 ≤ I ≤ N, e.g. --shard 2/4", s)
 	}
-	return suite.Shard{Index: index, Total: total}, nil
+	return runner.Shard{Index: index, Total: total}, nil
 }
 
 // exitCode decides the gate: infrastructure first, then unexpected failures, then
 // (with --strict-expectations) unexpected passes.
 func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io.Writer) int {
-	var infra *suite.InfraError
+	var infra *runner.InfraError
 	if errors.As(runErr, &infra) {
 		fmt.Fprintf(stderr, "conform run: the implementation failed: %v\n", runErr)
 		return exitInfra
@@ -263,7 +244,7 @@ var gomegaPreamble = regexp.MustCompile(`^(Timed out|Failed) after [0-9.]+(ms|s|
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("list", "[--json|--markdown] [--profile P]", "Lists every spec of the suite with its ID, title, labels and requirement.",
 		"  conform list\n  conform list --json --profile strict\n  conform list --markdown > REQUIREMENTS.md", stdout)
-	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, fixture}")
+	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since}")
 	asMarkdown := fs.Bool("markdown", false, "print the REQUIREMENTS.md document")
 	var profiles stringList
 	fs.Var(&profiles, "profile", "only these profiles (comma-separated)")
@@ -273,30 +254,14 @@ func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer)
 	if *asJSON && *asMarkdown {
 		return exitUsage, usagef("--json and --markdown are exclusive")
 	}
-	reqs, err := suite.Select(suite.RunConfig{Profiles: profiles})
+	plan, err := runner.Select(runner.Selection{Profiles: profiles})
 	if err != nil {
 		return exitUsage, usagef("%v", err)
 	}
+	reqs := plan.Requirements()
 	switch {
 	case *asJSON:
-		type item struct {
-			ID          string   `json:"id"`
-			Title       string   `json:"title"`
-			Labels      []string `json:"labels"`
-			Requirement string   `json:"requirement"`
-			Profile     string   `json:"profile"`
-			Area        string   `json:"area"`
-			Source      string   `json:"source"`
-			Rationale   string   `json:"rationale,omitempty"`
-			Fixture     string   `json:"fixture,omitempty"`
-		}
-		items := make([]item, len(reqs))
-		for i, r := range reqs {
-			items[i] = item{r.ID, r.Title, r.Labels(), r.Requirement, r.Profile, r.Area, r.Source, r.Rationale, r.Fixture}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return exitOK, enc.Encode(items)
+		return exitOK, suite.WriteJSON(stdout, reqs)
 	case *asMarkdown:
 		return exitOK, suite.WriteMarkdown(stdout, reqs)
 	}

@@ -1,4 +1,4 @@
-package suite
+package dsl
 
 import (
 	"sync"
@@ -6,9 +6,9 @@ import (
 	"github.com/conform-suite/conform/harness"
 )
 
-// eventLog is the harness.Listener of a run: it keeps every event per vat so specs can ask
+// EventLog is the harness.Listener of a run: it keeps every event per vat so specs can ask
 // what a vat emitted, in order.
-type eventLog struct {
+type EventLog struct {
 	mu      sync.Mutex
 	notify  map[string][]harness.NotifyEvent
 	logLine map[string][]harness.LogEvent
@@ -18,8 +18,8 @@ type eventLog struct {
 	extra map[string]int
 }
 
-func newEventLog() *eventLog {
-	return &eventLog{
+func NewEventLog() *EventLog {
+	return &EventLog{
 		notify:  map[string][]harness.NotifyEvent{},
 		logLine: map[string][]harness.LogEvent{},
 		settled: map[string]harness.TaskSettledEvent{},
@@ -27,19 +27,19 @@ func newEventLog() *eventLog {
 	}
 }
 
-func (l *eventLog) Notify(ev harness.NotifyEvent) {
+func (l *EventLog) Notify(ev harness.NotifyEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.notify[ev.VatID] = append(l.notify[ev.VatID], ev)
 }
 
-func (l *eventLog) Log(ev harness.LogEvent) {
+func (l *EventLog) Log(ev harness.LogEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.logLine[ev.VatID] = append(l.logLine[ev.VatID], ev)
 }
 
-func (l *eventLog) TaskSettled(ev harness.TaskSettledEvent) {
+func (l *EventLog) TaskSettled(ev harness.TaskSettledEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	key := ev.VatID + "/" + ev.TaskID
@@ -50,19 +50,19 @@ func (l *eventLog) TaskSettled(ev harness.TaskSettledEvent) {
 	l.settled[key] = ev
 }
 
-func (l *eventLog) notifications(vatID string) []harness.NotifyEvent {
+func (l *EventLog) notifications(vatID string) []harness.NotifyEvent {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]harness.NotifyEvent(nil), l.notify[vatID]...)
 }
 
-func (l *eventLog) logs(vatID string) []harness.LogEvent {
+func (l *EventLog) logs(vatID string) []harness.LogEvent {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]harness.LogEvent(nil), l.logLine[vatID]...)
 }
 
-func (l *eventLog) settlement(vatID, taskID string) (harness.TaskSettledEvent, bool) {
+func (l *EventLog) settlement(vatID, taskID string) (harness.TaskSettledEvent, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ev, ok := l.settled[vatID+"/"+taskID]
