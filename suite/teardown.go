@@ -223,6 +223,8 @@ func teardownSpecs() []Spec {
 				Source:  srcTeardown,
 				Fixture: "teardown/fetch-and-wait",
 			},
+			// It states a time bound per vat; specs running beside it would eat into it.
+			Serial: true,
 			Run: func(t *T) {
 				const n = 20
 				vats := make([]*Vat, n)
@@ -315,6 +317,8 @@ func teardownSpecs() []Spec {
 				Source:  srcTeardown,
 				Fixture: "teardown/many-reads",
 			},
+			// It bounds how long terminateVat takes; specs running beside it would eat into that.
+			Serial: true,
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
