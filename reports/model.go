@@ -66,6 +66,25 @@ type Failure struct {
 	Infrastructure bool `json:"infrastructure,omitempty"`
 }
 
+// InfrastructureFault reports whether the spec failed, or did not run, because of the
+// adapter or the harness (a crash, a hang, a protocol error, an adapter that never started
+// or could not be restarted) rather than because of the implementation's behaviour.
+func (s SpecResult) InfrastructureFault() bool {
+	return s.Failure != nil && s.Failure.Infrastructure && (s.Status == StatusFailed || s.Status == StatusSkipped)
+}
+
+// MarkNotRun gives every skipped spec that has no reason yet the infrastructure failure
+// why, for a run the adapter stopped (it could not be restarted): those specs did not run
+// because of the adapter, and a report must not show them as ordinary skips.
+func MarkNotRun(run *Run, why string) {
+	for i := range run.Specs {
+		s := &run.Specs[i]
+		if s.Status == StatusSkipped && s.Failure == nil {
+			s.Failure = &Failure{Message: why, Infrastructure: true}
+		}
+	}
+}
+
 // Expectation is one entry of an expectations file.
 type Expectation struct {
 	ID     string `json:"id" yaml:"id"`

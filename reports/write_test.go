@@ -180,6 +180,7 @@ func TestWriteAllJUnitValidatesAgainstXSD(t *testing.T) {
 	// An empty and an interrupted run must validate too.
 	for name, run := range map[string]*reports.Run{
 		"empty":       {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}},
+		"nothing ran": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "start adapter: exit status 1"},
 		"interrupted": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "SIGINT <ctrl-c> & \x00", Specs: fixtureRun().Specs[4:5]},
 	} {
 		d := filepath.Join(t.TempDir(), name)
@@ -255,22 +256,28 @@ func TestWriteAllJUnitContent(t *testing.T) {
 
 	cases := map[string]jCase{} // by spec ID
 	var total, failures, errs int
-	for _, s := range doc.Suites {
+	for i, s := range doc.Suites {
 		props := map[string]string{}
 		for _, p := range s.Properties {
 			props[p.Name] = p.Value
 		}
-		if got, want := props["implementation.name"], xmlText(run.Implementation.Name); got != want {
-			t.Errorf("suite %s: property implementation.name = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["implementation.version"], run.Implementation.Version; got != want {
-			t.Errorf("suite %s: property implementation.version = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["profiles"], "core,fetch-api"; got != want {
-			t.Errorf("suite %s: property profiles = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["shard"], "1/2"; got != want {
-			t.Errorf("suite %s: property shard = %q, want %q", s.Name, got, want)
+		if i > 0 {
+			if len(s.Properties) > 0 {
+				t.Errorf("suite %s repeats the run's properties; they belong on the first testsuite only", s.Name)
+			}
+		} else {
+			if got, want := props["implementation.name"], xmlText(run.Implementation.Name); got != want {
+				t.Errorf("suite %s: property implementation.name = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["implementation.version"], run.Implementation.Version; got != want {
+				t.Errorf("suite %s: property implementation.version = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["profiles"], "core,fetch-api"; got != want {
+				t.Errorf("suite %s: property profiles = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["shard"], "1/2"; got != want {
+				t.Errorf("suite %s: property shard = %q, want %q", s.Name, got, want)
+			}
 		}
 		if s.Tests != len(s.Cases) {
 			t.Errorf("suite %s: tests=%d but %d testcases", s.Name, s.Tests, len(s.Cases))
@@ -336,18 +343,18 @@ func TestWriteAllJUnitContent(t *testing.T) {
 		if want := (s.Duration.Seconds()); c.Time == "" || !regexp.MustCompile(`^[0-9]+\.[0-9]{3}$`).MatchString(c.Time) {
 			t.Errorf("%s: time %q, want seconds with 3 decimals (%.3f)", s.ID, c.Time, want)
 		}
-		switch s.Status {
-		case reports.StatusPassed:
+		switch {
+		case s.Status == reports.StatusPassed:
 			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
 				t.Errorf("%s passed but its testcase is not a pass: %+v", s.ID, c)
 			}
-		case reports.StatusFailed:
+		case s.Status == reports.StatusFailed || s.InfrastructureFault():
 			f := c.Failure
 			wantType := "conformance"
 			if s.Failure.Infrastructure {
 				f, wantType = c.Error, "infrastructure"
-				if c.Failure != nil {
-					t.Errorf("%s: infrastructure failure reported as <failure>, want <error>", s.ID)
+				if c.Failure != nil || c.Skipped != nil {
+					t.Errorf("%s: infrastructure fault reported as <failure>/<skipped>, want <error>", s.ID)
 				}
 			} else if c.Error != nil {
 				t.Errorf("%s: conformance failure reported as <error>, want <failure>", s.ID)
@@ -371,25 +378,36 @@ func TestWriteAllJUnitContent(t *testing.T) {
 					t.Errorf("%s: failure text lacks the %s %q (characters lost or mangled?)\n--- text ---\n%q", s.ID, what, xmlText(want), f.Text)
 				}
 			}
-		case reports.StatusExpectedFailure:
-			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
-				t.Errorf("%s: an expected failure must be a passing testcase, got %+v", s.ID, c)
+		case s.Status == reports.StatusExpectedFailure:
+			if c.Skipped == nil || c.Failure != nil || c.Error != nil {
+				t.Errorf("%s: an expected failure must be a skipped testcase, got %+v", s.ID, c)
+				continue
+			}
+			if want := "expected failure: " + xmlText(s.Expectation.Reason); c.Skipped.Message != want {
+				t.Errorf("%s: skipped message %q, want %q", s.ID, c.Skipped.Message, want)
 			}
 			for _, want := range []string{"Expected failure", s.Expectation.Reason, s.Failure.Message, s.Failure.Evidence} {
 				if !strings.Contains(c.SystemOut, xmlText(want)) {
 					t.Errorf("%s: system-out lacks %q:\n%q", s.ID, xmlText(want), c.SystemOut)
 				}
 			}
-		case reports.StatusUnexpectedPass:
-			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
-				t.Errorf("%s: an unexpected pass must be a passing testcase, got %+v", s.ID, c)
+		case s.Status == reports.StatusUnexpectedPass:
+			if c.Failure == nil || c.Error != nil || c.Skipped != nil {
+				t.Errorf("%s: an unexpected pass must be a <failure>, got %+v", s.ID, c)
+				continue
 			}
-			for _, want := range []string{"Unexpected pass", s.Expectation.Reason, "expectations file"} {
-				if !strings.Contains(c.SystemOut, xmlText(want)) {
-					t.Errorf("%s: system-out lacks %q:\n%q", s.ID, xmlText(want), c.SystemOut)
+			if c.Failure.Type != "unexpected-pass" {
+				t.Errorf("%s: failure type %q, want unexpected-pass", s.ID, c.Failure.Type)
+			}
+			for _, want := range []string{"unexpected pass", xmlText(s.Expectation.Reason)} {
+				if !strings.Contains(c.Failure.Message, want) {
+					t.Errorf("%s: failure message %q lacks %q", s.ID, c.Failure.Message, want)
 				}
 			}
-		case reports.StatusSkipped:
+			if !strings.Contains(c.Failure.Text, "expectations file") {
+				t.Errorf("%s: failure text does not say to edit the expectations file: %q", s.ID, c.Failure.Text)
+			}
+		case s.Status == reports.StatusSkipped:
 			if c.Skipped == nil {
 				t.Errorf("%s was skipped but its testcase has no <skipped>", s.ID)
 				continue

@@ -127,6 +127,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return exitInfra, runErr
 	}
 	reports.Apply(result, exp)
+	if infra := (*suite.InfraError)(nil); errors.As(runErr, &infra) {
+		reports.MarkNotRun(result, "not run: "+runErr.Error())
+	}
 	if err := reports.WriteAll(*reportDir, result); err != nil {
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
