@@ -10,6 +10,7 @@ import (
 // HTML renders run as one self-contained page: a summary, and the conformance matrix
 // grouped by profile and area, filterable by text and status, with failures expandable.
 func HTML(run *Run) ([]byte, error) {
+	run = prepare(run)
 	type group struct {
 		Profile, Area string
 		Specs         []SpecResult
@@ -73,6 +74,7 @@ td.st{width:130px}td.t{width:70px;color:#57606a;font-size:12px;text-align:right}
 .badge.passed{background:var(--pass)}.badge.failed{background:var(--fail)}.badge.expected-failure{background:var(--xfail)}.badge.unexpected-pass{background:var(--upass)}.badge.skipped{background:var(--skip)}
 .req{color:#57606a;font-size:12.5px}details summary{cursor:pointer;color:#0969da;font-size:12.5px;margin-top:4px}
 pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px;font-size:12px;max-height:480px;overflow:auto}
+.fsum{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;margin-top:4px;overflow-wrap:anywhere}
 .hidden{display:none}
 </style></head><body>
 <header>
@@ -89,7 +91,7 @@ pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);borde
 <td class="id">{{.ID}}</td><td class="st"><span class="badge {{.Status}}">{{.Status}}</span></td>
 <td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
 {{if .Expectation}}<div class="req">Expected to fail: {{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
-{{if .Failure}}<details{{if eq .Status "failed"}} open{{end}}><summary>failure details</summary><pre>{{text .}}</pre></details>{{end}}</td>
+{{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div><details{{if eq .Status "failed"}} open{{end}}><summary>failure details</summary><pre>{{text .}}</pre></details>{{end}}</td>
 <td class="t">{{dur .}}</td></tr>{{end}}</table></section>{{end}}
 </main>
 <script>

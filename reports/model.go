@@ -57,7 +57,11 @@ type SpecResult struct {
 
 // Failure is why a spec failed, with everything a reader needs to act on it.
 type Failure struct {
-	Message    string `json:"message"`            // the assertion that failed
+	Message string `json:"message"` // the assertion that failed, as the assertion library wrote it
+	// Summary is one line of at most SummaryMax characters saying what was expected and
+	// what was seen; the runner may set it, otherwise the writers derive it from Message
+	// (see Summarize) and report.json carries the derived line.
+	Summary    string `json:"summary,omitempty"`
 	Location   string `json:"location,omitempty"` // file:line in the suite
 	Evidence   string `json:"evidence,omitempty"` // what mocknet observed
 	AdapterLog string `json:"adapterLog,omitempty"`

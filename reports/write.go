@@ -28,20 +28,50 @@ func WriteAll(dir string, run *Run) error {
 	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(run, "", "  ")
+	js, err := JSON(run)
 	if err != nil {
-		return fmt.Errorf("encode JSON report: %w", err)
+		return err
 	}
 	html, err := HTML(run)
 	if err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{JUnitFile: junit, JSONFile: append(js, '\n'), HTMLFile: html} {
+	for name, data := range map[string][]byte{JUnitFile: junit, JSONFile: js, HTMLFile: html} {
 		if err := writeAtomic(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// JSON renders run as report.json (report.schema.json), with every failure's Summary
+// filled in.
+func JSON(run *Run) ([]byte, error) {
+	js, err := json.MarshalIndent(prepare(run), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode JSON report: %w", err)
+	}
+	return append(js, '\n'), nil
+}
+
+// prepare returns the copy of run every writer renders: run itself is never modified, and
+// every failure has its one-line Summary.
+func prepare(run *Run) *Run {
+	out := *run
+	out.Specs = make([]SpecResult, len(run.Specs))
+	for i, s := range run.Specs {
+		if s.Failure != nil {
+			f := *s.Failure
+			f.Summary = f.SummaryText()
+			s.Failure = &f
+		}
+		if s.Expectation != nil {
+			e := *s.Expectation
+			s.Expectation = &e
+		}
+		out.Specs[i] = s
+	}
+	return &out
 }
 
 func writeAtomic(path string, data []byte) error {
@@ -165,6 +195,7 @@ type junitFailure struct {
 // A run that was stopped before any spec was recorded still gets one <error> testcase
 // naming the reason, so a dashboard never shows an empty, green run.
 func JUnit(run *Run) ([]byte, error) {
+	run = prepare(run)
 	byArea := map[string][]SpecResult{}
 	var areas []string
 	for _, s := range run.Specs {
@@ -226,9 +257,9 @@ func junitCase(s SpecResult, classname string) junitTestCase {
 	tc := junitTestCase{Name: s.ID + ": " + s.Title, Classname: classname, Time: seconds(s.Duration.Seconds())}
 	switch {
 	case s.InfrastructureFault():
-		tc.Error = &junitFailure{Message: firstLine(failureMessage(s)), Type: "infrastructure", Text: failureText(s)}
+		tc.Error = &junitFailure{Message: failureMessage(s), Type: "infrastructure", Text: failureText(s)}
 	case s.Status == StatusFailed:
-		tc.Failure = &junitFailure{Message: firstLine(failureMessage(s)), Type: "conformance", Text: failureText(s)}
+		tc.Failure = &junitFailure{Message: failureMessage(s), Type: "conformance", Text: failureText(s)}
 	case s.Status == StatusUnexpectedPass:
 		tc.Failure = &junitFailure{
 			Message: "unexpected pass: listed as an expected failure (" + expectationReason(s) + ") but passed",
@@ -266,23 +297,16 @@ func (s *junitSuites) add(suite junitSuite) {
 
 func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 func failureMessage(s SpecResult) string {
 	if s.Failure == nil {
 		return "failed"
 	}
-	return s.Failure.Message
+	return s.Failure.SummaryText()
 }
 
 func skipMessage(s SpecResult) string {
 	if s.Failure != nil {
-		return s.Failure.Message
+		return s.Failure.SummaryText()
 	}
 	return "not run"
 }

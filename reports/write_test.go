@@ -3,6 +3,7 @@ package reports_test
 import (
 	"bytes"
 	"encoding/xml"
+	stdhtml "html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conform-suite/conform/reports"
 )
@@ -366,9 +368,8 @@ func TestWriteAllJUnitContent(t *testing.T) {
 			if f.Type != wantType {
 				t.Errorf("%s: failure type %q, want %q", s.ID, f.Type, wantType)
 			}
-			firstLine, _, _ := strings.Cut(s.Failure.Message, "\n")
-			if f.Message != xmlText(firstLine) {
-				t.Errorf("%s: failure message attribute %q, want first line of the message %q", s.ID, f.Message, xmlText(firstLine))
+			if want := xmlText(s.Failure.SummaryText()); f.Message != want || want == "" {
+				t.Errorf("%s: failure message attribute %q, want the failure's summary %q", s.ID, f.Message, want)
 			}
 			for what, want := range map[string]string{
 				"message": s.Failure.Message, "location": s.Failure.Location, "evidence": s.Failure.Evidence,
@@ -414,7 +415,7 @@ func TestWriteAllJUnitContent(t *testing.T) {
 			}
 			want := "not run"
 			if s.Failure != nil {
-				want = s.Failure.Message
+				want = s.Failure.SummaryText()
 			}
 			if c.Skipped.Message != xmlText(want) {
 				t.Errorf("%s: skipped message %q, want %q", s.ID, c.Skipped.Message, xmlText(want))
@@ -451,6 +452,11 @@ func TestWriteAllJSONRoundTrip(t *testing.T) {
 	// JSON strings are UTF-8: invalid bytes come back as U+FFFD, everything else (NUL,
 	// markup, CDATA terminators, control characters) exactly.
 	want := fixtureRun()
+	for _, s := range want.Specs {
+		if s.Failure != nil {
+			s.Failure.Summary = reports.Summarize(s.Failure.Message) // report.json carries each failure's summary
+		}
+	}
 	mapStrings(reflect.ValueOf(want).Elem(), jsonText)
 	sameRun(t, got, want)
 	if run.Specs[1].Failure.Message == want.Specs[1].Failure.Message {
@@ -517,6 +523,16 @@ func TestWriteAllHTML(t *testing.T) {
 	for _, s := range run.Specs {
 		if !strings.Contains(html, ">"+s.ID+"<") {
 			t.Errorf("report.html lacks a cell for spec %s", s.ID)
+		}
+	}
+	// Each failure's one-line summary is shown without opening its details.
+	shown := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<div class="fsum">([^<]*)</div>`).FindAllStringSubmatch(html, -1) {
+		shown[stdhtml.UnescapeString(m[1])] = true
+	}
+	for _, s := range run.Specs {
+		if s.Failure != nil && utf8.ValidString(s.Failure.Message) && !shown[xmlText(s.Failure.SummaryText())] {
+			t.Errorf("report.html lacks the summary line of %s: %q (shows %v)", s.ID, s.Failure.SummaryText(), shown)
 		}
 	}
 	// Hostile text is escaped, not interpreted.

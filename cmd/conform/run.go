@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,7 +227,7 @@ func printSummary(w io.Writer, run *reports.Run) {
 		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
 			msg := ""
 			if s.Failure != nil {
-				msg = firstLine(s.Failure.Message)
+				msg = s.Failure.SummaryText()
 			}
 			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
 			if msg != "" {
@@ -247,21 +246,6 @@ func printSummary(w io.Writer, run *reports.Run) {
 		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
 		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
 }
-
-// firstLine is the first line of a failure message that says something: Gomega opens
-// async failures with "Timed out after 2.001s." and the description follows.
-func firstLine(s string) string {
-	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || gomegaPreamble.MatchString(line) {
-			continue
-		}
-		return line
-	}
-	return strings.TrimSpace(s)
-}
-
-var gomegaPreamble = regexp.MustCompile(`^(Timed out|Failed) after [0-9.]+(ms|s|m)\.$`)
 
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("list", "[--json|--markdown] [--profile P]", "Lists every spec of the suite with its ID, title, labels and requirement.",
