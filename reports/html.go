@@ -10,7 +10,7 @@ import (
 // HTML renders run as one self-contained page: a summary, and the conformance matrix
 // grouped by profile and area, filterable by text and status, with failures expandable.
 func HTML(run *Run) ([]byte, error) {
-	run = prepare(run)
+	run = prepareMarkup(run)
 	type group struct {
 		Profile, Area string
 		Specs         []SpecResult

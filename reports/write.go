@@ -45,18 +45,30 @@ func WriteAll(dir string, run *Run) error {
 }
 
 // JSON renders run as report.json (report.schema.json), with every failure's Summary
-// filled in.
+// filled in and every text field capped at JSONFieldMax bytes. Control characters are
+// kept (JSON escapes them): report.json is the exact record, and whoever prints its text
+// on a terminal passes it through TerminalText.
 func JSON(run *Run) ([]byte, error) {
-	js, err := json.MarshalIndent(prepare(run), "", "  ")
+	capped := func(s string) string { return capText(s, JSONFieldMax, false) }
+	js, err := json.MarshalIndent(prepare(run, capped, func(s string) string { return capText(s, JSONFieldMax, true) }), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode JSON report: %w", err)
 	}
 	return append(js, '\n'), nil
 }
 
-// prepare returns the copy of run every writer renders: run itself is never modified, and
-// every failure has its one-line Summary.
-func prepare(run *Run) *Run {
+// prepareMarkup is prepare for junit.xml and report.html: CleanText at MarkupFieldMax.
+func prepareMarkup(run *Run) *Run {
+	return prepare(run,
+		func(s string) string { return CleanText(s, MarkupFieldMax) },
+		func(s string) string { return capText(stripControls(s), MarkupFieldMax, true) })
+}
+
+// prepare returns the copy of run a writer renders, so run itself is never modified:
+// every failure gets its one-line Summary, then every text field goes through clean
+// (adapter logs through logClean). This is the one place where text from an
+// implementation is made fit to be written.
+func prepare(run *Run, clean, logClean func(string) string) *Run {
 	out := *run
 	out.Specs = make([]SpecResult, len(run.Specs))
 	for i, s := range run.Specs {
@@ -71,6 +83,7 @@ func prepare(run *Run) *Run {
 		}
 		out.Specs[i] = s
 	}
+	cleanRun(&out, clean, logClean)
 	return &out
 }
 
@@ -195,7 +208,7 @@ type junitFailure struct {
 // A run that was stopped before any spec was recorded still gets one <error> testcase
 // naming the reason, so a dashboard never shows an empty, green run.
 func JUnit(run *Run) ([]byte, error) {
-	run = prepare(run)
+	run = prepareMarkup(run)
 	byArea := map[string][]SpecResult{}
 	var areas []string
 	for _, s := range run.Specs {

@@ -160,7 +160,7 @@ func parseShard(s string) (suite.Shard, error) {
 func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io.Writer) int {
 	var infra *suite.InfraError
 	if errors.As(runErr, &infra) {
-		fmt.Fprintf(stderr, "conform run: the implementation failed: %v\n", runErr)
+		fmt.Fprintf(stderr, "conform run: the implementation failed: %s\n", reports.TerminalText(runErr.Error()))
 		return exitInfra
 	}
 	counts := run.Count()
@@ -227,7 +227,7 @@ func printSummary(w io.Writer, run *reports.Run) {
 		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
 			msg := ""
 			if s.Failure != nil {
-				msg = s.Failure.SummaryText()
+				msg = reports.TerminalText(s.Failure.SummaryText())
 			}
 			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
 			if msg != "" {
@@ -240,7 +240,7 @@ func printSummary(w io.Writer, run *reports.Run) {
 		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
 	}
 	if run.Interrupted {
-		fmt.Fprintf(w, "\nRun interrupted: %s\n", run.InterruptReason)
+		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
 	}
 	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
 		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
