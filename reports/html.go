@@ -81,6 +81,7 @@ pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);borde
 <h1>{{.Run.Implementation.Name}} {{.Run.Implementation.Version}}</h1>
 <div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
 <div class="summary">{{range .Statuses}}<span class="chip {{.}}" data-status="{{.}}">{{index $.Counts .}} {{.}}</span>{{end}}</div>
+{{if .Run.Partial}}<div class="banner"><strong>Partial report:</strong> {{.Run.PartialReason}} — the specs of the missing shards are not in this report.</div>{{end}}
 {{if .Run.Interrupted}}<div class="banner"><strong>Interrupted:</strong> {{.Run.InterruptReason}} — specs that did not run are marked skipped.</div>{{end}}
 </header>
 <main>

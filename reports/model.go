@@ -25,9 +25,13 @@ type Run struct {
 	FinishedAt     time.Time      `json:"finishedAt"`
 	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
 	// every selected spec ran; InterruptReason says why.
-	Interrupted     bool         `json:"interrupted"`
-	InterruptReason string       `json:"interruptReason,omitempty"`
-	Specs           []SpecResult `json:"specs"`
+	Interrupted     bool   `json:"interrupted"`
+	InterruptReason string `json:"interruptReason,omitempty"`
+	// Partial is set on a merged report that lacks shards of its run ('conform report
+	// merge --allow-partial'); PartialReason names them ("shard 2/3 missing").
+	Partial       bool         `json:"partial,omitempty"`
+	PartialReason string       `json:"partialReason,omitempty"`
+	Specs         []SpecResult `json:"specs"`
 }
 
 // Implementation identifies the implementation under test.

@@ -262,6 +262,9 @@ func junitRunProperties(run *Run) []junitProp {
 	if run.Shard != "" {
 		props = append(props, junitProp{"shard", run.Shard})
 	}
+	if run.Partial {
+		props = append(props, junitProp{"partial", "true"}, junitProp{"partialReason", run.PartialReason})
+	}
 	return props
 }
 
