@@ -4,8 +4,10 @@ import (
 	"encoding/xml"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conform-suite/conform/reports"
 )
@@ -194,4 +196,43 @@ func TestJUnitShowsErrorsWhenNothingRan(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A dashboard lists message= on one line: a long, multi-line expectation reason is
+// shortened there and kept whole in the testcase's text.
+func TestJUnitExpectedFailureMessageIsOneLine(t *testing.T) {
+	run := fixtureRun()
+	long := "Teardown closes a response body with body.cancel(),\nwhich rejects for a locked stream. " + strings.Repeat("More detail. ", 60) + "THE END"
+	run.Specs[2].Expectation.Reason = long // FETCH-007, an expected failure
+	data, err := reports.JUnit(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases []struct {
+			Name    string `xml:"name,attr"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+			SystemOut string `xml:"system-out"`
+		} `xml:"testsuite>testcase"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range doc.Cases {
+		if !strings.HasPrefix(c.Name, "FETCH-007:") {
+			continue
+		}
+		msg := c.Skipped.Message
+		if !strings.HasPrefix(msg, "expected failure: Teardown closes a response body with body.cancel(), which rejects") ||
+			strings.Contains(msg, "\n") || utf8.RuneCountInString(msg) > len("expected failure: ")+reports.SummaryMax || !strings.HasSuffix(msg, "…") {
+			t.Errorf("skipped message is not the reason shortened to one line: %q", msg)
+		}
+		if !strings.Contains(c.SystemOut, "THE END") {
+			t.Errorf("system-out lacks the whole reason")
+		}
+		return
+	}
+	t.Fatal("no testcase for FETCH-007")
 }

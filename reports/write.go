@@ -278,12 +278,12 @@ func junitCase(s SpecResult, classname string) junitTestCase {
 		tc.Failure = &junitFailure{Message: failureMessage(s), Type: "conformance", Text: failureText(s)}
 	case s.Status == StatusUnexpectedPass:
 		tc.Failure = &junitFailure{
-			Message: "unexpected pass: listed as an expected failure (" + expectationReason(s) + ") but passed",
+			Message: "unexpected pass: listed as an expected failure (" + shortReason(s) + ") but passed",
 			Type:    "unexpected-pass",
 			Text:    "Unexpected pass: this spec is listed as an expected failure (" + expectationReason(s) + ") but passed; remove it from the expectations file.",
 		}
 	case s.Status == StatusExpectedFailure:
-		tc.Skipped = &junitSkipped{Message: "expected failure: " + expectationReason(s)}
+		tc.Skipped = &junitSkipped{Message: "expected failure: " + shortReason(s)}
 		tc.SystemOut = "Expected failure: " + expectationReason(s) + "\n\n" + failureText(s)
 	case s.Status == StatusSkipped:
 		tc.Skipped = &junitSkipped{Message: skipMessage(s)}
@@ -332,6 +332,17 @@ func expectationReason(s SpecResult) string {
 		return ""
 	}
 	return s.Expectation.Reason
+}
+
+// shortReason is the expectation's reason on one line of at most SummaryMax characters,
+// for a message= attribute that dashboards show in a list; the whole reason is in the
+// testcase's text.
+func shortReason(s SpecResult) string {
+	reason := collapseSpace(expectationReason(s))
+	if runes := []rune(reason); len(runes) > SummaryMax {
+		reason = strings.TrimRight(string(runes[:SummaryMax-1]), " ") + "…"
+	}
+	return reason
 }
 
 // failureText is everything a reader needs: the requirement, the assertion, what mocknet
