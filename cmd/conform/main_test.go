@@ -178,6 +178,35 @@ func TestAdapterThatCannotStartExitsThree(t *testing.T) {
 	}
 }
 
+// An adapter's text is printed through reports.TerminalText: no escape sequence, NUL or
+// backspace of an adapter reaches the user's terminal, and the reports show the specs
+// the adapter kept from running as errors.
+func TestAdapterTextReachesTheTerminalWithoutControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	adapter := filepath.Join(dir, "noisy.sh")
+	script := "#!/bin/sh\nread -r request\nprintf 'starting\\033[2J\\033]0;title\\007 back\\bspace\\000nul\\n' >&2\nprintf 'not json \\033[31mred\\n'\nexit 1\n"
+	if err := os.WriteFile(adapter, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := conform(t, "run", "--adapter", adapter, "--spec", "ALLOW-001", "--report-dir", filepath.Join(dir, "reports"))
+	if r.code != exitInfra {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitInfra, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "not json") || !strings.Contains(r.stderr, "backspacenul") {
+		t.Errorf("stderr does not show the adapter's text (without its control characters):\n%q", r.stderr)
+	}
+	if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x00\b\a") {
+		t.Errorf("the adapter's control characters reached the terminal:\nstdout %q\nstderr %q", r.stdout, r.stderr)
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, "reports", reports.JUnitFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(junit), `<error message="not run: `) {
+		t.Errorf("junit.xml does not show the spec the adapter kept from running as an <error>:\n%s", junit)
+	}
+}
+
 func TestInterruptWritesReports(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "run", "--label-filter", "teardown", "--report-dir", dir)

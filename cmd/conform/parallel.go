@@ -173,7 +173,7 @@ func mergeWorkers(ctx context.Context, plan runner.Plan, outcomes []workerOutcom
 			}
 			continue
 		}
-		r := &reports.Run{SchemaVersion: "1", StartedAt: time.Now(), FinishedAt: time.Now(), Interrupted: true, InterruptReason: o.skipped}
+		r := &reports.Run{SchemaVersion: "1", Profiles: suite.Profiles(), StartedAt: time.Now(), FinishedAt: time.Now(), Interrupted: true, InterruptReason: o.skipped}
 		for _, id := range o.ids {
 			s := byID[id]
 			r.Specs = append(r.Specs, reports.SpecResult{ID: s.ID, Title: s.Title, Profile: s.Profile, Area: s.Area,
@@ -196,7 +196,7 @@ func mergeWorkers(ctx context.Context, plan runner.Plan, outcomes []workerOutcom
 			break
 		}
 	}
-	merged, err := reports.Merge(runs...)
+	merged, err := reports.Merge(reports.MergeOptions{}, runs...)
 	if err != nil {
 		return nil, fmt.Errorf("merge the workers' reports: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -143,6 +142,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		result.InterruptReason = "interrupted: " + cause.Error()
 	}
 	reports.Apply(result, exp)
+	if infra := (*runner.InfraError)(nil); errors.As(runErr, &infra) {
+		reports.MarkNotRun(result, "not run: "+runErr.Error())
+	}
 	if err := reports.WriteAll(*f.reportDir, result); err != nil {
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
@@ -230,7 +232,7 @@ func parseShard(s string) (runner.Shard, error) {
 func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io.Writer) int {
 	var infra *runner.InfraError
 	if errors.As(runErr, &infra) {
-		fmt.Fprintf(stderr, "conform run: the implementation failed: %v\n", runErr)
+		fmt.Fprintf(stderr, "conform run: the implementation failed: %s\n", reports.TerminalText(runErr.Error()))
 		return exitInfra
 	}
 	counts := run.Count()
@@ -297,7 +299,7 @@ func printSummary(w io.Writer, run *reports.Run) {
 		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
 			msg := ""
 			if s.Failure != nil {
-				msg = firstLine(s.Failure.Message)
+				msg = reports.TerminalText(s.Failure.SummaryText())
 			}
 			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
 			if msg != "" {
@@ -310,27 +312,12 @@ func printSummary(w io.Writer, run *reports.Run) {
 		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
 	}
 	if run.Interrupted {
-		fmt.Fprintf(w, "\nRun interrupted: %s\n", run.InterruptReason)
+		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
 	}
 	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
 		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
 		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
 }
-
-// firstLine is the first line of a failure message that says something: Gomega opens
-// async failures with "Timed out after 2.001s." and the description follows.
-func firstLine(s string) string {
-	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || gomegaPreamble.MatchString(line) {
-			continue
-		}
-		return line
-	}
-	return strings.TrimSpace(s)
-}
-
-var gomegaPreamble = regexp.MustCompile(`^(Timed out|Failed) after [0-9.]+(ms|s|m)\.$`)
 
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("list", "[--json|--markdown] [selection flags]",
