@@ -45,6 +45,16 @@ type Options struct {
 	Limits Limits
 }
 
+// VatEndowment is the part of an endowment a host of vats calls: Install into a vat's
+// runtime, Teardown when the vat stops. *Endowment implements it, and so do the broken
+// variants of reference/mutants; harness/inprocess runs either through it.
+type VatEndowment interface {
+	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
+	Teardown(ctx context.Context) error
+}
+
+var _ VatEndowment = (*Endowment)(nil)
+
 // Endowment is one vat's network endowment. Create one per runtime.
 type Endowment struct {
 	impl *endowment.Endowment
