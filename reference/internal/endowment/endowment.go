@@ -31,11 +31,12 @@ type Event struct {
 
 // Options configure an endowment; see the reference package for their meaning.
 type Options struct {
-	AllowedHosts     []string
-	Client           *http.Client
-	Notify           func(Event)
-	MaxResponseBytes int64
-	Faults           Faults
+	AllowedHosts       []string
+	Client             *http.Client
+	Notify             func(Event)
+	MaxResponseBytes   int64
+	MaxResponseHeaders int
+	Faults             Faults
 }
 
 // Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
@@ -60,7 +61,10 @@ type Shared struct {
 	allowlist *allowlist.List
 }
 
-const defaultMaxResponseBytes = 64 << 20
+const (
+	defaultMaxResponseBytes   = 64 << 20
+	defaultMaxResponseHeaders = 1000
+)
 
 const maxRedirects = 20
 
@@ -98,6 +102,9 @@ type call struct {
 func New(opts Options) (*Endowment, error) {
 	if opts.MaxResponseBytes <= 0 {
 		opts.MaxResponseBytes = defaultMaxResponseBytes
+	}
+	if opts.MaxResponseHeaders <= 0 {
+		opts.MaxResponseHeaders = defaultMaxResponseHeaders
 	}
 	e := &Endowment{opts: opts, allow: allowlist.New(opts.AllowedHosts), calls: map[int64]*call{}}
 	if s := opts.Faults.StateSharedBetweenVats; s != nil {

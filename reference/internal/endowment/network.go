@@ -187,6 +187,10 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 			}
 			return responseMeta{}, fmt.Errorf("fetch failed: %v", unwrapURLError(err))
 		}
+		if n := headerLines(res.Header); n > e.opts.MaxResponseHeaders {
+			_ = res.Body.Close()
+			return responseMeta{}, fmt.Errorf("fetch failed: the response from %s has %d header lines, more than the endowment's limit of %d (Limits.MaxResponseHeaders)", u.Redacted(), n, e.opts.MaxResponseHeaders)
+		}
 		if isRedirect(res.StatusCode) && req.redirect != "manual" {
 			location := res.Header.Get("Location")
 			if location != "" {
@@ -248,6 +252,15 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		meta.bodyID = c.id
 		return meta, nil
 	}
+}
+
+// headerLines counts the header lines of a response, each value of a repeated name once.
+func headerLines(h http.Header) int {
+	n := 0
+	for _, values := range h {
+		n += len(values)
+	}
+	return n
 }
 
 func isRedirect(status int) bool {

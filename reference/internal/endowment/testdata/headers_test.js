@@ -71,3 +71,33 @@ test('the iterator protocol has WebIDL shape', () => {
   assertEquals(Object.prototype.toString.call(it), '[object Headers Iterator]', 'toStringTag');
   assertThrows(() => it.next.call({}), TypeError, 'next on another object');
 });
+
+test('iteration sorts and combines once per change of the list, not once per step', () => {
+  const h = new Headers();
+  for (let i = 0; i < 50; i++) h.append(`x-${i}`, String(i));
+  const sort = Array.prototype.sort;
+  let sorts = 0;
+  Array.prototype.sort = function (...args) { sorts++; return sort.apply(this, args); };
+  try {
+    assertEquals([...h].length, 50, 'entries');
+    assertEquals(sorts, 1, 'sorts for one iteration of 50 headers');
+    h.forEach(() => {});
+    assertEquals(sorts, 1, 'sorts after forEach of an unchanged list');
+    h.set('x-0', 'changed');
+    assertEquals([...h.values()][0], 'changed', 'an iteration after a write sees it');
+    assertEquals(sorts, 2, 'sorts after a write');
+  } finally {
+    Array.prototype.sort = sort;
+  }
+});
+
+test('copies made from a header list are sorted from their own list', () => {
+  const r = new Request('http://127.0.0.1/', { headers: { 'x-b': '1' } });
+  assertEquals([...r.headers], [['x-b', '1']], 'original before');
+  const c = r.clone();
+  c.headers.append('x-a', '2');
+  assertEquals([...c.headers], [['x-a', '2'], ['x-b', '1']], 'the clone');
+  assertEquals([...r.headers], [['x-b', '1']], 'the original after');
+  const j = Response.json({}, { headers: { 'x-z': '1' } });
+  assertEquals([...j.headers], [['content-type', 'application/json'], ['x-z', '1']], 'Response.json headers');
+});

@@ -48,7 +48,7 @@ function isForbidden(guard, name) {
 class Headers {
   // https://fetch.spec.whatwg.org/#dom-headers
   constructor(init) {
-    headersState.set(this, { list: [], guard: 'none' });
+    headersState.set(this, { list: [], guard: 'none', sorted: null });
     if (init !== undefined) fillHeaders(this, init);
   }
   // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -59,6 +59,7 @@ class Headers {
     if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
     if (isForbidden(h.guard, n)) return;
     h.list.push([n, v]);
+    h.sorted = null;
   }
   // https://fetch.spec.whatwg.org/#dom-headers-delete
   delete(name) {
@@ -67,6 +68,7 @@ class Headers {
     if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
     if (isForbidden(h.guard, n)) return;
     h.list = h.list.filter((e) => e[0] !== n);
+    h.sorted = null;
   }
   // https://fetch.spec.whatwg.org/#dom-headers-get
   get(name) {
@@ -93,6 +95,7 @@ class Headers {
     if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
     if (isForbidden(h.guard, n)) return;
     const i = h.list.findIndex((e) => e[0] === n);
+    h.sorted = null;
     if (i < 0) {
       h.list.push([n, v]);
       return;
@@ -103,7 +106,7 @@ class Headers {
   // https://webidl.spec.whatwg.org/#es-forEach
   forEach(callback, thisArg) {
     if (typeof callback !== 'function') throw new TypeError('Headers.forEach: callback is not a function');
-    const pairs = sortedPairs(headersOf(this));
+    const pairs = sortAndCombine(headersOf(this));
     for (const [n, v] of pairs) callback.call(thisArg, v, n, this);
   }
   // https://webidl.spec.whatwg.org/#es-iterable-entries
@@ -150,17 +153,30 @@ function fillHeaders(headers, init) {
 }
 
 // https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine
-function sortedPairs(h) {
-  const names = Array.from(new Set(h.list.map((e) => e[0]))).sort();
+// The result is kept in h.sorted until the list changes (every write sets it to null), so
+// that iterating n headers sorts once, O(n log n), instead of once per step. An iterator
+// still reads the current list at every step, as the WebIDL iterator of a pair iterable
+// does, so mutations during iteration are seen.
+function sortAndCombine(h) {
+  if (h.sorted !== null) return h.sorted;
+  // A stable sort keeps the values of one name in list order.
+  const entries = h.list.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out = [];
-  for (const n of names) {
-    if (n === 'set-cookie') {
-      for (const e of h.list) if (e[0] === n) out.push([n, e[1]]);
-    } else {
-      out.push([n, h.list.filter((e) => e[0] === n).map((e) => e[1]).join(', ')]);
-    }
+  for (const [n, v] of entries) {
+    const last = out.length > 0 ? out[out.length - 1] : null;
+    if (last !== null && last[0] === n && n !== 'set-cookie') last[1] = `${last[1]}, ${v}`;
+    else out.push([n, v]);
   }
+  h.sorted = out;
   return out;
+}
+
+// clearHeaders empties a header list whatever its guard (Response.json replaces the
+// headers its Response constructor call put there).
+function clearHeaders(headers) {
+  const h = headersOf(headers);
+  h.list = [];
+  h.sorted = null;
 }
 
 // https://webidl.spec.whatwg.org/#es-iterator-prototype-object
@@ -169,7 +185,7 @@ const iteratorState = new WeakMap();
 HeadersIteratorPrototype.next = function next() {
   const it = iteratorState.get(this);
   if (!it) throw new TypeError('Illegal invocation: not a Headers iterator');
-  const pairs = sortedPairs(headersOf(it.target));
+  const pairs = sortAndCombine(headersOf(it.target));
   if (it.index >= pairs.length) return { value: undefined, done: true };
   const value = it.project(pairs[it.index]);
   it.index += 1;
@@ -188,6 +204,7 @@ function newHeaders(guard, list) {
   const headers = new Headers();
   const h = headersOf(headers);
   if (list) for (const [n, v] of list) h.list.push([String(n).toLowerCase(), String(v)]);
+  h.sorted = null;
   h.guard = guard;
   return headers;
 }

@@ -78,7 +78,7 @@ class Response {
     const opts = init == null ? {} : init;
     const res = new Response(text, Object.assign({}, opts, { headers: undefined }));
     const headers = resOf(res).headers;
-    headersOf(headers).list = [];
+    clearHeaders(headers);
     if (opts.headers !== undefined) fillHeaders(headers, opts.headers);
     if (!headers.has('content-type')) headers.append('content-type', 'application/json');
     return res;
