@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -216,10 +217,12 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 				if upload != nil && res.StatusCode != http.StatusSeeOther {
 					return responseMeta{}, errors.New("fetch failed: cannot follow a redirect with a streamed request body")
 				}
-				if (res.StatusCode == http.StatusSeeOther && method != http.MethodHead) ||
-					((res.StatusCode == http.StatusMovedPermanently || res.StatusCode == http.StatusFound) && method == http.MethodPost) {
+				if redirectChangesToGET(res.StatusCode, method) {
 					method, body, upload = http.MethodGet, nil, nil
 					req.headers = withoutBodyHeaders(req.headers)
+				}
+				if !sameOrigin(u, next) {
+					req.headers = withoutCredentialHeaders(req.headers)
 				}
 				u, redirected = next, true
 				continue
@@ -267,16 +270,62 @@ func isRedirect(status int) bool {
 	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308
 }
 
+// redirectChangesToGET says whether a redirect with status turns a request with method
+// into a GET without a body (HTTP-redirect fetch, step 12,
+// https://fetch.spec.whatwg.org/#http-redirect-fetch): a 301 or 302 of a POST, and a 303 of
+// anything but GET and HEAD. Other redirects (307, 308, a 301 of a PUT) keep the method
+// and the body.
+func redirectChangesToGET(status int, method string) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound:
+		return method == http.MethodPost
+	case http.StatusSeeOther:
+		return method != http.MethodGet && method != http.MethodHead
+	}
+	return false
+}
+
+// withoutBodyHeaders removes the request-body-header names
+// (https://fetch.spec.whatwg.org/#request-body-header-name) when a redirect drops the body.
 func withoutBodyHeaders(headers [][2]string) [][2]string {
+	return withoutHeaders(headers, "content-type", "content-encoding", "content-language", "content-location")
+}
+
+// withoutCredentialHeaders removes what must not follow a redirect to another origin:
+// Authorization, as HTTP-redirect fetch step 13 says, and Cookie and Proxy-Authorization,
+// which a vat cannot set through Headers (they are forbidden request headers) but which
+// must not leave their origin either if they ever reach this list.
+func withoutCredentialHeaders(headers [][2]string) [][2]string {
+	return withoutHeaders(headers, "authorization", "cookie", "proxy-authorization")
+}
+
+func withoutHeaders(headers [][2]string, names ...string) [][2]string {
 	var out [][2]string
 	for _, h := range headers {
-		switch strings.ToLower(h[0]) {
-		case "content-type", "content-encoding", "content-language", "content-location":
+		if slices.Contains(names, strings.ToLower(h[0])) {
 			continue
 		}
 		out = append(out, h)
 	}
 	return out
+}
+
+// sameOrigin compares the origins (scheme, host, port) of two http(s) URLs, a port left
+// out being the scheme's default (https://html.spec.whatwg.org/#same-origin).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOrDefault(a) == portOrDefault(b)
+}
+
+func portOrDefault(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 func unwrapURLError(err error) error {
