@@ -130,3 +130,9 @@ const (
 	CodeVatConfigDenied = -32003
 	CodeTaskExists      = -32004
 )
+
+// LogTailer is an implementation that keeps the tail of its log (an adapter's stderr), which
+// the runner attaches to a failed spec's report.
+type LogTailer interface {
+	LogTail() string
+}

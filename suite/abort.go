@@ -5,6 +5,8 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega" //nolint:revive
+
+	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
 const (
@@ -14,11 +16,7 @@ const (
 )
 
 func abortSpecs() []Spec {
-	globals := WithGlobals(abortGlobals...)
-	a := func(id, title, requirement, profile, name string, want any) semanticCase {
-		return semanticCase{id: id, title: title, requirement: requirement, profile: profile, source: srcAbort,
-			rationale: abortRational, name: name, want: want, globals: globals}
-	}
+	globals := WithGlobals(abortGlobals()...)
 	abortError := map[string]any{"name": "AbortError", "isDOMException": true}
 	rejectedWith := func(name string) map[string]any {
 		return map[string]any{"settled": "rejected", "name": name, "isDOMException": true}
@@ -27,71 +25,153 @@ func abortSpecs() []Spec {
 		Expect(res).To(ReturnedJSON(rejectedWith("AbortError")))
 		Expect(t.Observations()).To(BeEmpty(), "an aborted fetch must send nothing; what mocknet saw")
 	}
-	cases := caseSpecs(AreaAbort, "abort/cases", []semanticCase{
-		{id: "ABORT-001", title: "pre-aborted signal sends nothing", profile: ProfileCore, source: srcAbort, rationale: abortRational,
-			name: "pre-aborted", globals: globals, check: nothingSent,
-			requirement: "fetch with an already aborted signal must reject with a DOMException named AbortError, and no request may be sent."},
-		{id: "ABORT-002", title: "pre-aborted Request signal sends nothing", profile: ProfileCore, source: srcAbort, rationale: abortRational,
-			name: "pre-aborted-request", globals: globals, check: nothingSent,
-			requirement: "fetch of a Request whose signal was aborted must reject with a DOMException named AbortError, and no request may be sent."},
-		a("ABORT-003", "abort after completion is harmless",
-			"Aborting after the body has been read must not throw or change the response already read.",
-			ProfileCore, "after-completion", map[string]any{"status": 200, "length": 64, "aborted": true}),
-		a("ABORT-004", "abort event fires once",
-			"AbortController.abort() must set aborted, set reason to an AbortError DOMException, and fire abort once to listeners then onabort; a second abort() does nothing.",
-			ProfileFetchAPI, "signal-events", map[string]any{
-				"before": false, "after": true, "seen": [][]string{{"listener", "abort"}, {"onabort"}}, "reason": abortError,
-			}),
-		a("ABORT-005", "abort keeps a custom reason",
-			"abort(reason) must set signal.reason to the given reason.",
-			ProfileFetchAPI, "custom-reason", map[string]any{"aborted": true, "reason": "stop here"}),
-		a("ABORT-006", "AbortSignal.abort() is already aborted",
-			"AbortSignal.abort() must return an aborted signal whose reason is an AbortError DOMException, and throwIfAborted must throw that reason.",
-			ProfileFetchAPI, "static-abort", map[string]any{"aborted": true, "reason": abortError, "thrown": abortError}),
-		{id: "ABORT-007", title: "AbortSignal.timeout() aborts with TimeoutError", profile: ProfileFetchAPI, source: srcAbort, rationale: abortRational,
-			name: "timeout", globals: globals,
-			requirement: "A fetch given AbortSignal.timeout(50) that waits longer must reject with a DOMException named TimeoutError, and the connection must be closed.",
-			check: func(t *T, res Result) {
-				Expect(res).To(ReturnedJSON(rejectedWith("TimeoutError")))
-				t.ExpectClosedWithin("the timed-out request", time.Now(), CloseDeadline, pathIs("/hang"))
-			}},
-	})
-	inFlight := func(id, title, requirement, profile, path string, read bool, reason any, want map[string]any, ready func(mocknetObservation) bool) Spec {
-		return Spec{
-			Requirement: Requirement{ID: id, Title: title, Requirement: requirement, Profile: profile, Area: AreaAbort,
-				Source: srcAbort, Rationale: abortRational, Fixture: abortFixture},
-			Run: func(t *T) {
-				vat := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
-				params := map[string]any{"url": t.URL(HostAllowed, path), "read": read}
-				abortCall := "conformAbort()"
-				if reason != nil {
-					params["reason"] = reason
-					abortCall = fmt.Sprintf("conformAbort(%q)", reason)
-				}
-				task := vat.Start(abortFixture, params)
-				t.AwaitObservation("the request to abort", CloseDeadline, ready)
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
-				abortedAt := time.Now()
-				Expect(vat.Eval(abortCall)).To(Returned())
-				var got map[string]any
-				task.AwaitValue(CloseDeadline, &got)
-				for k, v := range want {
-					Expect(got).To(HaveKeyWithValue(k, v), "%s; the program saw %v", requirement, got)
-				}
-				t.ExpectClosedWithin("the aborted request", abortedAt, CloseDeadline, pathIs(pathOnly(path)))
-			},
-		}
-	}
 	drip := "/drip-forever?interval=20"
-	return append(cases,
-		inFlight("ABORT-008", "abort while waiting for headers",
-			"Aborting while the server has not answered must reject fetch with an AbortError DOMException and close the connection within 2 s.",
-			ProfileCore, "/hang", false, nil, map[string]any{"stage": "fetch", "name": "AbortError", "isDOMException": true}, pathIs("/hang")),
-		inFlight("ABORT-009", "abort while reading the body",
-			"Aborting while the body is being read must reject the pending read with an AbortError DOMException and close the connection within 2 s.",
-			ProfileCore, drip, true, nil, map[string]any{"stage": "read", "name": "AbortError", "isDOMException": true}, streaming("/drip-forever")),
-		inFlight("ABORT-010", "fetch rejects with the abort reason",
-			"Aborting with a reason must reject fetch with that reason, and close the connection within 2 s.",
-			ProfileFetchAPI, "/hang", false, "stop here", map[string]any{"stage": "fetch", "isReason": true}, pathIs("/hang")),
-	)
+	return []Spec{
+		{
+			Requirement: Requirement{
+				ID: "ABORT-001", Title: "pre-aborted signal sends nothing",
+				Requirement: "fetch with an already aborted signal must reject with a DOMException named AbortError, and no request may be sent.",
+				Rationale:   abortRational,
+				Profile:     ProfileCore, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "pre-aborted", globals: globals, check: nothingSent}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-002", Title: "pre-aborted Request signal sends nothing",
+				Requirement: "fetch of a Request whose signal was aborted must reject with a DOMException named AbortError, and no request may be sent.",
+				Rationale:   abortRational,
+				Profile:     ProfileCore, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "pre-aborted-request", globals: globals, check: nothingSent}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-003", Title: "abort after completion is harmless",
+				Requirement: "Aborting after the body has been read must not throw or change the response already read.",
+				Rationale:   abortRational,
+				Profile:     ProfileCore, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "after-completion", globals: globals, want: map[string]any{"status": 200, "length": 64, "aborted": true}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-004", Title: "abort event fires once",
+				Requirement: "AbortController.abort() must set aborted, set reason to an AbortError DOMException, and fire abort once to listeners then onabort; a second abort() does nothing.",
+				Rationale:   abortRational,
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "signal-events", globals: globals, want: map[string]any{
+				"before": false, "after": true, "seen": [][]string{{"listener", "abort"}, {"onabort"}}, "reason": abortError,
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-005", Title: "abort keeps a custom reason",
+				Requirement: "abort(reason) must set signal.reason to the given reason.",
+				Rationale:   abortRational,
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "custom-reason", globals: globals, want: map[string]any{"aborted": true, "reason": "stop here"}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-006", Title: "AbortSignal.abort() is already aborted",
+				Requirement: "AbortSignal.abort() must return an aborted signal whose reason is an AbortError DOMException, and throwIfAborted must throw that reason.",
+				Rationale:   abortRational,
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "static-abort", globals: globals, want: map[string]any{"aborted": true, "reason": abortError, "thrown": abortError}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-007", Title: "AbortSignal.timeout() aborts with TimeoutError",
+				Requirement: "A fetch given AbortSignal.timeout(50) that waits longer must reject with a DOMException named TimeoutError, and the connection must be closed.",
+				Rationale:   abortRational,
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "timeout", globals: globals, check: func(t *T, res Result) {
+				Expect(res).To(ReturnedJSON(rejectedWith("TimeoutError")))
+				t.ExpectClosedWithin("the timed-out request", time.Now(), CloseDeadline, PathIs("/hang"))
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-008", Title: "abort while waiting for headers",
+				Requirement: "Aborting while the server has not answered must reject fetch with an AbortError DOMException and close the connection within 2 s.",
+				Rationale:   abortRational,
+				Profile:     ProfileCore, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: abortFixture,
+			},
+			Run: abortInFlight{path: "/hang", read: false, reason: nil, want: map[string]any{"stage": "fetch", "name": "AbortError", "isDOMException": true}, ready: PathIs("/hang")}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-009", Title: "abort while reading the body",
+				Requirement: "Aborting while the body is being read must reject the pending read with an AbortError DOMException and close the connection within 2 s.",
+				Rationale:   abortRational,
+				Profile:     ProfileCore, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: abortFixture,
+			},
+			Run: abortInFlight{path: drip, read: true, reason: nil, want: map[string]any{"stage": "read", "name": "AbortError", "isDOMException": true}, ready: Streaming("/drip-forever")}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-010", Title: "fetch rejects with the abort reason",
+				Requirement: "Aborting with a reason must reject fetch with that reason, and close the connection within 2 s.",
+				Rationale:   abortRational,
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.1.0",
+				Source:  srcAbort,
+				Fixture: abortFixture,
+			},
+			Run: abortInFlight{path: "/hang", read: false, reason: "stop here", want: map[string]any{"stage": "fetch", "isReason": true}, ready: PathIs("/hang")}.run,
+		},
+	}
+}
+
+// abortInFlight starts a fetch, waits until mocknet sees it (and the fixture is ready),
+// aborts it, and requires the program to see want and the connection to be closed.
+type abortInFlight struct {
+	path   string
+	read   bool
+	reason any
+	want   map[string]any
+	ready  func(Observation) bool
+}
+
+func (c abortInFlight) run(t *T) {
+	vat := t.NewVat(VatConfig{Globals: WithGlobals(abortGlobals()...), AllowedHosts: []string{HostAllowed}})
+	params := map[string]any{"url": t.URL(HostAllowed, c.path), "read": c.read}
+	abortCall := "conformAbort()"
+	if c.reason != nil {
+		params["reason"] = c.reason
+		abortCall = fmt.Sprintf("conformAbort(%q)", c.reason)
+	}
+	task := vat.Start(abortFixture, params)
+	t.AwaitObservation("the request to abort", CloseDeadline, c.ready)
+	vat.AwaitLog(ReadyMarker, CloseDeadline)
+	abortedAt := time.Now()
+	Expect(vat.Eval(abortCall)).To(Returned())
+	var got map[string]any
+	task.AwaitValue(CloseDeadline, &got)
+	for k, v := range c.want {
+		Expect(got).To(HaveKeyWithValue(k, v), "after the abort the program must see %s = %v; it saw %v", k, v, got)
+	}
+	t.ExpectClosedWithin("the aborted request", abortedAt, CloseDeadline, PathIs(PathOnly(c.path)))
 }

@@ -1,18 +1,26 @@
 package suite
 
 import (
-	"strings"
-
 	. "github.com/onsi/gomega" //nolint:revive
+
+	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
-// semanticCase is a spec that runs one named case of an area's cases fixture and compares
-// what it returned with what the standard says.
+// The cases fixtures: one program per area that runs a named case and returns JSON.
+const (
+	fixtureFetchCases    = "fetch/cases"
+	fixtureHeadersCases  = "headers/cases"
+	fixtureRequestCases  = "request/cases"
+	fixtureResponseCases = "response/cases"
+	fixtureAbortCases    = "abort/cases"
+)
+
+// semanticCase is the body of a spec that runs one named case of an area's cases fixture and
+// compares what it returned with what the standard says.
 type semanticCase struct {
-	id, title, requirement, profile, source, rationale string
 	// name selects the case in the fixture.
 	name string
-	// globals endowed; nil means NetworkGlobals.
+	// globals endowed; nil means NetworkGlobals().
 	globals []string
 	// params are added to {case, base}.
 	params map[string]any
@@ -23,36 +31,23 @@ type semanticCase struct {
 	setup func(t *T)
 }
 
-// caseSpecs turns an area's cases into specs. Each vat may fetch from allowed.test only.
-func caseSpecs(area, fixture string, cases []semanticCase) []Spec {
-	specs := make([]Spec, 0, len(cases))
-	for _, c := range cases {
-		specs = append(specs, Spec{
-			Requirement: Requirement{ID: c.id, Title: c.title, Requirement: c.requirement, Profile: c.profile,
-				Area: area, Source: c.source, Rationale: c.rationale, Fixture: fixture},
-			Run: func(t *T) {
-				if c.setup != nil {
-					c.setup(t)
-				}
-				vat := t.NewVat(VatConfig{Globals: c.globals, AllowedHosts: []string{HostAllowed}})
-				params := map[string]any{"case": c.name, "base": "http://" + HostAllowed}
-				for k, v := range c.params {
-					params[k] = v
-				}
-				res := vat.Run(fixture, params)
-				if c.check != nil {
-					c.check(t, res)
-					return
-				}
-				Expect(res).To(ReturnedJSON(c.want))
-			},
-		})
+// runCase is the Run of a semantic spec: a vat that may fetch from allowed.test only runs
+// the case, and its result is compared with want (or handed to check).
+func runCase(fixture string, c semanticCase) func(t *T) {
+	return func(t *T) {
+		if c.setup != nil {
+			c.setup(t)
+		}
+		vat := t.NewVat(VatConfig{Globals: c.globals, AllowedHosts: []string{HostAllowed}})
+		params := map[string]any{"case": c.name, "base": "http://" + HostAllowed}
+		for k, v := range c.params {
+			params[k] = v
+		}
+		res := vat.Run(fixture, params)
+		if c.check != nil {
+			c.check(t, res)
+			return
+		}
+		Expect(res).To(ReturnedJSON(c.want))
 	}
-	return specs
-}
-
-// pathOnly drops the query of a request path, as mocknet records paths without it.
-func pathOnly(path string) string {
-	p, _, _ := strings.Cut(path, "?")
-	return p
 }

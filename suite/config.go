@@ -6,15 +6,13 @@ import (
 	. "github.com/onsi/gomega" //nolint:revive
 
 	"github.com/conform-suite/conform/harness"
+
+	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
 const srcVatConfig = "ocap-kernel: VatConfig.globals and VatConfig.network.allowedHosts (fetch requires allowedHosts)"
 
 func configSpecs() []Spec {
-	conf := func(id, title, requirement, profile, rationale, fixture string, run func(t *T)) Spec {
-		return Spec{Requirement: Requirement{ID: id, Title: title, Requirement: requirement, Profile: profile,
-			Area: AreaConfig, Source: srcVatConfig, Rationale: rationale, Fixture: fixture}, Run: run}
-	}
 	expectRefused := func(err error, why string) {
 		var rpcErr *harness.RPCError
 		Expect(errors.As(err, &rpcErr)).To(BeTrue(), "createVat must be refused %s, got %v", why, err)
@@ -32,21 +30,29 @@ func configSpecs() []Spec {
 		return got
 	}
 	return []Spec{
-		conf("CONF-001", "fetch without allowedHosts is refused",
-			"Creating a vat that asks for fetch without a network.allowedHosts list must fail.",
-			ProfileCore,
-			"A fetch with no allowlist would be unattenuated network access; the kernel must refuse the configuration rather than guess.",
-			"",
-			func(t *T) {
+		{
+			Requirement: Requirement{
+				ID: "CONF-001", Title: "fetch without allowedHosts is refused",
+				Requirement: "Creating a vat that asks for fetch without a network.allowedHosts list must fail.",
+				Rationale:   "A fetch with no allowlist would be unattenuated network access; the kernel must refuse the configuration rather than guess.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source: srcVatConfig,
+			},
+			Run: func(t *T) {
 				_, err := t.CreateVat(VatConfig{NoNetwork: true})
 				expectRefused(err, "when fetch is requested without network.allowedHosts")
-			}),
-		conf("CONF-002", "empty allowedHosts denies every host",
-			"A vat created with allowedHosts [] must have every fetch rejected, and no request may reach any host.",
-			ProfileCore,
-			"An empty list is a valid, deliberate configuration: the vat may build requests but not send them.",
-			"config/fetch-status",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-002", Title: "empty allowedHosts denies every host",
+				Requirement: "A vat created with allowedHosts [] must have every fetch rejected, and no request may reach any host.",
+				Rationale:   "An empty list is a valid, deliberate configuration: the vat may build requests but not send them.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source:  srcVatConfig,
+				Fixture: "config/fetch-status",
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{}})
 				got := fetchStatus(t, vat, t.URL(HostAllowed, "/status/200"), t.URL(HostEvil, "/status/200"))
 				for _, r := range got {
@@ -54,31 +60,44 @@ func configSpecs() []Spec {
 				}
 				vat.Terminate()
 				Expect(t.Observations()).To(BeEmpty(), "no request may reach the network; what mocknet saw")
-			}),
-		conf("CONF-003", "unknown global is refused",
-			"Creating a vat that asks for a global the implementation does not provide must fail.",
-			ProfileCore,
-			"Silently omitting a requested endowment turns a configuration mistake into a runtime failure far from its cause.",
-			"",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-003", Title: "unknown global is refused",
+				Requirement: "Creating a vat that asks for a global the implementation does not provide must fail.",
+				Rationale:   "Silently omitting a requested endowment turns a configuration mistake into a runtime failure far from its cause.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source: srcVatConfig,
+			},
+			Run: func(t *T) {
 				_, err := t.CreateVat(VatConfig{Globals: []string{"fetch", "NotAGlobal"}, AllowedHosts: []string{HostAllowed}})
 				expectRefused(err, "when an unknown global is requested")
-			}),
-		conf("CONF-004", "constructors without fetch need no allowlist",
-			"A vat that asks for Headers, Request and Response but not fetch must be created without network.allowedHosts.",
-			ProfileCore,
-			"Only fetch reaches the network; building and parsing requests and responses is pure computation.",
-			"",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-004", Title: "constructors without fetch need no allowlist",
+				Requirement: "A vat that asks for Headers, Request and Response but not fetch must be created without network.allowedHosts.",
+				Rationale:   "Only fetch reaches the network; building and parsing requests and responses is pure computation.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source: srcVatConfig,
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{Globals: []string{"Headers", "Request", "Response"}, NoNetwork: true})
 				Expect(vat.Eval(`return new Headers({a: '1'}).get('a');`)).To(ReturnedJSON("1"))
-			}),
-		conf("CONF-005", "every listed host is reachable",
-			"A vat whose allowedHosts lists several hosts must reach each of them and no other.",
-			ProfileCore,
-			"The allowlist is a set; an implementation that honours only the first entry breaks legitimate programs.",
-			"config/fetch-status",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-005", Title: "every listed host is reachable",
+				Requirement: "A vat whose allowedHosts lists several hosts must reach each of them and no other.",
+				Rationale:   "The allowlist is a set; an implementation that honours only the first entry breaks legitimate programs.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source:  srcVatConfig,
+				Fixture: "config/fetch-status",
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed, HostOther}})
 				got := fetchStatus(t, vat, t.URL(HostAllowed, "/status/200"), t.URL(HostOther, "/status/200"), t.URL(HostEvil, "/status/200"))
 				Expect(got).To(HaveLen(3))
@@ -89,22 +108,31 @@ func configSpecs() []Spec {
 				Expect(t.ObservationsOf(HostAllowed)).To(HaveLen(1))
 				Expect(t.ObservationsOf(HostOther)).To(HaveLen(1))
 				t.ExpectNoContact(HostEvil)
-			}),
-		conf("CONF-006", "allowedHosts without fetch is harmless",
-			"A vat that gives network.allowedHosts but asks only for Headers must be created, and must not see fetch.",
-			ProfileCore,
-			"Configurations are written once and trimmed later; a network section must never grant fetch by itself.",
-			"",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-006", Title: "allowedHosts without fetch is harmless",
+				Requirement: "A vat that gives network.allowedHosts but asks only for Headers must be created, and must not see fetch.",
+				Rationale:   "Configurations are written once and trimmed later; a network section must never grant fetch by itself.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source: srcVatConfig,
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{Globals: []string{"Headers"}, AllowedHosts: []string{HostAllowed}})
 				Expect(vat.Eval(`return typeof fetch;`)).To(ReturnedJSON("undefined"))
-			}),
-		conf("CONF-007", "vats are configured independently",
-			"Two vats with different allowedHosts must each reach only their own hosts.",
-			ProfileCore,
-			"A kernel runs many vats; one vat's configuration must never widen or narrow another's.",
-			"config/fetch-status",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "CONF-007", Title: "vats are configured independently",
+				Requirement: "Two vats with different allowedHosts must each reach only their own hosts.",
+				Rationale:   "A kernel runs many vats; one vat's configuration must never widen or narrow another's.",
+				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
+				Source:  srcVatConfig,
+				Fixture: "config/fetch-status",
+			},
+			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostOther}})
 				ga := fetchStatus(t, a, t.URL(HostAllowed, "/status/200"), t.URL(HostOther, "/status/200"))
@@ -115,6 +143,7 @@ func configSpecs() []Spec {
 				Expect(gb[1].Status).To(Equal(200), "vat B to its own host: %+v", gb[1])
 				Expect(t.ObservationsOf(HostAllowed)).To(HaveLen(1), "only vat A may reach %s", HostAllowed)
 				Expect(t.ObservationsOf(HostOther)).To(HaveLen(1), "only vat B may reach %s", HostOther)
-			}),
+			},
+		},
 	}
 }

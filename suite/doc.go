@@ -1,26 +1,27 @@
-// Package suite holds the conformance specs and runs them with Ginkgo against any
-// implementation the harness drives.
+// Package suite is the conformance catalogue: every spec's requirement and the body that
+// checks it. It is what an adapter author reads to learn what an implementation must do.
 //
-// Every spec is a value of type Spec: a Requirement (stable ID, title, one-sentence
-// requirement, profile, area, source, fixture) plus the body that checks it. The list of
-// specs is static data; Requirements returns it without running anything, which is what
-// `conform list` and REQUIREMENTS.md are generated from. Run registers the selected specs
-// with Ginkgo (one Describe per area, one It per spec, labelled with profile, area and ID),
-// runs them once and returns a reports.Run.
+// A spec is a value of type Spec, declared one way in every area: a keyed literal whose
+// Requirement carries a stable ID (AREA-NNN, never reused), title, one-sentence requirement
+// ("must"), rationale, profile, area, source, fixture and Since (the catalogue version that
+// introduced the ID), and whose Run checks it with the spec DSL (package suite/dsl).
+// Validate rejects a spec whose fields are empty or malformed, and the catalogue's tests run
+// it on every spec.
 //
-// A spec body receives a *T: it creates vats on the implementation under test, runs
-// fixtures in them, and asserts on what the vat returned and on what mocknet observed.
-// After every spec, T tears down the vats it created and asserts that nothing escaped the
-// mock network.
+// The catalogue is static data: All and Requirements return it without running anything.
+// REQUIREMENTS.md (for people) and requirements.json (for tools; diff it to see what a new
+// version requires) are generated from it, and a test fails when either is stale
+// (`go test ./suite -run Markdown -update` regenerates both).
 //
-// Most areas are tables of one shape: semantic specs (fetch, Headers, Request, Response,
-// abort) run one named case of the area's cases fixture and compare its JSON with the
-// standard's answer (caseSpecs); the allowlist bypass corpus is a table of attempts
-// (bypassCorpus), each asserting that only allowed.test was ever contacted; teardown specs
-// start a program, wait until mocknet sees its request, terminate the vat and require every
-// connection closed within CloseDeadline (teardownCase).
+// One file per area (availability.go, config.go, allowlist*.go, fetch.go, headers.go,
+// request.go, response.go, abort.go, notify.go, teardown.go, isolation.go). Bodies that many
+// specs share are small named functions beside their table: runCase (one named case of an
+// area's cases fixture compared with the standard's answer), bypass (an attempt to reach a
+// denied host), teardownCase.run (start, wait until mocknet sees it, terminate, require every
+// connection closed and no settlement).
 //
-// The self-test (selftest_test.go) runs the suite through the conform binary against the
+// Running specs is the runner's job (package suite/runner); this package never starts an
+// implementation. The self-test (selftest_test.go) runs the conform binary against the
 // reference in process and over stdio, and against every broken variant in
 // reference/mutants; a variant no spec catches is a missing spec.
 package suite

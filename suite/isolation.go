@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	. "github.com/onsi/gomega" //nolint:revive
+
+	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
 const (
@@ -34,27 +36,36 @@ var webIDLMembers = map[string][]string{
 }
 
 func isolationSpecs() []Spec {
-	iso := func(id, title, requirement, profile, source, rationale, fixture string, run func(t *T)) Spec {
-		return Spec{Requirement: Requirement{ID: id, Title: title, Requirement: requirement, Profile: profile,
-			Area: AreaIsolation, Source: source, Rationale: rationale, Fixture: fixture}, Run: run}
-	}
 	return []Spec{
-		iso("ISO-001", "globals are not shared",
-			"A global a vat defines must not be visible in another vat.",
-			ProfileCore, srcIsolation, "Vats are separate principals; a shared global object is a channel between them.",
-			"isolation/global",
-			func(t *T) {
+		{
+			Requirement: Requirement{
+				ID: "ISO-001", Title: "globals are not shared",
+				Requirement: "A global a vat defines must not be visible in another vat.",
+				Rationale:   "Vats are separate principals; a shared global object is a channel between them.",
+				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
+				Source:  srcIsolation,
+				Fixture: "isolation/global",
+			},
+			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(a.Run("isolation/global", map[string]any{"op": "set", "name": "conformShared", "value": "from A"})).To(Returned())
 				Expect(b.Run("isolation/global", map[string]any{"op": "get", "name": "conformShared"})).
 					To(ReturnedJSON(map[string]any{"type": "undefined", "value": nil}), "vat B must not see vat A's global")
-			}),
-		iso("ISO-002", "tampering stays in its vat",
-			"Whatever one vat does to its fetch, Headers, Request and Response (replacing methods, statics or prototypes), another vat's must behave as specified.",
-			ProfileCore, srcIsolation, "Endowments shared between vats let one vat rewrite what another sees from the network.",
-			"isolation/tamper",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "ISO-002", Title: "tampering stays in its vat",
+				Requirement: "Whatever one vat does to its fetch, Headers, Request and Response (replacing methods, statics or prototypes), another vat's must behave as specified.",
+				Rationale:   "Endowments shared between vats let one vat rewrite what another sees from the network.",
+				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
+				Source:  srcIsolation,
+				Fixture: "isolation/tamper",
+			},
+			// The program rewrites the endowment; it runs after every other spec.
+			Tampers: true,
+			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				var tookEffect []string
@@ -63,12 +74,18 @@ func isolationSpecs() []Spec {
 				Expect(b.Run("isolation/check-intact", map[string]any{"url": t.URL(HostAllowed, "/")})).To(ReturnedJSON(map[string]any{
 					"headersGet": "1", "responseText": "body", "responseJson": map[string]any{"a": 1}, "requestClone": true, "fetchCall": true,
 				}), "vat B's endowment after vat A tampered with %v", tookEffect)
-			}),
-		iso("ISO-003", "concurrent vats get their own responses",
-			"Two vats fetching at the same time must each receive the response to their own request.",
-			ProfileCore, srcIsolation, "Responses crossing between vats would leak one principal's data to another.",
-			"isolation/echo",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "ISO-003", Title: "concurrent vats get their own responses",
+				Requirement: "Two vats fetching at the same time must each receive the response to their own request.",
+				Rationale:   "Responses crossing between vats would leak one principal's data to another.",
+				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
+				Source:  srcIsolation,
+				Fixture: "isolation/echo",
+			},
+			Run: func(t *T) {
 				var tasks []*Task
 				tags := []string{"vat-a", "vat-b", "vat-c"}
 				for _, tag := range tags {
@@ -80,13 +97,18 @@ func isolationSpecs() []Spec {
 					task.AwaitValue(CloseDeadline*5, &got)
 					Expect(got).To(Equal(tags[i]), "each vat must receive its own response")
 				}
-			}),
-		iso("ISO-004", "endowed objects have only WebIDL members",
-			"fetch, Headers, Request, Response and their prototypes must have no own properties beyond their WebIDL members, and a fetched response, its headers and its body no own properties at all.",
-			ProfileStrict, srcIsolationStrict,
-			"Extra members (internal slots as symbols, handles to the host's fetch, wrappers' private state) are paths from vat code to host capabilities or to state the vat must not touch.",
-			"isolation/own-keys",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "ISO-004", Title: "endowed objects have only WebIDL members",
+				Requirement: "fetch, Headers, Request, Response and their prototypes must have no own properties beyond their WebIDL members, and a fetched response, its headers and its body no own properties at all.",
+				Rationale:   "Extra members (internal slots as symbols, handles to the host's fetch, wrappers' private state) are paths from vat code to host capabilities or to state the vat must not touch.",
+				Profile:     ProfileStrict, Area: AreaIsolation, Since: "0.1.0",
+				Source:  srcIsolationStrict,
+				Fixture: "isolation/own-keys",
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				var got map[string][]string
 				vat.Run("isolation/own-keys", map[string]any{"url": t.URL(HostAllowed, "/bytes/8")}).Decode(&got)
@@ -101,13 +123,19 @@ func isolationSpecs() []Spec {
 					sort.Strings(extra[object])
 				}
 				Expect(extra).To(BeEmpty(), "own properties beyond WebIDL's, by object")
-			}),
-		iso("ISO-005", "one vat's abort does not reach another",
-			"Aborting a fetch in one vat must not affect a fetch of the same URL in another vat.",
-			ProfileCore, srcIsolation, "Shared abort or request state would let one vat cancel another's work.",
-			"abort/fetch-until-aborted",
-			func(t *T) {
-				globals := WithGlobals(abortGlobals...)
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "ISO-005", Title: "one vat's abort does not reach another",
+				Requirement: "Aborting a fetch in one vat must not affect a fetch of the same URL in another vat.",
+				Rationale:   "Shared abort or request state would let one vat cancel another's work.",
+				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
+				Source:  srcIsolation,
+				Fixture: "abort/fetch-until-aborted",
+			},
+			Run: func(t *T) {
+				globals := WithGlobals(abortGlobals()...)
 				a := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
 				url := t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4&delay=0")
@@ -119,9 +147,10 @@ func isolationSpecs() []Spec {
 				Expect(a.Eval("conformAbort()")).To(Returned())
 				settledA := taskA.Await(CloseDeadline)
 				settledB := taskB.Await(CloseDeadline * 2)
-				Expect(string(settledA.Value)).To(ContainSubstring("AbortError"), "vat A's own fetch is aborted: %s", describeSettlement(settledA))
-				Expect(settledB.Status).To(Equal("fulfilled"), describeSettlement(settledB))
-				Expect(string(settledB.Value)).To(ContainSubstring(`"complete"`), "vat B's fetch must complete untouched: %s", describeSettlement(settledB))
-			}),
+				Expect(string(settledA.Value)).To(ContainSubstring("AbortError"), "vat A's own fetch is aborted: %s", DescribeSettlement(settledA))
+				Expect(settledB.Status).To(Equal("fulfilled"), DescribeSettlement(settledB))
+				Expect(string(settledB.Value)).To(ContainSubstring(`"complete"`), "vat B's fetch must complete untouched: %s", DescribeSettlement(settledB))
+			},
+		},
 	}
 }

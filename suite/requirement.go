@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/conform-suite/conform/suite/dsl"
 )
 
 // Profiles, in the order they are documented.
@@ -52,6 +54,7 @@ type Requirement struct {
 	Source      string // Snaps behaviour, ocap-kernel docs, WHATWG fetch section, or the security argument
 	Rationale   string // why an implementation must do this
 	Fixture     string // "area/name" in fixtures/, when the spec runs a fixture
+	Since       string // the catalogue version that introduced the ID, e.g. "0.1.0"
 }
 
 // Labels are the Ginkgo labels of the spec: its profile, its area and its ID.
@@ -59,28 +62,61 @@ func (r Requirement) Labels() []string {
 	return []string{r.Profile, r.Area, r.ID}
 }
 
-// Spec is a requirement and the body that checks it.
+// Spec is a requirement and the body that checks it. Every spec in the catalogue is declared
+// the same way, as a keyed literal:
+//
+//	{
+//		Requirement: Requirement{
+//			ID: "ALLOW-002", Title: "denied host is never contacted",
+//			Requirement: "fetch of a URL whose hostname is not in allowedHosts must reject, …",
+//			Rationale:   "The allowlist is the vat's only network boundary: …",
+//			Profile: ProfileCore, Area: AreaAllowlist, Since: "0.1.0",
+//			Source:  srcAllowlist,
+//			Fixture: "allowlist/fetch-url",
+//		},
+//		Run: func(t *T) { … },
+//	}
 type Spec struct {
 	Requirement
-	// Timeout bounds the whole spec; zero means defaultSpecTimeout.
+	// Timeout bounds the whole spec; zero means DefaultSpecTimeout.
 	Timeout time.Duration
 	// Tampers marks specs whose program tries to change the endowment. They run after all
 	// others, so that an implementation that lets them (and shares the damage between vats)
 	// does not spoil the results of unrelated specs.
 	Tampers bool
-	Run     func(t *T)
+	// Serial marks specs that must run alone, never beside other specs (conform run -p):
+	// they state a time bound that load from other specs could break.
+	Serial bool
+	// Run checks the requirement; it fails the spec through Gomega assertions.
+	Run func(t *dsl.T)
 }
 
-const defaultSpecTimeout = 30 * time.Second
+// DefaultSpecTimeout bounds a spec that states no Timeout of its own.
+const DefaultSpecTimeout = 30 * time.Second
 
-// tamperingFixtures are the programs that try to change the endowment (see Spec.Tampers).
-var tamperingFixtures = map[string]bool{"availability/try-mutations": true, "isolation/tamper": true}
+// Versions lists the catalogue versions, oldest first; Since names one of them.
+func Versions() []string { return []string{"0.1.0", "0.2.0"} }
 
-var idPattern = regexp.MustCompile(`^[A-Z]+-[0-9]{3}$`)
+// Version is the catalogue's current version: the newest Since any spec may carry.
+func Version() string {
+	v := Versions()
+	return v[len(v)-1]
+}
+
+var idPattern = regexp.MustCompile(`^([A-Z]+)-[0-9]{3}$`)
+
+// areaPrefixes is the ID prefix every spec of an area carries.
+func areaPrefixes() map[string]string {
+	return map[string]string{
+		AreaAvailability: "AVAIL", AreaConfig: "CONF", AreaAllowlist: "ALLOW", AreaFetch: "FETCH",
+		AreaHeaders: "HDR", AreaRequest: "REQ", AreaResponse: "RES", AreaAbort: "ABORT",
+		AreaNotify: "NOTIFY", AreaTeardown: "TEAR", AreaIsolation: "ISO",
+	}
+}
 
 // Requirements returns every spec's requirement, sorted by ID.
 func Requirements() []Requirement {
-	specs := allSpecs()
+	specs := All()
 	reqs := make([]Requirement, len(specs))
 	for i, s := range specs {
 		reqs[i] = s.Requirement
@@ -88,41 +124,49 @@ func Requirements() []Requirement {
 	return reqs
 }
 
-// allSpecs returns every spec, sorted by ID. It is rebuilt on each call so that no spec
-// table is shared mutable state.
-func allSpecs() []Spec {
+// All returns every spec of the catalogue, sorted by ID. It is rebuilt on each call so that
+// no spec table is shared mutable state.
+func All() []Spec {
 	var specs []Spec
 	for _, area := range specTables() {
 		specs = append(specs, area()...)
-	}
-	for i := range specs {
-		if tamperingFixtures[specs[i].Fixture] {
-			specs[i].Tampers = true
-		}
 	}
 	sort.Slice(specs, func(i, j int) bool { return specs[i].ID < specs[j].ID })
 	return specs
 }
 
-// validateSpecs checks the invariants every spec table must keep; a violation is a bug in
-// the suite, reported by the suite's own tests and by Run before anything runs.
-func validateSpecs(specs []Spec) error {
+// Validate checks the invariants every spec keeps; a violation is a bug in the catalogue,
+// reported by the catalogue's own tests and by the runner before anything runs.
+func Validate(specs []Spec) error {
 	seen := map[string]bool{}
 	profiles := setOf(Profiles())
 	areas := setOf(Areas())
+	versions := setOf(Versions())
+	prefixes := areaPrefixes()
 	var problems []string
 	for _, s := range specs {
+		m := idPattern.FindStringSubmatch(s.ID)
 		switch {
-		case !idPattern.MatchString(s.ID):
+		case m == nil:
 			problems = append(problems, fmt.Sprintf("%q: ID must look like AREA-123", s.ID))
 		case seen[s.ID]:
 			problems = append(problems, fmt.Sprintf("%s: duplicate ID", s.ID))
-		case !profiles[s.Profile]:
-			problems = append(problems, fmt.Sprintf("%s: unknown profile %q", s.ID, s.Profile))
 		case !areas[s.Area]:
 			problems = append(problems, fmt.Sprintf("%s: unknown area %q", s.ID, s.Area))
-		case s.Title == "" || s.Requirement.Requirement == "" || s.Source == "":
-			problems = append(problems, fmt.Sprintf("%s: title, requirement and source are required", s.ID))
+		case m[1] != prefixes[s.Area]:
+			problems = append(problems, fmt.Sprintf("%s: IDs of area %s begin with %s-", s.ID, s.Area, prefixes[s.Area]))
+		case !profiles[s.Profile]:
+			problems = append(problems, fmt.Sprintf("%s: unknown profile %q", s.ID, s.Profile))
+		case !versions[s.Since]:
+			problems = append(problems, fmt.Sprintf("%s: Since %q is not a catalogue version (%s)", s.ID, s.Since, strings.Join(Versions(), ", ")))
+		case s.Title == "" || s.Requirement.Requirement == "" || s.Rationale == "" || s.Source == "":
+			problems = append(problems, fmt.Sprintf("%s: title, requirement, rationale and source are required", s.ID))
+		case strings.HasSuffix(s.Title, "."):
+			problems = append(problems, fmt.Sprintf("%s: a title is a phrase, without a final full stop", s.ID))
+		case !strings.Contains(s.Requirement.Requirement, "must") && !strings.Contains(s.Requirement.Requirement, "may"):
+			problems = append(problems, fmt.Sprintf("%s: the requirement is one sentence saying what an implementation must (or may only) do", s.ID))
+		case s.Fixture != "" && !fixturePattern.MatchString(s.Fixture):
+			problems = append(problems, fmt.Sprintf("%s: fixture %q must be \"area/name\"", s.ID, s.Fixture))
 		case s.Run == nil:
 			problems = append(problems, fmt.Sprintf("%s: no body", s.ID))
 		}
@@ -133,6 +177,8 @@ func validateSpecs(specs []Spec) error {
 	}
 	return nil
 }
+
+var fixturePattern = regexp.MustCompile(`^[a-z]+/[a-z0-9-]+$`)
 
 func setOf(items []string) map[string]bool {
 	m := make(map[string]bool, len(items))

@@ -1,10 +1,5 @@
 package suite
 
-import "github.com/conform-suite/conform/mocknet"
-
-// mocknetObservation is shorter to write in predicates.
-type mocknetObservation = mocknet.Observation
-
 // specTables lists the spec table of every area. A new area file adds its table here.
 func specTables() []func() []Spec {
 	return []func() []Spec{

@@ -7,6 +7,8 @@ import (
 	. "github.com/onsi/gomega" //nolint:revive
 
 	"github.com/conform-suite/conform/mocknet"
+
+	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
 const (
@@ -19,15 +21,14 @@ const (
 // that mocknet sees every such connection closed by the client within CloseDeadline and
 // that the program never settles.
 type teardownCase struct {
-	id, title, requirement, profile, rationale, source string
-	fixture                                            string
-	globals                                            []string
+	fixture string
+	globals []string
 	// path is requested on allowed.test; open matches the exchanges that must be closed.
 	path   string
 	params map[string]any
-	open   func(o mocknetObservation) bool
+	open   func(o Observation) bool
 	// ready is what mocknet must have seen before the vat is terminated; nil means open.
-	ready func(o mocknetObservation) bool
+	ready func(o Observation) bool
 	// awaitReady makes the spec also wait for the fixture's ReadyMarker log line, for
 	// fixtures that must be past `await fetch` (reading, cloning) when the vat stops.
 	awaitReady bool
@@ -36,255 +37,335 @@ type teardownCase struct {
 	quiet time.Duration
 }
 
-func (c teardownCase) spec() Spec {
-	source := c.source
-	if source == "" {
-		source = srcTeardown
+func (c teardownCase) run(t *T) {
+	globals := c.globals
+	if globals == nil {
+		globals = NetworkGlobals()
 	}
-	return Spec{
-		Requirement: Requirement{ID: c.id, Title: c.title, Requirement: c.requirement, Profile: c.profile,
-			Area: AreaTeardown, Source: source, Rationale: c.rationale, Fixture: c.fixture},
-		Run: func(t *T) {
-			globals := c.globals
-			if globals == nil {
-				globals = NetworkGlobals
-			}
-			vat := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
-			params := map[string]any{"url": t.URL(HostAllowed, c.path)}
-			for k, v := range c.params {
-				params[k] = v
-			}
-			task := vat.Start(c.fixture, params)
-			ready := c.ready
-			if ready == nil {
-				ready = c.open
-			}
-			t.AwaitObservation("the program's request", CloseDeadline, ready)
-			if c.awaitReady {
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
-			}
-			vat.Terminate()
-			t.ExpectClosedWithin(fmt.Sprintf("every connection of %s", c.fixture), vat.TerminatedAt, CloseDeadline, c.open)
-			task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
-				"a torn-down vat's promises must never settle")
-		},
+	vat := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
+	params := map[string]any{"url": t.URL(HostAllowed, c.path)}
+	for k, v := range c.params {
+		params[k] = v
 	}
-}
-
-func pathIs(path string) func(o mocknetObservation) bool {
-	return func(o mocknetObservation) bool { return o.Host == HostAllowed && o.Path == path }
-}
-
-// streaming matches an exchange on path whose response has started (headers sent), so the
-// fetch has resolved and a body is open.
-func streaming(path string) func(o mocknetObservation) bool {
-	return func(o mocknetObservation) bool {
-		return o.Host == HostAllowed && o.Path == path && !o.ResponseStarted.IsZero() && o.BytesSent > 0
+	task := vat.Start(c.fixture, params)
+	ready := c.ready
+	if ready == nil {
+		ready = c.open
 	}
+	t.AwaitObservation("the program's request", CloseDeadline, ready)
+	if c.awaitReady {
+		vat.AwaitLog(ReadyMarker, CloseDeadline)
+	}
+	t.ExpectOpen("the program's connections", 1, c.open)
+	vat.Terminate()
+	t.ExpectClosedWithin(fmt.Sprintf("every connection of %s", c.fixture), vat.TerminatedAt, CloseDeadline, c.open)
+	task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
+		"a torn-down vat's promises must never settle")
 }
 
 func teardownSpecs() []Spec {
 	drip := "/drip-forever?interval=20"
-	cases := []teardownCase{
-		{id: "TEAR-001", title: "in-flight request is aborted",
-			requirement: "Terminating a vat while a fetch waits for response headers must close that connection (mocknet sees the client close within 2 s) and the fetch must never settle.",
-			profile:     ProfileCore, fixture: "teardown/fetch-and-wait", path: "/hang", open: pathIs("/hang"),
-			rationale: "A stopped vat must not keep sockets open on the host, nor run code when a late answer arrives."},
-		{id: "TEAR-002", title: "unread body is cancelled",
-			requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
-			profile:     ProfileCore, fixture: "teardown/hold-response", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it."},
-		{id: "TEAR-003", title: "body read with text() is cancelled",
-			requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
-			profile:     ProfileCore, fixture: "teardown/fetch-and-wait", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)"},
-		{id: "TEAR-004", title: "body read through getReader() is cancelled",
-			requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
-			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/read-with-reader", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open."},
-		{id: "TEAR-005", title: "unread clone is cancelled",
-			requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
-			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/clone-and-hold", params: map[string]any{"read": "none"},
-			path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open."},
-		{id: "TEAR-006", title: "clone being read is cancelled",
-			requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
-			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/clone-and-hold", params: map[string]any{"read": "clone"},
-			path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "Clones carry their own body; teardown must reach every branch, not only the response fetch returned."},
-		{id: "TEAR-007", title: "tee()d body is cancelled",
-			requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
-			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/tee-and-hold", path: drip, open: pathIs("/drip-forever"), ready: streaming("/drip-forever"),
-			awaitReady: true,
-			rationale:  "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source."},
-		{id: "TEAR-008", title: "streaming upload is cancelled",
-			requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
-			profile:     ProfileStrict, source: srcTeardownStrict, fixture: "teardown/upload-forever", globals: WithGlobals("ReadableStream", "TextEncoder"),
-			path: "/upload-sink", open: pathIs("/upload-sink"),
-			ready:     func(o mocknetObservation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 },
-			rationale: "An upload driven by vat code keeps the socket open as long as the stream stays open; a stopped vat must stop sending."},
-		{id: "TEAR-009", title: "request after a redirect is aborted",
-			requirement: "Terminating a vat while a fetch waits on the target of a redirect must close that connection within 2 s.",
-			profile:     ProfileCore, fixture: "teardown/fetch-and-wait", path: "/redirect-host/allowed.test?status=302&path=/hang",
-			open:      pathIs("/hang"),
-			rationale: "Following a redirect makes a new request; teardown must track the request in flight, not the first one."},
-		{id: "TEAR-010", title: "timeout signal never fires into a torn-down vat",
-			requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
-			profile:     ProfileCore, fixture: "teardown/fetch-with-timeout", globals: WithGlobals("AbortSignal", "DOMException"),
-			params: map[string]any{"ms": 400}, path: "/hang", open: pathIs("/hang"), awaitReady: true, quiet: 400 * time.Millisecond,
-			rationale: "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run."},
-	}
-	specs := make([]Spec, 0, len(cases)+8)
-	for _, c := range cases {
-		specs = append(specs, c.spec())
-	}
-	spec := func(id, title, requirement, profile, rationale, fixture string, run func(t *T)) Spec {
-		return Spec{Requirement: Requirement{ID: id, Title: title, Requirement: requirement, Profile: profile,
-			Area: AreaTeardown, Source: srcTeardown, Rationale: rationale, Fixture: fixture}, Run: run}
-	}
-	return append(specs,
-		spec("TEAR-011", "no notify after teardown",
-			"After terminateVat returns, the vat must emit no further notify events.",
-			ProfileCore,
-			"Events after teardown are attributed to a vat that no longer exists and can resume a clock that was stopped.",
-			"teardown/fetch-and-wait",
-			func(t *T) {
+	return []Spec{
+		{
+			Requirement: Requirement{
+				ID: "TEAR-001", Title: "in-flight request is aborted",
+				Requirement: "Terminating a vat while a fetch waits for response headers must close that connection (mocknet sees the client close within 2 s) and the fetch must never settle.",
+				Rationale:   "A stopped vat must not keep sockets open on the host, nor run code when a late answer arrives.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			Run: teardownCase{fixture: "teardown/fetch-and-wait", path: "/hang", open: PathIs("/hang")}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-002", Title: "unread body is cancelled",
+				Requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
+				Rationale:   "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/hold-response",
+			},
+			Run: teardownCase{fixture: "teardown/hold-response", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-003", Title: "body read with text() is cancelled",
+				Requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
+				Rationale:   "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			Run: teardownCase{fixture: "teardown/fetch-and-wait", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-004", Title: "body read through getReader() is cancelled",
+				Requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
+				Rationale:   "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open.",
+				Profile:     ProfileStrict, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardownStrict,
+				Fixture: "teardown/read-with-reader",
+			},
+			Run: teardownCase{fixture: "teardown/read-with-reader", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-005", Title: "unread clone is cancelled",
+				Requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
+				Rationale:   "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open.",
+				Profile:     ProfileStrict, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardownStrict,
+				Fixture: "teardown/clone-and-hold",
+			},
+			Run: teardownCase{fixture: "teardown/clone-and-hold", path: drip, params: map[string]any{"read": "none"}, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-006", Title: "clone being read is cancelled",
+				Requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
+				Rationale:   "Clones carry their own body; teardown must reach every branch, not only the response fetch returned.",
+				Profile:     ProfileStrict, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardownStrict,
+				Fixture: "teardown/clone-and-hold",
+			},
+			Run: teardownCase{fixture: "teardown/clone-and-hold", path: drip, params: map[string]any{"read": "clone"}, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-007", Title: "tee()d body is cancelled",
+				Requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
+				Rationale:   "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source.",
+				Profile:     ProfileStrict, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardownStrict,
+				Fixture: "teardown/tee-and-hold",
+			},
+			Run: teardownCase{fixture: "teardown/tee-and-hold", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-008", Title: "streaming upload is cancelled",
+				Requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
+				Rationale:   "An upload driven by vat code keeps the socket open as long as the stream stays open; a stopped vat must stop sending.",
+				Profile:     ProfileStrict, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardownStrict,
+				Fixture: "teardown/upload-forever",
+			},
+			Run: teardownCase{fixture: "teardown/upload-forever", globals: WithGlobals("ReadableStream", "TextEncoder"), path: "/upload-sink", open: PathIs("/upload-sink"), ready: func(o Observation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 }}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-009", Title: "request after a redirect is aborted",
+				Requirement: "Terminating a vat while a fetch waits on the target of a redirect must close that connection within 2 s.",
+				Rationale:   "Following a redirect makes a new request; teardown must track the request in flight, not the first one.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			Run: teardownCase{fixture: "teardown/fetch-and-wait", path: "/redirect-host/allowed.test?status=302&path=/hang", open: PathIs("/hang")}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-010", Title: "timeout signal never fires into a torn-down vat",
+				Requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
+				Rationale:   "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-with-timeout",
+			},
+			Run: teardownCase{fixture: "teardown/fetch-with-timeout", globals: WithGlobals("AbortSignal", "DOMException"), path: "/hang", params: map[string]any{"ms": 400}, open: PathIs("/hang"), awaitReady: true, quiet: 400 * time.Millisecond}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-011", Title: "no notify after teardown",
+				Requirement: "After terminateVat returns, the vat must emit no further notify events.",
+				Rationale:   "Events after teardown are attributed to a vat that no longer exists and can resume a clock that was stopped.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the streaming response", CloseDeadline, streaming("/drip-forever"))
+				t.AwaitObservation("the streaming response", CloseDeadline, Streaming("/drip-forever"))
+				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
+					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
+				})
 				vat.Terminate()
 				before := len(vat.Notifications())
 				Consistently(func() int { return len(vat.Notifications()) }).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).
 					Should(Equal(before), "notify events arrived after terminateVat returned")
-			}),
-		spec("TEAR-012", "many streams are cancelled at once",
-			"Terminating a vat that is reading ten streaming bodies at once must close all ten connections within 2 s.",
-			ProfileCore,
-			"Teardown must track every open request, not only the latest one.",
-			"teardown/many-reads",
-			func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				task := vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
-				Eventually(func() int { return len(filterObs(t.Observations(), streaming("/drip-forever"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(Equal(10), "all ten streams must be open before teardown")
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-012", Title: "many streams are cancelled at once",
+				Requirement: "Terminating a vat that is reading ten streaming bodies at once must close all ten connections within 2 s.",
+				Rationale:   "Teardown must track every open request, not only the latest one.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/many-reads",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
+				task := vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
 				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				vat.Terminate()
-				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, pathIs("/drip-forever"))
+				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, OnPath("/drip-forever"))
 				task.ExpectNeverSettles("a torn-down vat's promises must never settle")
-			}),
-		spec("TEAR-013", "many vats torn down",
-			"Twenty vats, each with a request in flight, must each have their connection closed within 2 s of their own terminateVat.",
-			ProfileCore,
-			"Kernels stop vats in bulk (shutdown, upgrade); teardown must hold at scale.",
-			"teardown/fetch-and-wait",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-013", Title: "many vats torn down",
+				Requirement: "Twenty vats, each with a request in flight, must each have their connection closed within 2 s of their own terminateVat.",
+				Rationale:   "Kernels stop vats in bulk (shutdown, upgrade); teardown must hold at scale.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			// It states a time bound per vat; specs running beside it would eat into it.
+			Serial: true,
+			Run: func(t *T) {
 				const n = 20
+				// Five vats per host: no host needs more than 6 connections (a browser's limit).
+				hosts := []string{"tear-013-a.test", "tear-013-b.test", "tear-013-c.test", "tear-013-d.test"}
+				for _, h := range hosts {
+					t.AddHost(h)
+				}
 				vats := make([]*Vat, n)
 				for i := range vats {
-					vats[i] = t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-					vats[i].Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, fmt.Sprintf("/hang?vat=%d", i))})
+					host := hosts[i%len(hosts)]
+					vats[i] = t.NewVat(VatConfig{AllowedHosts: []string{host}})
+					vats[i].Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(host, fmt.Sprintf("/hang?vat=%d", i))})
 				}
-				Eventually(func() int { return len(filterObs(t.Observations(), pathIs("/hang"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(Equal(n), "every vat's request must reach mocknet")
+				t.ExpectOpen("the twenty vats' requests", n, OnPath("/hang"))
 				for i, v := range vats {
 					v.Terminate()
 					query := fmt.Sprintf("vat=%d", i)
-					t.ExpectClosedWithin("the request of vat "+v.ID(), v.TerminatedAt, CloseDeadline, func(o mocknetObservation) bool {
+					t.ExpectClosedWithin("the request of vat "+v.ID(), v.TerminatedAt, CloseDeadline, func(o Observation) bool {
 						return o.Path == "/hang" && o.RawQuery == query
 					})
 				}
-			}),
-		spec("TEAR-014", "teardown leaves other vats alone",
-			"Terminating one vat must not close or abort the in-flight request of another vat.",
-			ProfileCore,
-			"Vats are independent; one vat's termination must not break another's work (or, in a shared process, its sockets).",
-			"teardown/fetch-and-wait",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-014", Title: "teardown leaves other vats alone",
+				Requirement: "Terminating one vat must not close or abort the in-flight request of another vat.",
+				Rationale:   "Vats are independent; one vat's termination must not break another's work (or, in a shared process, its sockets).",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-and-wait",
+			},
+			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				a.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/hang?vat=a")})
 				taskB := b.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/hang?vat=b")})
-				isA := func(o mocknetObservation) bool { return o.Path == "/hang" && o.RawQuery == "vat=a" }
-				isB := func(o mocknetObservation) bool { return o.Path == "/hang" && o.RawQuery == "vat=b" }
+				isA := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=a" }
+				isB := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=b" }
 				t.AwaitObservation("vat A's request", CloseDeadline, isA)
 				t.AwaitObservation("vat B's request", CloseDeadline, isB)
 				a.Terminate()
 				t.ExpectClosedWithin("vat A's request", a.TerminatedAt, CloseDeadline, isA)
 				Consistently(func() []string {
 					var closed []string
-					for _, o := range filterObs(t.Observations(), isB) {
+					for _, o := range Filter(t.Observations(), isB) {
 						if o.Outcome != mocknet.OutcomeInFlight {
-							closed = append(closed, describeObservation(o))
+							closed = append(closed, DescribeObservation(o))
 						}
 					}
 					return closed
 				}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "vat B's request must stay open when vat A is terminated")
 				_, settled := taskB.Settlement()
 				Expect(settled).To(BeFalse(), "vat B's fetch must still be pending")
-			}),
-		spec("TEAR-015", "a new vat works after teardown",
-			"After a vat with open requests is terminated, a new vat with the same configuration must fetch normally.",
-			ProfileCore,
-			"Teardown must release what it tore down, not poison shared machinery (transport, connection pool, endowment state) for later vats.",
-			"notify/fetch-and-read",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-015", Title: "a new vat works after teardown",
+				Requirement: "After a vat with open requests is terminated, a new vat with the same configuration must fetch normally.",
+				Rationale:   "Teardown must release what it tore down, not poison shared machinery (transport, connection pool, endowment state) for later vats.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "notify/fetch-and-read",
+			},
+			Run: func(t *T) {
 				first := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				first.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the first vat's stream", CloseDeadline, streaming("/drip-forever"))
+				t.AwaitObservation("the first vat's stream", CloseDeadline, Streaming("/drip-forever"))
 				first.Terminate()
 				second := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(second.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "read": "arrayBuffer"})).To(ReturnedJSON(200))
-			}),
-		spec("TEAR-016", "teardown of an idle vat",
-			"Terminating a vat with no request in flight must succeed, and a second terminateVat of the same vat must succeed too.",
-			ProfileCore,
-			"Teardown runs on every vat stop, busy or not, and may be triggered twice (kernel shutdown after a vat crash); it must be idempotent.",
-			"",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-016", Title: "teardown of an idle vat",
+				Requirement: "Terminating a vat with no request in flight must succeed, and a second terminateVat of the same vat must succeed too.",
+				Rationale:   "Teardown runs on every vat stop, busy or not, and may be triggered twice (kernel shutdown after a vat crash); it must be idempotent.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source: srcTeardown,
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Terminate()
 				vat.Terminate()
-			}),
-		spec("TEAR-017", "terminate completes promptly",
-			"terminateVat of a vat with ten open streams must return within 1 s.",
-			ProfileCore,
-			"Teardown blocks the kernel's vat shutdown; a slow teardown stalls every vat behind it.",
-			"teardown/many-reads",
-			func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
-				Eventually(func() int { return len(filterObs(t.Observations(), streaming("/drip-forever"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(Equal(10))
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-017", Title: "terminate completes promptly",
+				Requirement: "terminateVat of a vat with ten open streams must return within 1 s.",
+				Rationale:   "Teardown blocks the kernel's vat shutdown; a slow teardown stalls every vat behind it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/many-reads",
+			},
+			// It bounds how long terminateVat takes; specs running beside it would eat into that.
+			Serial: true,
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
+				vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				start := time.Now()
 				vat.Terminate()
 				Expect(vat.TerminatedAt.Sub(start)).To(BeNumerically("<", time.Second), "terminateVat took too long")
-			}),
-		spec("TEAR-018", "body promise pending at teardown never settles",
-			"A json() read pending at teardown on a body that would later end must never settle, even after the server finishes the body.",
-			ProfileCore,
-			"Late settlements run vat code after the vat stopped; the withTeardown guard in Snaps exists for exactly this.",
-			"notify/fetch-and-read",
-			func(t *T) {
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-018", Title: "body promise pending at teardown never settles",
+				Requirement: "A json() read pending at teardown on a body that would later end must never settle, even after the server finishes the body.",
+				Rationale:   "Late settlements run vat code after the vat stopped; the withTeardown guard in Snaps exists for exactly this.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.1.0",
+				Source:  srcTeardown,
+				Fixture: "notify/fetch-and-read",
+			},
+			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4&delay=0"), "read": "arrayBuffer"})
-				t.AwaitObservation("the drip response", CloseDeadline, streaming("/drip"))
+				t.AwaitObservation("the drip response", CloseDeadline, Streaming("/drip"))
 				vat.Terminate()
 				task.ExpectNeverSettles("the body read was pending at teardown")
-			}),
-	)
+			},
+		},
+	}
 }
 
-func filterObs(obs []mocknetObservation, pred func(mocknetObservation) bool) []mocknetObservation {
-	var out []mocknetObservation
-	for _, o := range obs {
-		if pred(o) {
-			out = append(out, o)
-		}
+// streamHosts are the allowed hosts specs spread many streams over, so that no host needs
+// more than 6 connections at once (a browser's HTTP/1.1 limit per host).
+func streamHosts() []string { return []string{HostAllowed, HostSubAllowed, HostOther} }
+
+// dripURLs are never-ending streaming bodies, one on each of streamHosts.
+func dripURLs(t *T) []string {
+	var urls []string
+	for _, h := range streamHosts() {
+		urls = append(urls, t.URL(h, "/drip-forever?interval=20"))
 	}
-	return out
+	return urls
 }

@@ -1,10 +1,38 @@
 package suite
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 )
+
+// catalogueEntry is one requirement as requirements.json and `conform list --json` carry it.
+type catalogueEntry struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Labels      []string `json:"labels"`
+	Requirement string   `json:"requirement"`
+	Profile     string   `json:"profile"`
+	Area        string   `json:"area"`
+	Source      string   `json:"source"`
+	Rationale   string   `json:"rationale,omitempty"`
+	Fixture     string   `json:"fixture,omitempty"`
+	Since       string   `json:"since"`
+}
+
+// WriteJSON renders requirements as the machine-readable catalogue (requirements.json, and
+// `conform list --json`): an array in ID order, each with the version that introduced it, so
+// adapter maintainers can diff what a new version requires.
+func WriteJSON(w io.Writer, reqs []Requirement) error {
+	items := make([]catalogueEntry, len(reqs))
+	for i, r := range reqs {
+		items[i] = catalogueEntry{r.ID, r.Title, r.Labels(), r.Requirement, r.Profile, r.Area, r.Source, r.Rationale, r.Fixture, r.Since}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(items)
+}
 
 // WriteMarkdown renders requirements as the REQUIREMENTS.md document: an overview of the
 // profiles, then one table per area with ID, profile, requirement, rationale and source.

@@ -1,7 +1,6 @@
-package suite
+package main
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -10,12 +9,16 @@ import (
 	"github.com/conform-suite/conform/mocknet"
 	"github.com/conform-suite/conform/reference"
 	"github.com/conform-suite/conform/reference/mutants"
+	"github.com/conform-suite/conform/suite/runner"
 )
 
-// ReferenceTarget is the embedded reference, in process, with its HTTP client guarded so
+// The CLI is where concrete implementations are named: the runner starts whatever Target it
+// is given, so no library package depends on the reference or its broken variants.
+
+// referenceTarget is the embedded reference, in process, with its HTTP client guarded so
 // that nothing but the mock network is reachable from it.
-func ReferenceTarget() Target {
-	return Target{
+func referenceTarget() runner.Target {
+	return runner.Target{
 		Name: "conform-reference",
 		New: func(net *mocknet.Network, _ time.Duration) (harness.Implementation, error) {
 			return inprocess.New(inprocess.Options{PrepareClient: guard(net)}), nil
@@ -23,12 +26,12 @@ func ReferenceTarget() Target {
 	}
 }
 
-// MutantTarget is a deliberately broken variant of the reference, for the self-test.
-func MutantTarget(name string) (Target, error) {
+// mutantTarget is a deliberately broken variant of the reference, for the self-test.
+func mutantTarget(name string) (runner.Target, error) {
 	if _, err := mutants.New(name); err != nil {
-		return Target{}, &ConfigError{err.Error()}
+		return runner.Target{}, usagef("--mutant: %v", err)
 	}
-	return Target{
+	return runner.Target{
 		Name: "conform-reference-mutant-" + name,
 		New: func(net *mocknet.Network, _ time.Duration) (harness.Implementation, error) {
 			factory, err := mutants.New(name)
@@ -53,16 +56,31 @@ func guard(net *mocknet.Network) func(*http.Client) error {
 	}
 }
 
-// AdapterTarget is an external adapter started from a command line.
-func AdapterTarget(commandLine string) (Target, error) {
+// adapterTarget is an external adapter started from a command line, parsed here once.
+func adapterTarget(commandLine string) (runner.Target, error) {
 	if _, err := harness.SplitCommand(commandLine); err != nil {
-		return Target{}, &ConfigError{fmt.Sprintf("--adapter: %v", err)}
+		return runner.Target{}, usagef("--adapter: %v", err)
 	}
-	return Target{
+	return runner.Target{
 		Name:    commandLine,
 		Adapter: commandLine,
 		New: func(_ *mocknet.Network, callTimeout time.Duration) (harness.Implementation, error) {
 			return harness.NewExternal(harness.ExternalOptions{Command: commandLine, CallTimeout: callTimeout})
 		},
 	}, nil
+}
+
+// targetFor builds the target the run flags name: a broken variant, an adapter, or the
+// embedded reference.
+func targetFor(adapter, mutant string) (runner.Target, error) {
+	switch {
+	case mutant != "" && adapter != "":
+		return runner.Target{}, usagef("--mutant and --adapter cannot be combined")
+	case mutant != "":
+		return mutantTarget(mutant)
+	case adapter != "":
+		return adapterTarget(adapter)
+	default:
+		return referenceTarget(), nil
+	}
 }

@@ -1,4 +1,4 @@
-package suite
+package dsl
 
 import (
 	"encoding/json"

@@ -1,0 +1,36 @@
+package dsl
+
+import "time"
+
+// NetworkGlobals is the network endowment proper, as Snaps ships it: the globals a vat asks
+// for most often.
+func NetworkGlobals() []string { return []string{"fetch", "Request", "Headers", "Response"} }
+
+// WithGlobals returns NetworkGlobals plus extra, for specs that need abort or streams too.
+func WithGlobals(extra ...string) []string {
+	return append(NetworkGlobals(), extra...)
+}
+
+// Hosts of the standard scenario every spec can use.
+const (
+	HostAllowed    = "allowed.test"
+	HostEvil       = "evil.test"
+	HostSubAllowed = "a.allowed.test"
+	HostOther      = "other.test"
+)
+
+// Deadlines stated by the specs. Generous enough for slow adapters; the reference meets them
+// in milliseconds.
+const (
+	// CloseDeadline is how soon after terminateVat returns mocknet must have seen a
+	// connection closed.
+	CloseDeadline = 2 * time.Second
+	// SettleWindow is how long a spec watches for something that must not happen (a late
+	// settlement, a late request) after the event that should have prevented it.
+	SettleWindow = 300 * time.Millisecond
+)
+
+// ReadyMarker is what fixtures log once they hold open what a spec is about to test
+// (a body being read, a reader, a clone), so that the spec acts at that moment and not
+// merely when mocknet has seen the request.
+const ReadyMarker = "conform: ready"

@@ -1,0 +1,223 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as prose
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega" //nolint:revive
+
+	"github.com/conform-suite/conform/harness"
+	"github.com/conform-suite/conform/mocknet"
+	"github.com/conform-suite/conform/suite"
+	"github.com/conform-suite/conform/suite/dsl"
+)
+
+// session is the state of one run: the mock network, the implementation (restarted after a
+// fault), the events it emitted, and each spec's report and evidence, filed by spec ID.
+type session struct {
+	ctx    context.Context
+	opts   Options
+	net    *mocknet.Network
+	events *dsl.EventLog
+
+	mu       sync.Mutex
+	impl     harness.Implementation
+	info     harness.InitializeResult
+	broken   bool
+	fatal    error
+	vatSeq   int
+	finished int
+	reports  map[string]types.SpecReport
+	evidence map[string]*evidence
+}
+
+// evidence is what a failed spec left for its report.
+type evidence struct {
+	journal        []string
+	observations   string
+	adapterLog     string
+	infrastructure bool
+}
+
+func newSession(ctx context.Context, opts Options) (*session, error) {
+	net, err := mocknet.New()
+	if err != nil {
+		return nil, fmt.Errorf("start mock network: %w", err)
+	}
+	for _, h := range mocknet.StandardHosts() {
+		net.AddHost(h)
+	}
+	s := &session{ctx: ctx, opts: opts, net: net, events: dsl.NewEventLog(),
+		reports: map[string]types.SpecReport{}, evidence: map[string]*evidence{}}
+	if err := s.start(); err != nil {
+		_ = net.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// start creates and initialises a fresh implementation instance.
+func (s *session) start() error {
+	impl, err := s.opts.Target.New(s.net, s.opts.CallTimeout)
+	if err != nil {
+		return fmt.Errorf("start implementation %s: %w", s.opts.Target.Name, err)
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.opts.InitializeTimeout)
+	defer cancel()
+	info, err := impl.Initialize(ctx, harness.InitializeParams{
+		ProtocolVersion: harness.ProtocolVersion,
+		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL()},
+		Listener:        s.events,
+	})
+	if err != nil {
+		s.shutdown(impl)
+		return fmt.Errorf("initialize implementation %s: %w", s.opts.Target.Name, err)
+	}
+	if info.ProtocolVersion != "" && info.ProtocolVersion != harness.ProtocolVersion {
+		s.shutdown(impl)
+		return fmt.Errorf("implementation %s speaks protocol version %q, this suite speaks %q", s.opts.Target.Name, info.ProtocolVersion, harness.ProtocolVersion)
+	}
+	s.mu.Lock()
+	s.impl, s.info, s.broken = impl, info, false
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *session) shutdown(impl harness.Implementation) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = impl.Shutdown(ctx)
+}
+
+func (s *session) close() {
+	s.mu.Lock()
+	impl := s.impl
+	s.mu.Unlock()
+	if impl != nil {
+		s.shutdown(impl)
+	}
+	_ = s.net.Close()
+}
+
+func (s *session) implementation() harness.Implementation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.impl
+}
+
+func (s *session) fatalError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fatal
+}
+
+// knownVat reports whether the run created a vat with this ID.
+func (s *session) knownVat(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int
+	if _, err := fmt.Sscanf(id, "v%d", &n); err != nil || fmt.Sprintf("v%d", n) != id {
+		return false
+	}
+	return n >= 1 && n <= s.vatSeq
+}
+
+// warnings are the protocol violations of the run that failed no spec.
+func (s *session) warnings() []string {
+	return s.events.Violations(s.knownVat)
+}
+
+func (s *session) nextVatID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.vatSeq++
+	return fmt.Sprintf("v%d", s.vatSeq)
+}
+
+// runSpec runs one spec with a fresh T, then tears down its vats and checks that nothing
+// escaped the mock network, inside the same spec so those failures count against it.
+func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
+	if s.ctx.Err() != nil {
+		AbortSuite("run interrupted: " + s.ctx.Err().Error())
+	}
+	s.mu.Lock()
+	broken, fatal := s.broken, s.fatal
+	s.mu.Unlock()
+	if fatal != nil {
+		AbortSuite("implementation could not be restarted: " + fatal.Error())
+	}
+	if broken {
+		s.shutdown(s.implementation())
+		if err := s.start(); err != nil {
+			s.mu.Lock()
+			s.fatal = err
+			s.mu.Unlock()
+			AbortSuite("restart implementation after a failure: " + err.Error())
+		}
+	}
+	t := dsl.NewT(ctx, dsl.Session{
+		Implementation: s.implementation(),
+		Network:        s.net,
+		Events:         s.events,
+		CallTimeout:    s.opts.CallTimeout,
+		NextVatID:      s.nextVatID,
+	})
+	DeferCleanup(func() { s.finishSpec(spec.ID, t) })
+	spec.Run(t)
+}
+
+func (s *session) finishSpec(id string, t *dsl.T) {
+	// Vats are terminated even when the spec failed half-way, so the next spec starts on a
+	// quiet network; a failure here still counts against this spec.
+	failed := CurrentSpecReport().Failed()
+	t.TerminateVats()
+	if t.ImplementationFailed() {
+		s.mu.Lock()
+		s.broken = true
+		s.mu.Unlock()
+	}
+	escapes := dsl.Escapes(t.Observations())
+	if failed || len(escapes) > 0 {
+		ev := &evidence{
+			journal:        t.Journal(),
+			observations:   dsl.DescribeObservations(t.Observations()),
+			infrastructure: t.ImplementationFailed(),
+		}
+		if tail, ok := s.implementation().(harness.LogTailer); ok {
+			ev.adapterLog = tail.LogTail()
+		}
+		s.mu.Lock()
+		s.evidence[id] = ev
+		s.mu.Unlock()
+	}
+	Expect(escapes).To(BeEmpty(), "nothing may leave the mock network; what mocknet refused")
+}
+
+// record files a spec's final report under its ID.
+func (s *session) record(id string, r types.SpecReport) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reports[id] = r
+}
+
+func (s *session) progress(r types.SpecReport, total int) {
+	if s.opts.Progress == nil || r.LeafNodeType != types.NodeTypeIt {
+		return
+	}
+	s.mu.Lock()
+	s.finished++
+	n := s.finished
+	s.mu.Unlock()
+	status := "PASS"
+	switch {
+	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+		status = "SKIP"
+	case r.Failed():
+		status = "FAIL"
+	}
+	fmt.Fprintf(s.opts.Progress, "[%*d/%d] %s %s (%s)\n", len(fmt.Sprint(total)), n, total, status, r.LeafNodeText, r.RunTime.Round(time.Millisecond))
+}
