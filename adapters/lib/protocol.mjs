@@ -241,7 +241,7 @@ function isObject(v) {
  *   forgotten. Once the teardown of a remote vat has completed, every evaluate of it
  *   still pending is answered -32002 (PROTOCOL.md §4.3), before the terminateVat answer:
  *   a remote vat's teardown stops its code, so those programs will never settle. Tasks
- *   pending then get no taskSettled. In-process vats keep their pending calls: what such
+ *   pending then get no taskSettled. At shutdown pending calls stay unanswered (§4.6). In-process vats keep their pending calls: what such
  *   a vat does after teardown is forwarded, so a broken teardown shows.
  */
 export function serve({ name, version, globals: offered, initialize, createVat, terminateVat }) {
@@ -289,12 +289,13 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
   }
 
   // Tears one vat down once creation has finished (a vat still being created is torn down
-  // when it exists), then answers its pending evaluates -32002.
-  async function tearDown(entry) {
+  // when it exists). For terminateVat (not shutdown, which may leave requests unanswered)
+  // it then answers the vat's pending evaluates -32002.
+  async function tearDown(entry, { answerPending }) {
     if (entry.creating) await entry.creating.catch(() => {});
     if (!entry.vat) return;
     if (terminateVat) await terminateVat(entry.vat);
-    if (isRemote(entry.vat)) {
+    if (answerPending && isRemote(entry.vat)) {
       for (const [requestId, settle] of entry.pending) {
         entry.pending.delete(requestId);
         settle(null);
@@ -435,7 +436,7 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       const entry = vats.get(vatId);
       if (!entry) throw new RpcError(CODES.unknownVat, `no vat "${vatId}"`);
       entry.terminated = true;
-      tearDown(entry).then(
+      tearDown(entry, { answerPending: true }).then(
         () => respond(id, {}),
         (e) => {
           log(`teardown of vat ${vatId} failed:`, e);
@@ -451,7 +452,9 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
         setImmediate(() => process.exit(0));
       };
       for (const entry of vats.values()) entry.terminated = true;
-      const all = [...vats.values()].map((entry) => tearDown(entry).catch((e) => log(`teardown of vat ${entry.id} failed:`, e)));
+      const all = [...vats.values()].map((entry) =>
+        tearDown(entry, { answerPending: false }).catch((e) => log(`teardown of vat ${entry.id} failed:`, e)),
+      );
       const cap = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TEARDOWN_CAP_MS).unref());
       Promise.race([Promise.all(all), cap]).then(exit);
     },
