@@ -69,7 +69,9 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"run", "--report-dir", abs}
+			// Two workers each: the adapters run side by side, and a 2-core machine starting
+			// four runtimes per adapter at once spends its time starting them.
+			args := []string{"run", "-p", "2", "--report-dir", abs}
 			if target != "reference" {
 				requireInstalled(t, target)
 				args = append(args,
