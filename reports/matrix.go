@@ -377,7 +377,7 @@ type matrixRow struct {
 type matrixArea struct {
 	Area   string
 	Rows   []*matrixRow
-	Counts []string // per column: "passed/total"
+	Counts []string // per column: "NAME: passed/total passed"
 }
 
 type matrixColumn struct {
@@ -475,7 +475,9 @@ func MatrixHTML(inputs []MatrixInput) ([]byte, error) {
 					}
 				}
 			}
-			a.Counts = append(a.Counts, fmt.Sprintf("%d/%d", passed, total))
+			// The implementation's name in every area's head row, so that a reader far
+			// down the page knows the columns without scrolling back to the top.
+			a.Counts = append(a.Counts, fmt.Sprintf("%s: %d/%d passed", inputs[c].Run.Implementation.Name, passed, total))
 		}
 	}
 	var kindFilters, profileFilters, areaFilters []filterCount

@@ -16,7 +16,7 @@ table.matrix{border-collapse:separate;border-spacing:0;width:100%;table-layout:f
 table.matrix col.spec{width:34%}
 .matrix th,.matrix td{padding:6px 8px;vertical-align:top;text-align:left}
 .matrix td{border-top:1px solid var(--line)}
-.matrix thead tr.impls th{position:sticky;top:0;z-index:2;background:#fff;border-bottom:2px solid var(--line)}
+.matrix thead tr.impls th{background:#fff;border-bottom:2px solid var(--line)}
 .matrix thead th.spec{font-size:13px;color:var(--muted);font-weight:600;vertical-align:bottom}
 .impl .iname{font-size:15px;font-weight:700;overflow-wrap:anywhere}
 .impl .iver{color:var(--muted);font-size:12px;font-weight:400;overflow-wrap:anywhere}
@@ -27,7 +27,7 @@ table.matrix col.spec{width:34%}
 .prow{display:flex;justify-content:space-between;font-weight:400;font-size:12.5px;font-variant-numeric:tabular-nums;border-top:1px dotted var(--line)}
 .prow .bad{color:var(--fail);font-weight:600}
 .impl a{font-weight:400;font-size:12.5px}
-tr.tp th,tr.tp td{background:var(--bg);border-bottom:1px solid var(--line);font-size:12.5px;font-weight:400}
+.matrix tr.tp th,.matrix tr.tp td{background:var(--bg);border-bottom:1px solid var(--line);font-size:12.5px;font-weight:400;color:inherit}
 tr.tp th b{display:block;font-size:13px}
 tr.tp .fig{font-variant-numeric:tabular-nums}tr.tp .fig b{font-size:14px}
 tr.tp .ratio{color:var(--muted)}
@@ -79,7 +79,7 @@ tr.row.differ td.spec{box-shadow:inset 3px 0 0 #d4a72c}
 {{if .Measured}}<tr class="tp"><th class="spec"><b>Throughput</b>fetch + text() of a 1 KiB body through the mock network, requests per second (median); in parentheses the time per fetch as a multiple of a plain Go HTTP client's, measured in the same run</th>{{range .Columns}}<td>{{if .Input.Throughput}}{{with .Sequential}}<div class="fig"><b>{{rps .Implementation.RequestsPerSecond}}</b>/s one at a time <span class="ratio">({{ratio .CostRatio}})</span></div>{{end}}{{with .Concurrent}}<div class="fig"><b>{{rps .Implementation.RequestsPerSecond}}</b>/s, {{.Concurrency}} at once <span class="ratio">({{ratio .CostRatio}})</span></div>{{end}}<div class="ratio">{{.Input.Throughput.Machine}}</div>{{else}}<span class="ratio">not measured</span>{{end}}</td>{{end}}</tr>{{end}}
 </thead>
 {{range .Areas}}<tbody data-area="{{.Area}}">
-<tr class="areahead"><th class="spec" scope="rowgroup">{{.Area}}<span class="count">{{len .Rows}} specs · passed per implementation</span></th>{{range .Counts}}<th class="acount">{{.}}</th>{{end}}</tr>
+<tr class="areahead"><th class="spec" scope="rowgroup">{{.Area}}<span class="count">{{len .Rows}} specs</span></th>{{range .Counts}}<th class="acount">{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr class="row{{if .Differ}} differ{{end}}" data-profile="{{.Spec.Profile}}" data-area="{{.Spec.Area}}" data-kinds="{{.Kinds}}" data-differ="{{if .Differ}}1{{end}}" data-text="{{.Spec.ID}} {{.Spec.Title}} {{.Spec.Requirement}} {{.Spec.Area}} {{.Spec.Profile}}">
 <td class="spec"><span class="id">{{.Spec.ID}}</span><span class="profile">{{.Spec.Profile}}</span><span class="title">{{.Spec.Title}}</span></td>
 {{range .Cells}}<td class="cell">{{if .Detail}}<button type="button" class="badge {{.Kind}}" aria-expanded="false" aria-controls="{{cellID .Spec.ID .Col}}" title="{{.Name}}: {{label .Kind}}">{{label .Kind}}</button>{{else}}<span class="badge {{.Kind}}" title="{{.Name}}: {{label .Kind}}">{{label .Kind}}</span>{{end}}</td>{{end}}</tr>

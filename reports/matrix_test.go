@@ -92,12 +92,12 @@ func TestMatrixHTMLShowsEveryStatusPerImplementation(t *testing.T) {
 			t.Fatalf("no evidence box %s under the row", button[1])
 		}
 		for _, want := range []string{
-			"Decoder is latin-1 &lt;for now&gt; &amp; tracked",         // the expectation's reason
-			`href="https://github.com/example/snaps-node/issues/12"`,  // its link
-			"body bytes: 63 61 66 e9",                                 // the evidence
-			`<div class="fsum">`,                                      // the failure summary
-			`href="first/report.html#spec-FETCH-007"`,                 // the spec in the full report
-			"Body text is decoded as UTF-8 with replacement.",         // the requirement
+			"Decoder is latin-1 &lt;for now&gt; &amp; tracked",       // the expectation's reason
+			`href="https://github.com/example/snaps-node/issues/12"`, // its link
+			"body bytes: 63 61 66 e9",                                // the evidence
+			`<div class="fsum">`,                                     // the failure summary
+			`href="first/report.html#spec-FETCH-007"`,                // the spec in the full report
+			"Body text is decoded as UTF-8 with replacement.",        // the requirement
 		} {
 			if !strings.Contains(box[1], want) {
 				t.Errorf("the evidence box lacks %q:\n%s", want, box[1])
