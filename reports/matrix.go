@@ -365,6 +365,8 @@ type matrixCell struct {
 	Link    string // the spec in the implementation's report.html
 	// Detail is true when the cell has evidence to open: a failure or an expectation.
 	Detail bool
+	// Reason is the expectation's reason on one line, for the cell's tooltip.
+	Reason string
 }
 
 type matrixRow struct {
@@ -437,6 +439,7 @@ func MatrixHTML(inputs []MatrixInput) ([]byte, error) {
 			if s, ok := findSpec(in.Run, id); ok {
 				cell.Present, cell.Spec, cell.Kind = true, s, specKind(s)
 				cell.Detail = s.Failure != nil || s.Expectation != nil
+				cell.Reason = shortReason(s)
 				if in.ReportLink != "" {
 					cell.Link = in.ReportLink + "#spec-" + s.ID
 				}
