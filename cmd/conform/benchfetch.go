@@ -37,14 +37,13 @@ func benchHosts() []string {
 
 // fetchBenchOptions are the loads of 'conform bench --workload fetch'.
 type fetchBenchOptions struct {
-	Runs                 int // measured runs of each load (after one warm-up run)
-	SequentialRequests   int
-	ConcurrentRequests   int
-	Concurrency          int
-	CallTimeout          time.Duration
-	InitializeTimeout    time.Duration
-	Progress             io.Writer // one line per measured run; nil for none
-	BaselineTransportMax int       // idle connections the baseline keeps per proxy; 0 = 2×Concurrency
+	Runs               int // measured runs of each load (after one warm-up run)
+	SequentialRequests int
+	ConcurrentRequests int
+	Concurrency        int
+	CallTimeout        time.Duration
+	InitializeTimeout  time.Duration
+	Progress           io.Writer // one line per measured run; nil for none
 }
 
 // benchLoad is one load: how many fetches, how many at once, over which URLs.
@@ -109,7 +108,7 @@ func benchFetch(ctx context.Context, target runner.Target, opts fetchBenchOption
 		return nil, err
 	}
 	defer stop()
-	baseline := newBaselineClient(net.ProxyURL(), max(opts.BaselineTransportMax, 2*opts.Concurrency))
+	baseline := newBaselineClient(net.ProxyURL(), 2*opts.Concurrency)
 	defer baseline.CloseIdleConnections()
 
 	out := &reports.Throughput{
@@ -127,7 +126,7 @@ func benchFetch(ctx context.Context, target runner.Target, opts fetchBenchOption
 		}
 		// One warm-up run of each: connections, JIT, the adapter's first vat work.
 		warm := load
-		warm.requests = min(load.requests, 4*load.concurrency)
+		warm.requests = min(load.requests, max(32, 4*load.concurrency))
 		if _, err := vat.run(ctx, net, warm); err != nil {
 			return nil, err
 		}

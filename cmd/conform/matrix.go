@@ -163,6 +163,9 @@ func matrixInputs(dirs []string, page string, expect, bench map[string]string) (
 		t, err := reports.ReadThroughput(benchFile)
 		switch {
 		case err == nil:
+			if t.Implementation.Name != run.Implementation.Name {
+				return nil, fmt.Errorf("%s measures %s, but the report in %s is of %s", benchFile, t.Implementation.Name, dir, run.Implementation.Name)
+			}
 			in.Throughput = t
 		case explicit || !errors.Is(err, fs.ErrNotExist):
 			return nil, err

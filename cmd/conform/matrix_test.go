@@ -113,7 +113,7 @@ func TestReportMatrixCommand(t *testing.T) {
 	if err := os.WriteFile(readme, []byte("# x\n"+matrixBeginMarker+"\nold table\n"+matrixEndMarker+"\nrest\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	figures := &reports.Throughput{SchemaVersion: reports.ThroughputSchemaVersion, Runs: 1, BodyBytes: 1024, Loads: []reports.Load{
+	figures := &reports.Throughput{SchemaVersion: reports.ThroughputSchemaVersion, Implementation: reports.Implementation{Name: "impl-b"}, Runs: 1, BodyBytes: 1024, Loads: []reports.Load{
 		{Name: "sequential", Requests: 10, Concurrency: 1, Hosts: 1, Implementation: reports.LoadFigures{RequestsPerSecond: 321}, Baseline: reports.LoadFigures{RequestsPerSecond: 642}, CostRatio: 2},
 	}}
 	if err := reports.WriteThroughput(filepath.Join(two, reports.ThroughputFile), figures); err != nil {
@@ -149,6 +149,16 @@ func TestReportMatrixCommand(t *testing.T) {
 		r := conform(t, "report", "matrix", "--out", out, "--expect", one+"="+exp, one, two)
 		if r.code != exitUsage || !strings.Contains(r.stderr, "teardown") {
 			t.Errorf("exit %d, want %d naming the stale area\n%s", r.code, exitUsage, r.stderr)
+		}
+	})
+	t.Run("figures of another implementation are refused", func(t *testing.T) {
+		if err := reports.WriteThroughput(filepath.Join(one, reports.ThroughputFile), figures); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(filepath.Join(one, reports.ThroughputFile))
+		r := conform(t, "report", "matrix", "--out", out, one, two)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "measures impl-b, but the report") {
+			t.Errorf("exit %d, want %d naming the mismatch\n%s", r.code, exitUsage, r.stderr)
 		}
 	})
 	t.Run("--expect for a directory not given", func(t *testing.T) {
