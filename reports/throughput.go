@@ -44,8 +44,9 @@ type Load struct {
 	// Go client.
 	Implementation LoadFigures `json:"implementation"`
 	Baseline       LoadFigures `json:"baseline"`
-	// CostRatio is the baseline's requests per second divided by the implementation's:
-	// how many times the baseline's time one fetch takes through the implementation.
+	// CostRatio is how many times the baseline's time the load takes through the
+	// implementation: the median over the runs of each run's wall time divided by that of
+	// the baseline's run measured just before it.
 	CostRatio float64 `json:"costRatio"`
 }
 

@@ -47,7 +47,7 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 	adapter := fs.String("adapter", "", "adapter command line (default: the embedded reference)")
 	labelFilter := fs.String("label-filter", "", "suite: Ginkgo label filter selecting the specs to time")
 	baselineSpec := fs.String("baseline-spec", "AVAIL-001", "suite: the trivial spec the baseline runs")
-	sequential := fs.Int("requests", 300, "fetch: fetches per run of the sequential load")
+	sequential := fs.Int("requests", 1000, "fetch: fetches per run of the sequential load")
 	concurrent := fs.Int("concurrent-requests", 1500, "fetch: fetches per run of the concurrent load")
 	concurrency := fs.Int("concurrency", 32, "fetch: fetches in flight at once in the concurrent load")
 	out := fs.String("out", "", "fetch: write the figures as JSON to this file (bench.json beside a report.json)")

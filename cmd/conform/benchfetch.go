@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -150,11 +151,18 @@ func benchFetch(ctx context.Context, target runner.Target, opts fetchBenchOption
 					load.name, i+1, opts.Runs, perSecond(load.requests, impl[i]), perSecond(load.requests, base[i]))
 			}
 		}
-		implFig, baseFig := loadFigures(load, impl), loadFigures(load, base)
+		// The ratio is the median of each run's ratio: a run of the implementation and the
+		// baseline's run just before it share the machine's load of that moment, which on a
+		// shared machine drifts more from run to run than either figure does.
+		var ratios []float64
+		for i := range impl {
+			ratios = append(ratios, float64(impl[i])/float64(base[i]))
+		}
+		slices.Sort(ratios)
 		out.Loads = append(out.Loads, reports.Load{
 			Name: load.name, Requests: load.requests, Concurrency: load.concurrency, Hosts: len(load.urls),
-			Implementation: implFig, Baseline: baseFig,
-			CostRatio: baseFig.RequestsPerSecond / implFig.RequestsPerSecond,
+			Implementation: loadFigures(load, impl), Baseline: loadFigures(load, base),
+			CostRatio: roundTo(ratios[len(ratios)/2], 2),
 		})
 	}
 	return out, nil
