@@ -179,6 +179,9 @@ func Merge(opts MergeOptions, runs ...*Run) (*Run, error) {
 		if r.FinishedAt.After(out.FinishedAt) {
 			out.FinishedAt = r.FinishedAt
 		}
+		if r != runs[0] {
+			out.Warnings = append(out.Warnings, r.Warnings...)
+		}
 		if r.Interrupted {
 			out.Interrupted = true
 			out.InterruptReason = strings.TrimPrefix(out.InterruptReason+"; "+r.InterruptReason, "; ")

@@ -168,6 +168,7 @@ tr:target td{background:#fff8c5}
 <div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.LabelFilter}} · label filter <code>{{.Run.LabelFilter}}</code>{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
 <div class="tiles">{{range .Kinds}}<div class="tile {{.Kind}}{{if not .Count}} zero{{end}}"><b>{{.Count}}</b><span>{{.Label}}</span></div>{{end}}</div>
 {{if .Run.Partial}}<div class="banner"><strong>Partial report:</strong> {{.Run.PartialReason}} — the specs of the missing shards are not in this report.</div>{{end}}
+{{if .Run.Warnings}}<div class="banner"><strong>Protocol warnings ({{len .Run.Warnings}}):</strong> the implementation broke the adapter protocol without failing a spec.<ul>{{range .Run.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Run.Interrupted}}<div class="banner"><strong>Interrupted:</strong> {{.Run.InterruptReason}} — specs that did not run are marked skipped, or infrastructure error when the adapter kept them from running.</div>{{end}}
 </header>
 <main>
