@@ -577,10 +577,30 @@ var matrixTemplate = template.Must(template.New("matrix").Funcs(template.FuncMap
 	"rps":   perSecondText,
 	"ratio": ratioText,
 	"add":   func(a, b int) int { return a + b },
+	"code":  inlineCode,
 	"cellID": func(id string, col int) string {
 		return "ev-" + id + "-" + strconv.Itoa(col)
 	},
 }).Parse(matrixPage))
+
+// inlineCode renders text that marks code with backticks, as the one-line descriptions
+// of expectations files do (they are also Markdown table cells), with the code in <code>
+// and everything escaped.
+func inlineCode(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an unpaired backtick: leave the text as it is
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(p))
+		}
+	}
+	return template.HTML(b.String())
+}
 
 func kindLabelMatrix(kind string) string {
 	for _, k := range matrixKinds() {

@@ -164,14 +164,14 @@ func TestMatrixHTMLEscapesReportText(t *testing.T) {
 	hostile.Specs[1].Status = reports.StatusExpectedFailure
 	hostile.Specs[1].Failure = &reports.Failure{Message: "saw <img src=x onerror=alert(2)>\x1b]0;title\x07"}
 	hostile.Specs[1].Expectation = &reports.Expectation{ID: hostile.Specs[1].ID, Reason: "</div><script>alert(3)</script>", Link: "javascript:alert(4)"}
-	inputs[1].Description = "<iframe src=//evil.test>"
+	inputs[1].Description = "<iframe src=//evil.test> `<b>code</b>`"
 	page := renderMatrix(t, inputs)
-	for _, bad := range []string{"<script>alert", "<img src=x", "<iframe", "\x1b", "\x07", `" onmouseover="x`, `href="javascript:`} {
+	for _, bad := range []string{"<script>alert", "<img src=x", "<iframe", "<b>code", "\x1b", "\x07", `" onmouseover="x`, `href="javascript:`} {
 		if strings.Contains(page, bad) {
 			t.Errorf("the page contains %q from a report", bad)
 		}
 	}
-	for _, want := range []string{"evil &lt;script&gt;alert(1)&lt;/script&gt;[31m", "saw &lt;img src=x onerror=alert(2)&gt;", "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;", "&lt;iframe src=//evil.test&gt;"} {
+	for _, want := range []string{"evil &lt;script&gt;alert(1)&lt;/script&gt;[31m", "saw &lt;img src=x onerror=alert(2)&gt;", "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;", "&lt;iframe src=//evil.test&gt; <code>&lt;b&gt;code&lt;/b&gt;</code>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks the escaped text %q", want)
 		}
