@@ -131,12 +131,12 @@ func benchFetch(ctx context.Context, target runner.Target, opts fetchBenchOption
 		if _, err := vat.run(ctx, net, warm); err != nil {
 			return nil, err
 		}
-		if _, err := runBaseline(ctx, net, baseline, warm); err != nil {
+		if _, err := runBaseline(ctx, net, baseline, warm, opts.CallTimeout); err != nil {
 			return nil, err
 		}
 		var impl, base []time.Duration
 		for i := 0; i < opts.Runs; i++ {
-			d, err := runBaseline(ctx, net, baseline, load)
+			d, err := runBaseline(ctx, net, baseline, load, opts.CallTimeout)
 			if err != nil {
 				return nil, err
 			}
@@ -194,6 +194,9 @@ func roundTo(x float64, decimals int) float64 {
 type benchVat struct {
 	impl harness.Implementation
 	id   string
+	// runTimeout bounds one run of a load: the in-process reference has no call timeout
+	// of its own, and a bench must end even when an implementation hangs.
+	runTimeout time.Duration
 }
 
 // startBenchVat starts the implementation as 'conform run' would and creates the vat,
@@ -219,7 +222,7 @@ func startBenchVat(ctx context.Context, target runner.Target, net *mocknet.Netwo
 		stop()
 		return nil, info, nil, fmt.Errorf("initialize implementation %s: %w", target.Name, err)
 	}
-	vat := &benchVat{impl: impl, id: "bench"}
+	vat := &benchVat{impl: impl, id: "bench", runTimeout: opts.CallTimeout}
 	err = impl.CreateVat(ctx, harness.CreateVatParams{VatID: vat.id, Globals: []string{"fetch"},
 		Network: &harness.VatNetwork{AllowedHosts: benchHosts()}})
 	if err != nil {
@@ -241,6 +244,8 @@ func (v *benchVat) run(ctx context.Context, net *mocknet.Network, load benchLoad
 		return 0, err
 	}
 	source := "const params = " + string(params) + ";\n" + program
+	ctx, cancel := context.WithTimeout(ctx, v.runTimeout)
+	defer cancel()
 	seq := net.LastSeq()
 	start := time.Now()
 	res, err := v.impl.Evaluate(ctx, v.id, source)
@@ -310,7 +315,9 @@ func newBaselineClient(proxy string, idle int) *http.Client {
 
 // runBaseline does the load with the Go client: concurrency goroutines taking the next
 // request in turn, each a GET whose body is read whole.
-func runBaseline(ctx context.Context, net *mocknet.Network, client *http.Client, load benchLoad) (time.Duration, error) {
+func runBaseline(ctx context.Context, net *mocknet.Network, client *http.Client, load benchLoad, timeout time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	seq := net.LastSeq()
 	var next atomic.Int64
 	var chars atomic.Int64
