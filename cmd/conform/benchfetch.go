@@ -390,11 +390,22 @@ func printThroughput(w io.Writer, t *reports.Throughput) {
 	fmt.Fprintf(w, "\n%s %s (%s), %d-byte body, median of %d runs\n", reports.TerminalText(t.Implementation.Name),
 		reports.TerminalText(t.Implementation.Version), t.Machine, t.BodyBytes, t.Runs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-11s %8s %9s %6s  %12s %10s  %12s %10s  %s\n", "load", "requests", "in flight", "hosts",
-		"impl req/s", "per fetch", "Go req/s", "per fetch", "cost vs Go client")
+	fmt.Fprintf(&b, "%-11s %8s %9s %6s  %10s %12s %10s  %10s %12s %10s  %s\n", "load", "requests", "in flight", "hosts",
+		"impl req/s", "(runs' range)", "per fetch", "Go req/s", "(runs' range)", "per fetch", "cost vs Go client")
 	for _, l := range t.Loads {
-		fmt.Fprintf(&b, "%-11s %8d %9d %6d  %12.0f %10s  %12.0f %10s  %.1f×\n", l.Name, l.Requests, l.Concurrency, l.Hosts,
-			l.Implementation.RequestsPerSecond, l.Implementation.PerFetch, l.Baseline.RequestsPerSecond, l.Baseline.PerFetch, l.CostRatio)
+		fmt.Fprintf(&b, "%-11s %8d %9d %6d  %10.0f %12s %10s  %10.0f %12s %10s  %.1f×\n", l.Name, l.Requests, l.Concurrency, l.Hosts,
+			l.Implementation.RequestsPerSecond, sampleRange(l.Implementation.Samples), l.Implementation.PerFetch,
+			l.Baseline.RequestsPerSecond, sampleRange(l.Baseline.Samples), l.Baseline.PerFetch, l.CostRatio)
 	}
 	fmt.Fprint(w, b.String())
+	fmt.Fprintln(w, "A wide range means a noisy machine: compare cost ratios, measured against a baseline run just before each run.")
+}
+
+// sampleRange is the lowest and highest of the runs' figures, "(min–max)": how noisy the
+// machine was while they were measured.
+func sampleRange(samples []float64) string {
+	if len(samples) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("(%.0f–%.0f)", slices.Min(samples), slices.Max(samples))
 }

@@ -52,15 +52,15 @@ written by 'conform bench --workload fetch --out', adds the implementation's thr
   `+matrixBeginMarker+`
   `+matrixEndMarker+`
 in FILE. The committed matrix and README table are regenerated with
-'go test ./cmd/conform -run TestCommittedMatrix -update'.`,
+'go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update'.`,
 		"  conform report matrix --out matrix.html reports/reference reports/snaps-node reports/node-plain\n"+
 			"  conform report matrix --out matrix.html --markdown table.md --expect reports/snaps-node=adapters/snaps-node/expectations.yaml reports/reference reports/snaps-node", stdout)
 	out := fs.String("out", "conform-matrix.html", "the HTML page to write")
 	markdown := fs.String("markdown", "", "write the Markdown table to this file (default: print it)")
 	readme := fs.String("readme", "", "replace the table between the matrix markers in this file")
 	expect, bench := dirFlag{}, dirFlag{}
-	fs.Var(expect, "expect", "DIR=FILE: the expectations file of the report in DIR, for its description and summary (repeatable)")
-	fs.Var(bench, "bench", "DIR=FILE: the throughput figures of the report in DIR (repeatable; default DIR/bench.json when it exists)")
+	fs.Var(expect, "expect", "`DIR=FILE`: the expectations file of the report in DIR, for its description and summary (repeatable)")
+	fs.Var(bench, "bench", "`DIR=FILE`: the throughput figures of the report in DIR (repeatable; default DIR/bench.json when it exists)")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
