@@ -51,11 +51,13 @@ type Options struct {
 }
 
 // VatEndowment is the part of an endowment a host of vats calls: Install into a vat's
-// runtime, Teardown when the vat stops. *Endowment implements it, and so do the broken
-// variants of reference/mutants; harness/inprocess runs either through it.
+// runtime, Teardown when the kernel tears the endowment down, Close when the vat is
+// terminated for good. *Endowment implements it, and so do the broken variants of
+// reference/mutants; harness/inprocess runs either through it.
 type VatEndowment interface {
 	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
 	Teardown(ctx context.Context) error
+	Close(ctx context.Context) error
 }
 
 var _ VatEndowment = (*Endowment)(nil)
@@ -106,6 +108,14 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 // turn (at most 2 s, for a loop that is stopped or stuck in a script; then it detaches from
 // where it is).
 func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown(ctx) }
+
+// Close is Teardown for a vat that is terminated, for good: from the moment it is called
+// fetch rejects with a TypeError and sends nothing, notify is not called any more and no
+// timer is scheduled; then it tears down as Teardown does and returns when Teardown would.
+// The endowment cannot be used again. It is idempotent. A host that stops the vat's code
+// (Runtime.Interrupt, then stopping its loop) calls it in between, so that code still
+// running, or resumed by a result already queued, reaches nothing.
+func (e *Endowment) Close(ctx context.Context) error { return e.impl.Close(ctx) }
 
 // NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
 // faults type is internal, so no other package can name it.

@@ -54,20 +54,31 @@ type Implementation struct {
 	closed    bool
 }
 
+// vat is one vat. Once terminated, it keeps only its id and what a second terminateVat
+// waits for: its runtime, loop and endowment are released (a terminated vat's memory
+// would otherwise stay until shutdown).
 type vat struct {
-	id        string
+	id string
+
+	mu        sync.Mutex
 	loop      *eventloop.EventLoop
 	vm        *goja.Runtime // only for Interrupt, which is safe from any goroutine
 	endowment Endowment
-
 	// then is the intrinsic Promise.prototype.then, taken before any vat code ran, so
 	// replacing it from the vat cannot hide or fake a settlement from the harness.
-	then goja.Callable
+	then  goja.Callable
+	tasks map[string]bool
 
-	mu         sync.Mutex
-	terminated bool
-	tasks      map[string]bool
+	// terminating is closed when termination starts: evaluate and start are refused from
+	// then on, and a pending evaluate is answered. stopped is closed when it has finished,
+	// with stopErr its outcome.
+	terminating chan struct{}
+	stopped     chan struct{}
+	stopErr     error
 }
+
+// errVatTerminated is the value a terminated vat's running code is interrupted with.
+var errVatTerminated = errors.New("the vat was terminated")
 
 var _ harness.Implementation = (*Implementation)(nil)
 
@@ -220,7 +231,8 @@ func (im *Implementation) CreateVat(ctx context.Context, p harness.CreateVatPara
 		loop.Terminate()
 		return &harness.RPCError{Code: harness.CodeVatExists, Message: fmt.Sprintf("vat %q already exists (vat ids are never reused)", vatID)}
 	}
-	im.vats[vatID] = &vat{id: vatID, loop: loop, vm: runtime, endowment: end, then: then, tasks: map[string]bool{}}
+	im.vats[vatID] = &vat{id: vatID, loop: loop, vm: runtime, endowment: end, then: then, tasks: map[string]bool{},
+		terminating: make(chan struct{}), stopped: make(chan struct{})}
 	return nil
 }
 
@@ -269,18 +281,36 @@ func (im *Implementation) vat(id string) (*vat, error) {
 	if !ok {
 		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", id)}
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.terminated {
-		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("vat %q was terminated", id)}
+	if v.isTerminating() {
+		return nil, terminatedError(id)
 	}
 	return v, nil
 }
 
+func terminatedError(id string) error {
+	return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("vat %q was terminated", id)}
+}
+
+func (v *vat) isTerminating() bool {
+	select {
+	case <-v.terminating:
+		return true
+	default:
+		return false
+	}
+}
+
 // run starts source as the body of an async function on the vat's loop and calls done
-// with its outcome when the promise settles (never, if it never settles).
-func run(v *vat, source string, done func(harness.EvalResult)) {
-	v.loop.RunOnLoop(func(vm *goja.Runtime) {
+// with its outcome when the promise settles (never, if it never settles). It returns
+// false if the vat was terminated first.
+func run(v *vat, source string, done func(harness.EvalResult)) bool {
+	v.mu.Lock()
+	loop, then := v.loop, v.then
+	v.mu.Unlock()
+	if loop == nil {
+		return false
+	}
+	return loop.RunOnLoop(func(vm *goja.Runtime) {
 		value, err := vm.RunScript("vat-program.js", "(async function () {\n"+source+"\n})()")
 		if err != nil {
 			done(harness.EvalResult{Error: jsError(vm, err)})
@@ -305,7 +335,7 @@ func run(v *vat, source string, done func(harness.EvalResult)) {
 		case goja.PromiseStateRejected:
 			done(harness.EvalResult{Error: errorOf(promise.Result())})
 		default:
-			if _, err := v.then(vm.ToValue(promise), onFulfilled, onRejected); err != nil {
+			if _, err := then(vm.ToValue(promise), onFulfilled, onRejected); err != nil {
 				done(harness.EvalResult{Error: jsError(vm, err)})
 			}
 		}
@@ -387,10 +417,15 @@ func (im *Implementation) Evaluate(ctx context.Context, vatID, source string) (h
 		return harness.EvalResult{}, err
 	}
 	result := make(chan harness.EvalResult, 1)
-	run(v, source, func(r harness.EvalResult) { result <- r })
+	if !run(v, source, func(r harness.EvalResult) { result <- r }) {
+		return harness.EvalResult{}, terminatedError(vatID)
+	}
 	select {
 	case r := <-result:
 		return r, nil
+	case <-v.terminating:
+		// A torn-down vat's promises never settle: answer now (PROTOCOL.md §4.3).
+		return harness.EvalResult{}, terminatedError(vatID)
 	case <-ctx.Done():
 		return harness.EvalResult{}, fmt.Errorf("evaluate in %s: the program did not settle: %w", vatID, ctx.Err())
 	}
@@ -407,7 +442,9 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 	}
 	v.mu.Lock()
 	dup := v.tasks[taskID]
-	v.tasks[taskID] = true
+	if v.tasks != nil {
+		v.tasks[taskID] = true
+	}
 	v.mu.Unlock()
 	if dup {
 		return &harness.RPCError{Code: harness.CodeTaskExists, Message: fmt.Sprintf("task %q already exists in vat %q", taskID, vatID)}
@@ -417,7 +454,7 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 	im.mu.Unlock()
 	// Started tasks are not filtered after termination: a late settlement is the
 	// endowment's bug, and the suite must see it (PROTOCOL.md §4.5).
-	run(v, source, func(r harness.EvalResult) {
+	started := run(v, source, func(r harness.EvalResult) {
 		if listener == nil {
 			return
 		}
@@ -427,13 +464,22 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 		}
 		listener.TaskSettled(ev)
 	})
+	if !started {
+		return terminatedError(vatID)
+	}
 	return nil
 }
 
-// TerminateVat tears the vat's endowment down and returns when teardown has completed. The
-// vat's loop keeps running until Shutdown: it is the endowment's teardown, not the
-// harness, that must keep a torn-down vat's promises from settling, and the suite checks
-// exactly that.
+// TerminateVat stops the vat for good and returns when that has completed: the code it is
+// running is interrupted, its endowment is closed (every request aborted, every body and
+// upload closed, fetch refused from then on, no notify, nothing settling), and its event
+// loop is stopped, so nothing of the vat runs, connects or notifies after the answer.
+// Then every reference to its runtime is dropped.
+//
+// Results of the vat's own requests that were queued on the loop before the endowment
+// closed still run as the loop stops: the reference drops them (its teardown guarantee),
+// while a broken endowment's late settlement runs and is forwarded, so that the suite
+// sees it (PROTOCOL.md §4.5 forbids filtering).
 func (im *Implementation) TerminateVat(ctx context.Context, vatID string) error {
 	im.mu.Lock()
 	v, ok := im.vats[vatID]
@@ -441,16 +487,79 @@ func (im *Implementation) TerminateVat(ctx context.Context, vatID string) error 
 	if !ok {
 		return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", vatID)}
 	}
-	v.mu.Lock()
-	v.terminated = true
-	v.mu.Unlock()
-	if err := v.endowment.Teardown(ctx); err != nil {
-		return fmt.Errorf("terminateVat %s: teardown: %w", vatID, err)
+	if err := v.terminate(ctx); err != nil {
+		return fmt.Errorf("terminateVat %s: %w", vatID, err)
 	}
 	return nil
 }
 
-// Shutdown tears down every vat and stops every loop.
+// loopStopGrace is how long stopping a vat's loop may take before the vat's code is
+// interrupted again: code resumed by a result queued before the endowment closed can
+// start another busy loop, and the loop stops only between two jobs.
+const loopStopGrace = time.Second
+
+// terminate stops v once; a second call waits for the first to finish and returns its
+// outcome.
+func (v *vat) terminate(ctx context.Context) error {
+	v.mu.Lock()
+	if v.isTerminating() {
+		v.mu.Unlock()
+		select {
+		case <-v.stopped:
+			return v.stopErr
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the termination in progress: %w", ctx.Err())
+		}
+	}
+	close(v.terminating)
+	loop, vm, end := v.loop, v.vm, v.endowment
+	v.mu.Unlock()
+
+	// Interrupt the code running now (a busy loop never yields to the loop), then clear the
+	// interrupt between two jobs: if the vat was idle, the interrupt would otherwise hit
+	// the next job that runs JavaScript, whatever it is.
+	vm.Interrupt(errVatTerminated)
+	loop.RunOnLoop(func(vm *goja.Runtime) { vm.ClearInterrupt() })
+	err := end.Close(ctx)
+	if err != nil {
+		err = fmt.Errorf("close the endowment: %w", err)
+	}
+	if stopErr := stopLoop(ctx, loop, vm); stopErr != nil {
+		err = errors.Join(err, stopErr)
+	}
+
+	v.mu.Lock()
+	v.loop, v.vm, v.endowment, v.then, v.tasks = nil, nil, nil, nil, nil
+	v.stopErr = err
+	v.mu.Unlock()
+	close(v.stopped)
+	return err
+}
+
+// stopLoop terminates loop, interrupting the vat's code again each loopStopGrace while a
+// job is still running.
+func stopLoop(ctx context.Context, loop *eventloop.EventLoop, vm *goja.Runtime) error {
+	stopped := make(chan struct{})
+	go func() {
+		loop.Terminate()
+		close(stopped)
+	}()
+	tick := time.NewTicker(loopStopGrace)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stopped:
+			return nil
+		case <-tick.C:
+			vm.Interrupt(errVatTerminated)
+		case <-ctx.Done():
+			vm.Interrupt(errVatTerminated)
+			return fmt.Errorf("stop the event loop: %w", ctx.Err())
+		}
+	}
+}
+
+// Shutdown terminates every vat, as terminateVat does, and closes idle connections.
 func (im *Implementation) Shutdown(ctx context.Context) error {
 	im.mu.Lock()
 	all := make([]*vat, 0, len(im.vats))
@@ -462,15 +571,9 @@ func (im *Implementation) Shutdown(ctx context.Context) error {
 	im.mu.Unlock()
 	var errs []error
 	for _, v := range all {
-		v.mu.Lock()
-		v.terminated = true
-		v.mu.Unlock()
-		if err := v.endowment.Teardown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("teardown of vat %s: %w", v.id, err))
+		if err := v.terminate(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("terminate vat %s: %w", v.id, err))
 		}
-		// A program stuck in a loop would keep the loop from terminating.
-		v.vm.Interrupt("the implementation is shutting down")
-		v.loop.Terminate()
 	}
 	if transport != nil {
 		transport.CloseIdleConnections()

@@ -81,6 +81,7 @@ type Endowment struct {
 	nextID    int64
 	calls     map[int64]*call
 	installed bool
+	closed    bool // Close was called: nothing is sent, notified or scheduled any more
 	inflight  tracker
 }
 

@@ -44,8 +44,12 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		req.body = append([]byte(nil), bytesOf(b)...)
 	}
 
-	promise, resolve, reject := vm.NewPromise()
 	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		panic(vm.NewTypeError(errClosed.Error()))
+	}
+	promise, resolve, reject := vm.NewPromise()
 	e.nextID++
 	id := e.nextID
 	epoch := e.epoch
@@ -143,7 +147,13 @@ func (e *Endowment) roundTrip(c *call, epoch uint64, req request, upload *io.Pip
 
 // notify calls the Notify option for a call started in epoch, unless teardown came since.
 func (e *Endowment) notify(epoch uint64, method string) {
-	if e.opts.Notify == nil || e.opts.Faults.NoNotify || e.currentEpoch() != epoch {
+	if e.opts.Notify == nil || e.opts.Faults.NoNotify {
+		return
+	}
+	e.mu.Lock()
+	stale := e.closed || e.epoch != epoch
+	e.mu.Unlock()
+	if stale {
 		return
 	}
 	defer func() { _ = recover() }() // a notify that panics never breaks a fetch
