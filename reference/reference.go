@@ -22,7 +22,8 @@ type Event struct {
 	Params map[string]any
 }
 
-// Limits bound what one endowment may consume.
+// Limits bound what one endowment (one vat) may consume. Teardown and Close still close
+// everything whatever the limits.
 type Limits struct {
 	// MaxResponseBodyBytes fails a body read past this many bytes; 0 means 64 MiB.
 	MaxResponseBodyBytes int64
@@ -31,6 +32,15 @@ type Limits struct {
 	// transport bounds the bytes of a response head (1 MiB), not its count of lines, and a
 	// Headers object costs memory and iteration time per line.
 	MaxResponseHeaders int
+	// MaxConcurrentFetches bounds the fetches of one vat that are in flight or whose
+	// response body is still open (each holds a connection); past it, fetch rejects with a
+	// TypeError naming the limit. 0 means 256.
+	MaxConcurrentFetches int
+	// MaxHeldBodyBytes bounds the bytes of response bodies one vat has read from the
+	// network and not yet read to their end or cancelled (a text() in progress holds every
+	// chunk so far). A read that would pass it fails the body with a TypeError naming the
+	// limit, and fetch rejects while the vat is at it. 0 means 256 MiB.
+	MaxHeldBodyBytes int64
 }
 
 // Options configure an endowment.
@@ -82,12 +92,14 @@ func internalOptions(opts Options, faults endowment.Faults) endowment.Options {
 		notify = func(ev endowment.Event) { opts.Notify(Event{Method: ev.Method, Params: ev.Params}) }
 	}
 	return endowment.Options{
-		AllowedHosts:       opts.AllowedHosts,
-		Client:             opts.Client,
-		Notify:             notify,
-		MaxResponseBytes:   opts.Limits.MaxResponseBodyBytes,
-		MaxResponseHeaders: opts.Limits.MaxResponseHeaders,
-		Faults:             faults,
+		AllowedHosts:         opts.AllowedHosts,
+		Client:               opts.Client,
+		Notify:               notify,
+		MaxResponseBytes:     opts.Limits.MaxResponseBodyBytes,
+		MaxResponseHeaders:   opts.Limits.MaxResponseHeaders,
+		MaxConcurrentFetches: opts.Limits.MaxConcurrentFetches,
+		MaxHeldBodyBytes:     opts.Limits.MaxHeldBodyBytes,
+		Faults:               faults,
 	}
 }
 

@@ -75,6 +75,7 @@ func (e *Endowment) detachOnLoop(ctx context.Context) map[int64]*call {
 			e.epoch++
 			calls = e.calls
 			e.calls = map[int64]*call{}
+			e.heldBodyBytes = 0
 			e.mu.Unlock()
 		})
 	}
