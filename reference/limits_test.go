@@ -131,7 +131,9 @@ func TestMaxHeldBodyBytes(t *testing.T) {
 		<-r.Context().Done() // the body never ends: its bytes stay held until cancelled
 	}))
 	v := newVat(t, reference.Options{AllowedHosts: []string{srv.host()}, Limits: reference.Limits{MaxHeldBodyBytes: limit}})
-	open := func(n int) string { return `(await fetch(` + jsString(fmt.Sprintf("%s/?n=%d", srv.URL, n)) + `)).body.getReader()` }
+	open := func(n int) string {
+		return `(await fetch(` + jsString(fmt.Sprintf("%s/?n=%d", srv.URL, n)) + `)).body.getReader()`
+	}
 	steps := []struct{ what, src, want string }{
 		{"600 bytes held", `globalThis.r1 = ` + open(600) + `; return (await r1.read()).value.length;`, `600`},
 		{"a read that would hold 1,200", `const r2 = ` + open(600) + `; try { await r2.read(); return 'read'; } catch (e) { return [e.name, e.message]; }`,

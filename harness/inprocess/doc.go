@@ -8,4 +8,7 @@
 // notify, nothing settling), its event loop is stopped, and every reference to its runtime
 // is dropped, so a terminated vat neither reaches the network nor holds memory until
 // shutdown.
+//
+// inprocess.go creates vats and runs their programs, terminate.go stops them (terminateVat,
+// shutdown), values.go turns JavaScript values and exceptions into the protocol's.
 package inprocess

@@ -77,9 +77,6 @@ type vat struct {
 	stopErr     error
 }
 
-// errVatTerminated is the value a terminated vat's running code is interrupted with.
-var errVatTerminated = errors.New("the vat was terminated")
-
 var _ harness.Implementation = (*Implementation)(nil)
 
 // New returns an in-process implementation.
@@ -255,24 +252,6 @@ func installConsole(vm *goja.Runtime, vatID string, listener harness.Listener) e
 	return vm.Set("console", console)
 }
 
-// format renders a console argument: strings as they are, plain objects and arrays as
-// JSON when they serialise, anything else as String(v).
-func format(vm *goja.Runtime, v goja.Value) (s string) {
-	defer func() {
-		if recover() != nil { // a throwing toString must not break console.log
-			s = "[unprintable]"
-		}
-	}()
-	if obj, ok := v.(*goja.Object); ok {
-		if cls := obj.ClassName(); cls == "Object" || cls == "Array" {
-			if r := encode(vm, v); r.Error == nil && r.Value != nil {
-				return string(r.Value)
-			}
-		}
-	}
-	return v.String()
-}
-
 // vat returns a live vat, or the protocol's answer for an unknown or terminated one.
 func (im *Implementation) vat(id string) (*vat, error) {
 	im.mu.Lock()
@@ -342,74 +321,6 @@ func run(v *vat, source string, done func(harness.EvalResult)) bool {
 	})
 }
 
-// encode serialises v with JSON.stringify inside the vat, so the value the harness sees is
-// the one vat code would see serialised (toJSON and all).
-func encode(vm *goja.Runtime, v goja.Value) harness.EvalResult {
-	if v == nil || goja.IsUndefined(v) {
-		return harness.EvalResult{}
-	}
-	s, err := stringify(vm, v)
-	if err != nil {
-		return harness.EvalResult{Error: jsError(vm, err)}
-	}
-	if s == nil || goja.IsUndefined(s) {
-		return harness.EvalResult{}
-	}
-	return harness.EvalResult{Value: json.RawMessage(s.String())}
-}
-
-func stringify(vm *goja.Runtime, v goja.Value) (result goja.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("JSON.stringify: %v", r)
-		}
-	}()
-	jsonObj := vm.Get("JSON")
-	if jsonObj == nil || goja.IsUndefined(jsonObj) {
-		return nil, errors.New("JSON is not available in the vat")
-	}
-	fn, ok := goja.AssertFunction(jsonObj.ToObject(vm).Get("stringify"))
-	if !ok {
-		return nil, errors.New("JSON.stringify is not a function in the vat")
-	}
-	return fn(goja.Undefined(), v)
-}
-
-// errorOf maps a thrown value to {name, message} as PROTOCOL.md §3 says.
-func errorOf(v goja.Value) (e *harness.JSError) {
-	defer func() {
-		if recover() != nil {
-			e = &harness.JSError{Name: "Error", Message: "[a thrown value that cannot be converted to a string]"}
-		}
-	}()
-	if obj, ok := v.(*goja.Object); ok {
-		name := obj.Get("name")
-		if name != nil && !goja.IsUndefined(name) {
-			msg := ""
-			if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
-				msg = m.String()
-			}
-			return &harness.JSError{Name: name.String(), Message: msg}
-		}
-	}
-	if v == nil {
-		return &harness.JSError{Name: "Error", Message: "undefined"}
-	}
-	return &harness.JSError{Name: "Error", Message: v.String()}
-}
-
-func jsError(vm *goja.Runtime, err error) *harness.JSError {
-	var ex *goja.Exception
-	if errors.As(err, &ex) {
-		return errorOf(ex.Value())
-	}
-	var syn *goja.CompilerSyntaxError
-	if errors.As(err, &syn) {
-		return &harness.JSError{Name: "SyntaxError", Message: syn.Error()}
-	}
-	return &harness.JSError{Name: "Error", Message: err.Error()}
-}
-
 // Evaluate runs source and waits for it to settle.
 func (im *Implementation) Evaluate(ctx context.Context, vatID, source string) (harness.EvalResult, error) {
 	v, err := im.vat(vatID)
@@ -468,115 +379,4 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 		return terminatedError(vatID)
 	}
 	return nil
-}
-
-// TerminateVat stops the vat for good and returns when that has completed: the code it is
-// running is interrupted, its endowment is closed (every request aborted, every body and
-// upload closed, fetch refused from then on, no notify, nothing settling), and its event
-// loop is stopped, so nothing of the vat runs, connects or notifies after the answer.
-// Then every reference to its runtime is dropped.
-//
-// Results of the vat's own requests that were queued on the loop before the endowment
-// closed still run as the loop stops: the reference drops them (its teardown guarantee),
-// while a broken endowment's late settlement runs and is forwarded, so that the suite
-// sees it (PROTOCOL.md §4.5 forbids filtering).
-func (im *Implementation) TerminateVat(ctx context.Context, vatID string) error {
-	im.mu.Lock()
-	v, ok := im.vats[vatID]
-	im.mu.Unlock()
-	if !ok {
-		return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", vatID)}
-	}
-	if err := v.terminate(ctx); err != nil {
-		return fmt.Errorf("terminateVat %s: %w", vatID, err)
-	}
-	return nil
-}
-
-// loopStopGrace is how long stopping a vat's loop may take before the vat's code is
-// interrupted again: code resumed by a result queued before the endowment closed can
-// start another busy loop, and the loop stops only between two jobs.
-const loopStopGrace = time.Second
-
-// terminate stops v once; a second call waits for the first to finish and returns its
-// outcome.
-func (v *vat) terminate(ctx context.Context) error {
-	v.mu.Lock()
-	if v.isTerminating() {
-		v.mu.Unlock()
-		select {
-		case <-v.stopped:
-			return v.stopErr
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for the termination in progress: %w", ctx.Err())
-		}
-	}
-	close(v.terminating)
-	loop, vm, end := v.loop, v.vm, v.endowment
-	v.mu.Unlock()
-
-	// Interrupt the code running now (a busy loop never yields to the loop), then clear the
-	// interrupt between two jobs: if the vat was idle, the interrupt would otherwise hit
-	// the next job that runs JavaScript, whatever it is.
-	vm.Interrupt(errVatTerminated)
-	loop.RunOnLoop(func(vm *goja.Runtime) { vm.ClearInterrupt() })
-	err := end.Close(ctx)
-	if err != nil {
-		err = fmt.Errorf("close the endowment: %w", err)
-	}
-	if stopErr := stopLoop(ctx, loop, vm); stopErr != nil {
-		err = errors.Join(err, stopErr)
-	}
-
-	v.mu.Lock()
-	v.loop, v.vm, v.endowment, v.then, v.tasks = nil, nil, nil, nil, nil
-	v.stopErr = err
-	v.mu.Unlock()
-	close(v.stopped)
-	return err
-}
-
-// stopLoop terminates loop, interrupting the vat's code again each loopStopGrace while a
-// job is still running.
-func stopLoop(ctx context.Context, loop *eventloop.EventLoop, vm *goja.Runtime) error {
-	stopped := make(chan struct{})
-	go func() {
-		loop.Terminate()
-		close(stopped)
-	}()
-	tick := time.NewTicker(loopStopGrace)
-	defer tick.Stop()
-	for {
-		select {
-		case <-stopped:
-			return nil
-		case <-tick.C:
-			vm.Interrupt(errVatTerminated)
-		case <-ctx.Done():
-			vm.Interrupt(errVatTerminated)
-			return fmt.Errorf("stop the event loop: %w", ctx.Err())
-		}
-	}
-}
-
-// Shutdown terminates every vat, as terminateVat does, and closes idle connections.
-func (im *Implementation) Shutdown(ctx context.Context) error {
-	im.mu.Lock()
-	all := make([]*vat, 0, len(im.vats))
-	for _, v := range im.vats {
-		all = append(all, v)
-	}
-	im.closed = true
-	transport := im.transport
-	im.mu.Unlock()
-	var errs []error
-	for _, v := range all {
-		if err := v.terminate(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("terminate vat %s: %w", v.id, err))
-		}
-	}
-	if transport != nil {
-		transport.CloseIdleConnections()
-	}
-	return errors.Join(errs...)
 }
