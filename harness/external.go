@@ -24,6 +24,7 @@ const (
 	DefaultStartTimeout    = 30 * time.Second
 	DefaultShutdownTimeout = 5 * time.Second
 	DefaultExitTimeout     = 2 * time.Second
+	DefaultOutputGrace     = time.Second
 	DefaultStderrTail      = 8 << 10
 	MaxLineBytes           = 16 << 20
 )
@@ -42,6 +43,11 @@ type ExternalOptions struct {
 	// ShutdownTimeout bounds the shutdown answer (default 5 s); ExitTimeout how long the
 	// adapter may take to exit after it (default 2 s). Then its process group is killed.
 	ShutdownTimeout, ExitTimeout time.Duration
+	// OutputGrace is how long, once the adapter has exited and its process group was
+	// killed, the harness goes on reading stdout and stderr that a process outside the
+	// group may still hold open (default 1 s). Then it stops reading: nothing the adapter
+	// leaves behind can keep the harness waiting.
+	OutputGrace time.Duration
 	// StderrTail is how many bytes of the adapter's stderr are kept for error messages
 	// (default 8 KiB).
 	StderrTail int
@@ -141,6 +147,9 @@ func NewExternal(opts ExternalOptions) (*External, error) {
 	if opts.ExitTimeout <= 0 {
 		opts.ExitTimeout = DefaultExitTimeout
 	}
+	if opts.OutputGrace <= 0 {
+		opts.OutputGrace = DefaultOutputGrace
+	}
 	if opts.StderrTail <= 0 {
 		opts.StderrTail = DefaultStderrTail
 	}
@@ -211,43 +220,61 @@ func (x *External) start() (*proc, error) {
 	go func() {
 		defer close(stderrDone)
 		_, _ = io.Copy(p.stderr, errR)
-		_ = errR.Close()
 	}()
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
 		p.readLoop(outR)
-		_ = outR.Close()
 	}()
-	go func() {
-		err := cmd.Wait()
-		// Whatever the adapter left behind in its group goes with it; that also closes the
-		// pipes those processes held, so the readers below finish.
-		p.killGroup()
-		drain := time.NewTimer(time.Second)
-		defer drain.Stop()
-		for _, ch := range []chan struct{}{readDone, stderrDone} {
-			select {
-			case <-ch:
-			case <-drain.C:
-			}
-		}
-		p.mu.Lock()
-		if p.fatal == nil {
-			switch {
-			case p.stopping && err == nil:
-				p.fatal = errors.New("the adapter exited after shutdown")
-			case p.stopping:
-				p.fatal = fmt.Errorf("the adapter exited after shutdown: %v", err)
-			default:
-				p.fatal = fmt.Errorf("the adapter exited before shutdown (%s)", describeExit(cmd.ProcessState, err))
-			}
-		}
-		p.mu.Unlock()
-		_ = p.stdin.Close()
-		close(p.dead)
-	}()
+	go p.watch(outR, errR, readDone, stderrDone)
 	return p, nil
+}
+
+// watch waits for the adapter to exit, ends what it left in its process group, reads the
+// rest of its output for at most OutputGrace, and then declares the process dead.
+//
+// The pipes are the harness's own (not exec's), so cmd.Wait returns as soon as the adapter
+// itself has exited, whoever still holds its stdout or stderr. Killing the group then
+// closes the copies its group members held; only a process that left the group (setsid,
+// a daemon) can keep them open, and the harness stops reading after the grace period
+// instead of waiting for it for ever.
+func (p *proc) watch(outR, errR *os.File, readDone, stderrDone chan struct{}) {
+	err := p.cmd.Wait()
+	p.killGroup()
+	awaitAll(p.x.opts.OutputGrace, readDone, stderrDone)
+	// Closing the read ends makes pending reads return, so the readers finish now.
+	closeAll(outR, errR)
+	<-readDone
+	<-stderrDone
+	p.mu.Lock()
+	if p.fatal == nil {
+		switch {
+		case p.stopping && err == nil:
+			p.fatal = errors.New("the adapter exited after shutdown")
+		case p.stopping:
+			p.fatal = fmt.Errorf("the adapter exited after shutdown: %v", err)
+		default:
+			p.fatal = fmt.Errorf("the adapter exited before shutdown (%s)", describeExit(p.cmd.ProcessState, err))
+		}
+	}
+	p.mu.Unlock()
+	_ = p.stdin.Close() // also unblocks a write stuck on a full pipe
+	close(p.dead)
+}
+
+// awaitAll waits until every channel is closed, or timeout has passed; it reports whether
+// all were closed in time.
+func awaitAll(timeout time.Duration, chans ...chan struct{}) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for _, ch := range chans {
+		select {
+		case <-ch:
+		case <-timer.C:
+			return false
+		}
+	}
+	return true
 }
 
 func describeExit(st *os.ProcessState, err error) string {
@@ -435,10 +462,7 @@ func (p *proc) killGroup() {
 // fault builds the error callers see, once the process is gone and its stderr drained (or
 // a short while has passed), so that the tail includes the adapter's last words.
 func (p *proc) fault(method string) error {
-	select {
-	case <-p.dead:
-	case <-time.After(3 * time.Second):
-	}
+	awaitAll(p.x.opts.OutputGrace+killedExitBound, p.dead)
 	p.mu.Lock()
 	cause := p.fatal
 	p.mu.Unlock()
@@ -632,19 +656,31 @@ func (p *proc) stop(ctx context.Context) error {
 		if alive {
 			err = p.call(ctx, MethodShutdown, struct{}{}, nil, p.x.opts.ShutdownTimeout)
 		}
-		p.writeMu.Lock()
+		// Closing stdin is the other half of the request: an adapter that reads until EOF
+		// exits now.
 		_ = p.stdin.Close()
-		p.writeMu.Unlock()
-		select {
-		case <-p.dead:
-		case <-time.After(p.x.opts.ExitTimeout):
-		}
+		awaitAll(p.x.opts.ExitTimeout, p.dead)
 	}
 	// Whatever the adapter left running in its group goes too.
 	p.killGroup()
-	<-p.dead
+	// After the kill, dead follows within OutputGrace; the bound below only guards against
+	// a process the kernel cannot end (stuck in uninterruptible sleep).
+	if !awaitAll(p.x.opts.OutputGrace+killedExitBound, p.dead) {
+		p.mu.Lock()
+		if p.fatal == nil {
+			p.fatal = errors.New("the adapter was killed but had not ended")
+		}
+		p.mu.Unlock()
+		return errors.Join(err, &AdapterError{Method: MethodShutdown, Command: p.x.Command(),
+			Cause:      fmt.Errorf("the adapter's process group was killed, but the adapter had not ended %s later; the harness stopped waiting for it", (p.x.opts.OutputGrace + killedExitBound).Round(time.Millisecond)),
+			StderrTail: p.stderr.String()})
+	}
 	return err
 }
+
+// killedExitBound is how long a SIGKILLed process may take to be reaped on a loaded machine
+// before the harness stops waiting for it.
+const killedExitBound = 5 * time.Second
 
 // tailBuffer keeps the last n bytes written to it; it never blocks the writer.
 type tailBuffer struct {

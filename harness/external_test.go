@@ -194,7 +194,14 @@ func quoteArg(s string) string {
 // newFake prepares an External running this test binary as a fake adapter in mode.
 func newFake(t *testing.T, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
 	t.Helper()
-	opts.Command = quoteArg(os.Args[0])
+	return newFakeCommand(t, quoteArg(os.Args[0]), mode, opts, extraEnv...)
+}
+
+// newFakeCommand is newFake with the adapter started by command, which must end up running
+// this test binary.
+func newFakeCommand(t *testing.T, command, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
+	t.Helper()
+	opts.Command = command
 	// Under -race the child would sleep 1s at exit (GORACE atexit_sleep_ms), which would
 	// turn every clean exit into a slow one.
 	opts.Env = append([]string{
@@ -598,5 +605,126 @@ func TestExternalNoOrphans(t *testing.T) {
 			waitGone(t, "the adapter", adapterPID, time.Second)
 			waitGone(t, "the adapter's child `sleep 30`", sleepPID, time.Second)
 		})
+	}
+}
+
+// escapeeScript starts the fake adapter ($0) from sh after leaving a `sleep 1000` behind
+// in a session of its own (setsid): outside the adapter's process group, so the harness
+// cannot kill it, and holding the adapter's stdout and stderr open. The sleeper writes its
+// pid to $CONFORM_FAKE_PIDFILE, and the adapter starts once it has.
+const escapeeScript = `setsid sh -c 'echo $$ > "$` + fakePIDFileEnv + `.tmp"; mv "$` + fakePIDFileEnv + `.tmp" "$` + fakePIDFileEnv + `"; exec sleep 1000' &
+until [ -s "$` + fakePIDFileEnv + `" ]; do sleep 0.01; done
+exec "$0"`
+
+// newFakeWithEscapee is newFake with the fake adapter started by escapeeScript; it returns
+// the sleeper's pid, and kills the sleeper when the test ends.
+func newFakeWithEscapee(t *testing.T, mode string, opts harness.ExternalOptions) (*harness.External, func() int) {
+	t.Helper()
+	pidFile := t.TempDir() + "/escapee.pid"
+	x := newFakeCommand(t, "sh -c "+quoteArg(escapeeScript)+" "+quoteArg(os.Args[0]), mode, opts, fakePIDFileEnv+"="+pidFile)
+	sleeperPID := func() int {
+		t.Helper()
+		raw, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatalf("the wrapper did not start its sleeper: %v", err)
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	t.Cleanup(func() {
+		if raw, err := os.ReadFile(pidFile); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	return x, sleeperPID
+}
+
+// TestExternalOutputHeldOutsideTheGroup: an adapter that leaves a process outside its
+// process group holding its stdout and stderr must not keep Shutdown, or the report of a
+// crash, waiting: the harness stops reading OutputGrace after the adapter has exited.
+func TestExternalOutputHeldOutsideTheGroup(t *testing.T) {
+	const grace = 300 * time.Millisecond
+	// Generous: what is checked is that the wait ends, not how fast a loaded machine is.
+	const bound = 10 * (grace + harness.DefaultExitTimeout)
+	opts := harness.ExternalOptions{
+		CallTimeout: time.Minute, StartTimeout: time.Minute, ShutdownTimeout: time.Minute,
+		ExitTimeout: harness.DefaultExitTimeout, OutputGrace: grace,
+	}
+
+	t.Run("shutdown", func(t *testing.T) {
+		x, sleeperPID := newFakeWithEscapee(t, "good", opts)
+		ctx := context.Background()
+		if _, err := x.Initialize(ctx, initParams()); err != nil {
+			t.Fatalf("initialize: %v", err)
+		}
+		if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+			t.Fatalf("createVat: %v", err)
+		}
+		if !alive(sleeperPID()) {
+			t.Fatal("the sleeper outside the group is not running")
+		}
+		took := shutdownWithin(t, x, bound)
+		if err := took.err; err != nil {
+			t.Errorf("shutdown of an adapter that answered and exited: %v", err)
+		}
+		t.Logf("shutdown took %s with a process outside the group holding the adapter's output", took.d.Round(time.Millisecond))
+	})
+
+	t.Run("crash mid-call", func(t *testing.T) {
+		x, sleeperPID := newFakeWithEscapee(t, "crash", opts)
+		ctx := context.Background()
+		if _, err := x.Initialize(ctx, initParams()); err != nil {
+			t.Fatalf("initialize: %v", err)
+		}
+		if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+			t.Fatalf("createVat: %v", err)
+		}
+		if !alive(sleeperPID()) {
+			t.Fatal("the sleeper outside the group is not running")
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := x.Evaluate(ctx, "v1", "return 1")
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			// The crash is reported as a crash (not as the one-minute call timeout), with
+			// the adapter's last words.
+			checkAdapterError(t, err, x, harness.MethodEvaluate, "the adapter exited before shutdown (exit status 1)", "boom")
+		case <-time.After(bound):
+			t.Fatalf("evaluate still waiting %s after the adapter crashed", bound)
+		}
+		if took := shutdownWithin(t, x, bound); took.err != nil {
+			t.Logf("shutdown after the crash: %v", took.err)
+		}
+	})
+}
+
+type shutdownTook struct {
+	d   time.Duration
+	err error
+}
+
+// shutdownWithin calls Shutdown and fails the test if it has not returned within bound.
+func shutdownWithin(t *testing.T, x *harness.External, bound time.Duration) shutdownTook {
+	t.Helper()
+	done := make(chan shutdownTook, 1)
+	began := time.Now()
+	go func() {
+		err := x.Shutdown(context.Background())
+		done <- shutdownTook{time.Since(began), err}
+	}()
+	select {
+	case took := <-done:
+		return took
+	case <-time.After(bound):
+		t.Fatalf("Shutdown still running %s after it was called", bound)
+		return shutdownTook{}
 	}
 }
