@@ -20,13 +20,13 @@ import (
 
 // Defaults of ExternalOptions, as PROTOCOL.md §7 states them.
 const (
-	DefaultCallTimeout     = 10 * time.Second
-	DefaultStartTimeout    = 30 * time.Second
-	DefaultShutdownTimeout = 5 * time.Second
-	DefaultExitTimeout     = 2 * time.Second
-	DefaultOutputGrace     = time.Second
-	DefaultStderrTail      = 8 << 10
-	MaxLineBytes           = 16 << 20
+	DefaultCallTimeout       = 10 * time.Second
+	DefaultInitializeTimeout = 30 * time.Second
+	DefaultShutdownTimeout   = 5 * time.Second
+	DefaultExitTimeout       = 2 * time.Second
+	DefaultOutputGrace       = time.Second
+	DefaultStderrTail        = 8 << 10
+	MaxLineBytes             = 16 << 20
 )
 
 // ExternalOptions configure an adapter process.
@@ -36,10 +36,14 @@ type ExternalOptions struct {
 	Command string
 	Dir     string
 	Env     []string // added to this process's environment
-	// CallTimeout bounds every call (default 10 s); StartTimeout bounds initialize, which
-	// includes the adapter's start-up (default 30 s). A context deadline that comes
-	// earlier wins.
-	CallTimeout, StartTimeout time.Duration
+	// CallTimeout bounds every call but initialize (default 10 s, DefaultCallTimeout).
+	CallTimeout time.Duration
+	// InitializeTimeout bounds initialize, which includes the adapter's start-up (default
+	// 30 s, DefaultInitializeTimeout, as PROTOCOL.md §7 promises); it is not cut to
+	// CallTimeout, since adapters that start a runtime or a browser take longer to be ready
+	// than to answer a call. A context deadline that comes earlier wins, so a caller that
+	// bounds Initialize with a context gives it at least this much.
+	InitializeTimeout time.Duration
 	// ShutdownTimeout bounds the shutdown answer (default 5 s); ExitTimeout how long the
 	// adapter may take to exit after it (default 2 s). Then its process group is killed.
 	ShutdownTimeout, ExitTimeout time.Duration
@@ -138,8 +142,8 @@ func NewExternal(opts ExternalOptions) (*External, error) {
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
 	}
-	if opts.StartTimeout <= 0 {
-		opts.StartTimeout = DefaultStartTimeout
+	if opts.InitializeTimeout <= 0 {
+		opts.InitializeTimeout = DefaultInitializeTimeout
 	}
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = DefaultShutdownTimeout
@@ -587,7 +591,7 @@ func (x *External) Initialize(ctx context.Context, params InitializeParams) (Ini
 	x.cur = p
 	x.mu.Unlock()
 	var res InitializeResult
-	if err := p.call(ctx, MethodInitialize, params, &res, x.opts.StartTimeout); err != nil {
+	if err := p.call(ctx, MethodInitialize, params, &res, x.opts.InitializeTimeout); err != nil {
 		return res, err
 	}
 	if res.ProtocolVersion != ProtocolVersion {

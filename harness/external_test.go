@@ -26,6 +26,8 @@ import (
 const (
 	fakeModeEnv    = "CONFORM_FAKE_ADAPTER"
 	fakePIDFileEnv = "CONFORM_FAKE_PIDFILE"
+	// How long the "slow" fake takes to start.
+	fakeStartDelayEnv = "CONFORM_FAKE_START_DELAY"
 	// The proxy is never contacted: no test program fetches.
 	unusedProxy = "http://127.0.0.1:1"
 )
@@ -45,8 +47,13 @@ func fakeAdapter(mode string) int {
 	case "good":
 		return serveInProcess()
 	case "slow":
+		delay, err := time.ParseDuration(os.Getenv(fakeStartDelayEnv))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fake adapter:", fakeStartDelayEnv, err)
+			return 2
+		}
 		fmt.Fprintln(os.Stderr, "fake adapter: starting slowly")
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(delay)
 		return serveInProcess()
 	case "early-exit":
 		fmt.Fprintln(os.Stderr, "fake adapter: cannot load the implementation")
@@ -323,7 +330,7 @@ func groupGone(t *testing.T, pgid int, d time.Duration) {
 
 // TestExternalGood is the baseline: the in-process reference served over the protocol.
 func TestExternalGood(t *testing.T) {
-	x := newFake(t, "good", harness.ExternalOptions{CallTimeout: 2 * time.Second, StartTimeout: 5 * time.Second})
+	x := newFake(t, "good", harness.ExternalOptions{CallTimeout: 2 * time.Second, InitializeTimeout: 5 * time.Second})
 	ctx := context.Background()
 	res, err := x.Initialize(ctx, initParams())
 	if err != nil {
@@ -378,7 +385,7 @@ func TestExternalFaults(t *testing.T) {
 			method: harness.MethodEvaluate, cause: "no answer to evaluate within 300ms", stderr: "evaluate will never be answered",
 		},
 		{
-			name: "hang in initialize", mode: "hang-init", opts: harness.ExternalOptions{StartTimeout: 300 * time.Millisecond},
+			name: "hang in initialize", mode: "hang-init", opts: harness.ExternalOptions{InitializeTimeout: 300 * time.Millisecond},
 			method: harness.MethodInitialize, cause: "no answer to initialize within 300ms", stderr: "initialize will never be answered",
 		},
 		{
@@ -400,8 +407,8 @@ func TestExternalFaults(t *testing.T) {
 			if opts.CallTimeout == 0 {
 				opts.CallTimeout = 5 * time.Second
 			}
-			if opts.StartTimeout == 0 {
-				opts.StartTimeout = 5 * time.Second
+			if opts.InitializeTimeout == 0 {
+				opts.InitializeTimeout = 5 * time.Second
 			}
 			x := newFake(t, tc.mode, opts)
 			ctx := context.Background()
@@ -450,7 +457,7 @@ func truncateForLog(s string) string {
 // TestExternalFloodedStderr: an adapter that logs many MB to stderr is never blocked by
 // it, its calls succeed, and only a bounded tail is kept.
 func TestExternalFloodedStderr(t *testing.T) {
-	x := newFake(t, "flood", harness.ExternalOptions{CallTimeout: 5 * time.Second, StartTimeout: 5 * time.Second})
+	x := newFake(t, "flood", harness.ExternalOptions{CallTimeout: 5 * time.Second, InitializeTimeout: 5 * time.Second})
 	ctx := context.Background()
 	if _, err := x.Initialize(ctx, initParams()); err != nil {
 		t.Fatalf("initialize: %v", err)
@@ -487,27 +494,24 @@ func TestExternalFloodedStderr(t *testing.T) {
 	}
 }
 
-// TestExternalSlowStart: an adapter that takes 500ms to start is fine under a generous
-// start timeout.
+// TestExternalSlowStart: initialize has its own timeout, not the per-call one: an adapter
+// that takes three call timeouts to start is fine under a generous initialize timeout.
 func TestExternalSlowStart(t *testing.T) {
-	x := newFake(t, "slow", harness.ExternalOptions{CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second})
+	const callTimeout = 200 * time.Millisecond
+	const startDelay = 3 * callTimeout
+	x := newFake(t, "slow", harness.ExternalOptions{CallTimeout: callTimeout, InitializeTimeout: time.Minute},
+		fakeStartDelayEnv+"="+startDelay.String())
 	ctx := context.Background()
 	began := time.Now()
-	if _, err := x.Initialize(ctx, initParams()); err != nil {
-		t.Fatalf("initialize: %v", err)
-	}
-	if d := time.Since(began); d < 500*time.Millisecond {
-		t.Errorf("initialize took %s; the fake should have slept 500ms", d)
-	}
-	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
-		t.Fatalf("createVat: %v", err)
-	}
-	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	res, err := x.Initialize(ctx, initParams())
 	if err != nil {
-		t.Fatalf("evaluate: %v", err)
+		t.Fatalf("initialize of an adapter that starts in %s, with a %s call timeout: %v", startDelay, callTimeout, err)
 	}
-	if string(ev.Value) != "2" {
-		t.Errorf("evaluate = %s, want 2", ev.Value)
+	if d := time.Since(began); d < startDelay {
+		t.Errorf("initialize took %s; the fake should have slept %s", d, startDelay)
+	}
+	if res.ProtocolVersion != harness.ProtocolVersion {
+		t.Errorf("initialize result = %+v", res)
 	}
 	if err := x.Shutdown(ctx); err != nil {
 		t.Errorf("shutdown: %v", err)
@@ -569,7 +573,7 @@ func TestExternalNoOrphans(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			pidFile := t.TempDir() + "/sleep.pid"
 			x := newFake(t, tc.mode, harness.ExternalOptions{
-				CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second,
+				CallTimeout: 300 * time.Millisecond, InitializeTimeout: 5 * time.Second,
 				ShutdownTimeout: 300 * time.Millisecond, ExitTimeout: 200 * time.Millisecond,
 			}, fakePIDFileEnv+"="+pidFile)
 			ctx := context.Background()
@@ -652,7 +656,7 @@ func TestExternalOutputHeldOutsideTheGroup(t *testing.T) {
 	// Generous: what is checked is that the wait ends, not how fast a loaded machine is.
 	const bound = 10 * (grace + harness.DefaultExitTimeout)
 	opts := harness.ExternalOptions{
-		CallTimeout: time.Minute, StartTimeout: time.Minute, ShutdownTimeout: time.Minute,
+		CallTimeout: time.Minute, InitializeTimeout: time.Minute, ShutdownTimeout: time.Minute,
 		ExitTimeout: harness.DefaultExitTimeout, OutputGrace: grace,
 	}
 
