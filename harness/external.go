@@ -31,11 +31,12 @@ const (
 
 // ExternalOptions configure an adapter process.
 type ExternalOptions struct {
-	// Command is the adapter command line ("node adapter.mjs --flag"), split like a shell
-	// would but run without one.
-	Command string
-	Dir     string
-	Env     []string // added to this process's environment
+	// Argv is the adapter's program and arguments, run without a shell. A command line
+	// given by a user ("node adapter.mjs --flag") is split with SplitCommand, once, by
+	// whoever reads it, so that a malformed one is a usage error there.
+	Argv []string
+	Dir  string
+	Env  []string // added to this process's environment
 	// CallTimeout bounds every call but initialize (default 10 s, DefaultCallTimeout).
 	CallTimeout time.Duration
 	// InitializeTimeout bounds initialize, which includes the adapter's start-up (default
@@ -97,8 +98,9 @@ func IsInfrastructure(err error) bool {
 // stdout. After a fault every call fails at once with that fault until Initialize is called
 // again, which starts a fresh process.
 type External struct {
-	opts ExternalOptions
-	argv []string
+	opts    ExternalOptions
+	argv    []string
+	command string // argv as one line, for messages
 
 	mu       sync.Mutex
 	cur      *proc
@@ -135,10 +137,10 @@ var _ Implementation = (*External)(nil)
 
 // NewExternal prepares an adapter; the process starts on Initialize.
 func NewExternal(opts ExternalOptions) (*External, error) {
-	argv, err := SplitCommand(opts.Command)
-	if err != nil {
-		return nil, fmt.Errorf("adapter command: %w", err)
+	if len(opts.Argv) == 0 || opts.Argv[0] == "" {
+		return nil, errors.New("adapter command: no program given (ExternalOptions.Argv is empty)")
 	}
+	argv := append([]string(nil), opts.Argv...)
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
 	}
@@ -160,11 +162,11 @@ func NewExternal(opts ExternalOptions) (*External, error) {
 	if opts.MaxLine <= 0 {
 		opts.MaxLine = MaxLineBytes
 	}
-	return &External{opts: opts, argv: argv}, nil
+	return &External{opts: opts, argv: argv, command: JoinCommand(argv)}, nil
 }
 
-// Command is the adapter's command line.
-func (x *External) Command() string { return x.opts.Command }
+// Command is the adapter's command line, as SplitCommand reads it back.
+func (x *External) Command() string { return x.command }
 
 // LogTail returns the end of the current (or last) adapter process's stderr.
 func (x *External) LogTail() string {
@@ -473,7 +475,7 @@ func (p *proc) fault(method string) error {
 	if cause == nil {
 		cause = errors.New("the adapter stopped")
 	}
-	return &AdapterError{Method: method, Command: p.x.opts.Command, Cause: cause, StderrTail: p.stderr.String()}
+	return &AdapterError{Method: method, Command: p.x.command, Cause: cause, StderrTail: p.stderr.String()}
 }
 
 // call sends a request and waits for its answer, the adapter's death or the timeout.
@@ -568,7 +570,7 @@ func (x *External) current(method string) (*proc, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.cur == nil {
-		return nil, &AdapterError{Method: method, Command: x.opts.Command, Cause: errors.New("the adapter is not running: call initialize first")}
+		return nil, &AdapterError{Method: method, Command: x.command, Cause: errors.New("the adapter is not running: call initialize first")}
 	}
 	return x.cur, nil
 }
@@ -585,7 +587,7 @@ func (x *External) Initialize(ctx context.Context, params InitializeParams) (Ini
 	}
 	p, err := x.start()
 	if err != nil {
-		return InitializeResult{}, &AdapterError{Method: MethodInitialize, Command: x.opts.Command, Cause: err}
+		return InitializeResult{}, &AdapterError{Method: MethodInitialize, Command: x.command, Cause: err}
 	}
 	x.mu.Lock()
 	x.cur = p
@@ -675,7 +677,7 @@ func (p *proc) stop(ctx context.Context) error {
 			p.fatal = errors.New("the adapter was killed but had not ended")
 		}
 		p.mu.Unlock()
-		return errors.Join(err, &AdapterError{Method: MethodShutdown, Command: p.x.Command(),
+		return errors.Join(err, &AdapterError{Method: MethodShutdown, Command: p.x.command,
 			Cause:      fmt.Errorf("the adapter's process group was killed, but the adapter had not ended %s later; the harness stopped waiting for it", (p.x.opts.OutputGrace + killedExitBound).Round(time.Millisecond)),
 			StderrTail: p.stderr.String()})
 	}

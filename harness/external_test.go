@@ -190,25 +190,17 @@ func spawnSleeper() error {
 // ---------------------------------------------------------------------------------------
 // Helpers (run in the test process).
 
-// quoteArg quotes s for harness.SplitCommand when it needs it.
-func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // newFake prepares an External running this test binary as a fake adapter in mode.
 func newFake(t *testing.T, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
 	t.Helper()
-	return newFakeCommand(t, quoteArg(os.Args[0]), mode, opts, extraEnv...)
+	return newFakeArgv(t, []string{os.Args[0]}, mode, opts, extraEnv...)
 }
 
-// newFakeCommand is newFake with the adapter started by command, which must end up running
-// this test binary.
-func newFakeCommand(t *testing.T, command, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
+// newFakeArgv is newFake with the adapter started by argv, which must end up running this
+// test binary.
+func newFakeArgv(t *testing.T, argv []string, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
 	t.Helper()
-	opts.Command = command
+	opts.Argv = argv
 	// Under -race the child would sleep 1s at exit (GORACE atexit_sleep_ms), which would
 	// turn every clean exit into a slow one.
 	opts.Env = append([]string{
@@ -625,7 +617,7 @@ exec "$0"`
 func newFakeWithEscapee(t *testing.T, mode string, opts harness.ExternalOptions) (*harness.External, func() int) {
 	t.Helper()
 	pidFile := t.TempDir() + "/escapee.pid"
-	x := newFakeCommand(t, "sh -c "+quoteArg(escapeeScript)+" "+quoteArg(os.Args[0]), mode, opts, fakePIDFileEnv+"="+pidFile)
+	x := newFakeArgv(t, []string{"sh", "-c", escapeeScript, os.Args[0]}, mode, opts, fakePIDFileEnv+"="+pidFile)
 	sleeperPID := func() int {
 		t.Helper()
 		raw, err := os.ReadFile(pidFile)

@@ -55,14 +55,15 @@ func guard(net *mocknet.Network) func(*http.Client) error {
 
 // AdapterTarget is an external adapter started from a command line.
 func AdapterTarget(commandLine string) (Target, error) {
-	if _, err := harness.SplitCommand(commandLine); err != nil {
+	argv, err := harness.SplitCommand(commandLine)
+	if err != nil {
 		return Target{}, &ConfigError{fmt.Sprintf("--adapter: %v", err)}
 	}
 	return Target{
 		Name:    commandLine,
 		Adapter: commandLine,
 		New: func(_ *mocknet.Network, callTimeout time.Duration) (harness.Implementation, error) {
-			return harness.NewExternal(harness.ExternalOptions{Command: commandLine, CallTimeout: callTimeout})
+			return harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: callTimeout})
 		},
 	}, nil
 }

@@ -34,12 +34,16 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	if fs.NArg() > 0 {
 		return exitUsage, usagef("unexpected arguments %q: quote the adapter command line as one --adapter value", fs.Args())
 	}
+	argv, err := harness.SplitCommand(*adapter)
+	if err != nil {
+		return exitUsage, usagef("--adapter: %v", err)
+	}
 	net, err := mocknet.New(mocknet.WithHosts(mocknet.StandardHosts()...))
 	if err != nil {
 		return exitInfra, fmt.Errorf("start mock network: %w", err)
 	}
 	defer net.Close()
-	impl, err := harness.NewExternal(harness.ExternalOptions{Command: *adapter, CallTimeout: *timeout})
+	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: *timeout})
 	if err != nil {
 		return exitInfra, fmt.Errorf("start adapter %q: %w", *adapter, err)
 	}
