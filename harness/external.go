@@ -133,7 +133,10 @@ type pendingCall struct {
 	ch     chan message
 }
 
-var _ Implementation = (*External)(nil)
+var (
+	_ Implementation = (*External)(nil)
+	_ LogTailer      = (*External)(nil)
+)
 
 // NewExternal prepares an adapter; the process starts on Initialize.
 func NewExternal(opts ExternalOptions) (*External, error) {

@@ -464,12 +464,18 @@ func TestExternalFloodedStderr(t *testing.T) {
 	if string(ev.Value) != "2" {
 		t.Errorf("evaluate = %s, want 2", ev.Value)
 	}
+	// The runner reaches the tail through the declared interface, not the concrete type.
+	var impl harness.Implementation = x
+	tailer, ok := impl.(harness.LogTailer)
+	if !ok {
+		t.Fatal("*harness.External is not a harness.LogTailer")
+	}
 	// stderr and stdout are separate pipes: the answer can arrive before the last stderr
 	// line has been read, so wait (bounded) for the tail to catch up.
-	tail := x.LogTail()
+	tail := tailer.LogTail()
 	for deadline := time.Now().Add(2 * time.Second); !strings.HasSuffix(tail, "fake adapter: flood done") && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
-		tail = x.LogTail()
+		tail = tailer.LogTail()
 	}
 	// The tail is at most DefaultStderrTail bytes plus the "[N earlier bytes omitted]" line.
 	if limit := harness.DefaultStderrTail + 64; len(tail) > limit {

@@ -31,6 +31,16 @@ type Implementation interface {
 	Shutdown(ctx context.Context) error
 }
 
+// LogTailer is an Implementation that keeps the end of its own log: an external adapter
+// keeps the tail of its stderr. The runner puts that tail into the evidence of a failed
+// spec, so a failure shows what the implementation said about it; implementations with
+// nothing of their own to show (the in-process reference) do not implement it.
+type LogTailer interface {
+	// LogTail returns the end of the log of the current (or last) instance, at most a few
+	// KiB, "" when there is none.
+	LogTail() string
+}
+
 // InitializeParams is the first call an IUT receives.
 type InitializeParams struct {
 	ProtocolVersion string        `json:"protocolVersion"`
