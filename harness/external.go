@@ -105,7 +105,63 @@ type External struct {
 	mu       sync.Mutex
 	cur      *proc
 	listener Listener
+
+	warnings warningLog
 }
+
+// MaxWarnings is how many distinct warnings an External keeps; later ones are counted.
+const MaxWarnings = 50
+
+// warningLog keeps distinct warnings in arrival order, counting repeats, up to
+// MaxWarnings.
+type warningLog struct {
+	mu      sync.Mutex
+	texts   []string
+	counts  map[string]int
+	dropped int
+}
+
+func (w *warningLog) add(text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.counts == nil {
+		w.counts = map[string]int{}
+	}
+	switch {
+	case w.counts[text] > 0:
+		w.counts[text]++
+	case len(w.texts) < MaxWarnings:
+		w.texts = append(w.texts, text)
+		w.counts[text] = 1
+	default:
+		w.dropped++
+	}
+}
+
+func (w *warningLog) list() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]string, 0, len(w.texts)+1)
+	for _, text := range w.texts {
+		if n := w.counts[text]; n > 1 {
+			text = fmt.Sprintf("%s [%d times]", text, n)
+		}
+		out = append(out, text)
+	}
+	if w.dropped > 0 {
+		out = append(out, fmt.Sprintf("%d more warnings were not kept (at most %d distinct ones are)", w.dropped, MaxWarnings))
+	}
+	return out
+}
+
+func (x *External) warn(text string) { x.warnings.add(text) }
+
+// Warnings lists the protocol violations seen so far, across every adapter process of x,
+// that did not stop the adapter: a notification for a vat or task the adapter never had,
+// a second taskSettled for one task, shutdown unanswered or not followed by a clean exit,
+// output held open after the exit. Each says what arrived and what to change. At most
+// MaxWarnings distinct ones are kept, repeats counted, plus a line counting the rest.
+func (x *External) Warnings() []string { return x.warnings.list() }
 
 // proc is one adapter process and its protocol state.
 type proc struct {
@@ -116,26 +172,37 @@ type proc struct {
 	writeMu sync.Mutex
 	stdin   *os.File
 
-	// dead is closed once the process has exited, its group was killed and its output
-	// was drained; fatal then says why (the first fault wins).
-	dead chan struct{}
+	// exited is closed once the adapter process itself has exited (exitErr is set then);
+	// dead once, in addition, its group was killed and its output was drained (or
+	// abandoned after OutputGrace); fatal then says why (the first fault wins).
+	exited, dead chan struct{}
 
 	mu        sync.Mutex
 	fatal     error
 	nextID    int64
 	pending   map[int64]*pendingCall
-	abandoned map[int64]bool // calls whose caller gave up; their late answers are dropped
-	stopping  bool           // shutdown was sent: exiting is expected
+	abandoned map[int64]*pendingCall // calls whose caller gave up; their late answers are dropped
+	stopping  bool                   // shutdown was sent: exiting is expected
+	exitErr   error                  // what cmd.Wait said, once exited is closed
+
+	// What this process was asked to do, to tell a notification that belongs to nothing
+	// from one that belongs to a vat or task of this process.
+	vats  map[string]bool  // vats created by a createVat answered with success
+	tasks map[taskKey]bool // tasks of start requests sent; true once settled
 }
 
 type pendingCall struct {
 	method string
+	vatID  string // the vat a createVat creates
 	ch     chan message
 }
+
+type taskKey struct{ vatID, taskID string }
 
 var (
 	_ Implementation = (*External)(nil)
 	_ LogTailer      = (*External)(nil)
+	_ WarningSource  = (*External)(nil)
 )
 
 // NewExternal prepares an adapter; the process starts on Initialize.
@@ -223,7 +290,8 @@ func (x *External) start() (*proc, error) {
 	closeAll(inR, outW, errW)
 	p := &proc{
 		x: x, cmd: cmd, stdin: inW, stderr: newTailBuffer(x.opts.StderrTail),
-		dead: make(chan struct{}), pending: map[int64]*pendingCall{}, abandoned: map[int64]bool{},
+		exited: make(chan struct{}), dead: make(chan struct{}), pending: map[int64]*pendingCall{}, abandoned: map[int64]*pendingCall{},
+		vats: map[string]bool{}, tasks: map[taskKey]bool{},
 	}
 	stderrDone := make(chan struct{})
 	go func() {
@@ -249,12 +317,19 @@ func (x *External) start() (*proc, error) {
 // instead of waiting for it for ever.
 func (p *proc) watch(outR, errR *os.File, readDone, stderrDone chan struct{}) {
 	err := p.cmd.Wait()
+	p.mu.Lock()
+	p.exitErr = err
+	p.mu.Unlock()
+	close(p.exited)
 	p.killGroup()
-	awaitAll(p.x.opts.OutputGrace, readDone, stderrDone)
+	drained := awaitAll(p.x.opts.OutputGrace, readDone, stderrDone)
 	// Closing the read ends makes pending reads return, so the readers finish now.
 	closeAll(outR, errR)
 	<-readDone
 	<-stderrDone
+	if !drained {
+		p.x.warn(fmt.Sprintf("the adapter exited, but its stdout or stderr was still held open %s later by a process outside its process group (started with setsid, or as a daemon), which the harness cannot stop; it stopped reading. Stop every process the adapter starts before it exits, or leave them in its process group, which the harness ends (PROTOCOL.md §4.6)", p.x.opts.OutputGrace))
+	}
 	p.mu.Lock()
 	if p.fatal == nil {
 		switch {
@@ -377,7 +452,7 @@ func (p *proc) handleLine(line []byte) error {
 	p.mu.Lock()
 	pc, ok := p.pending[id]
 	delete(p.pending, id)
-	dropped := p.abandoned[id]
+	late, dropped := p.abandoned[id]
 	delete(p.abandoned, id)
 	outstanding := make([]int64, 0, len(p.pending))
 	for other := range p.pending {
@@ -385,6 +460,8 @@ func (p *proc) handleLine(line []byte) error {
 	}
 	p.mu.Unlock()
 	if dropped {
+		// Its caller gave up, but a vat it created exists all the same.
+		p.answered(late, m)
 		return nil
 	}
 	if err != nil || !ok {
@@ -397,8 +474,50 @@ func (p *proc) handleLine(line []byte) error {
 	if problems := schema.Validate(name, line); len(problems) > 0 {
 		return fmt.Errorf("the adapter's answer to %s does not match %s: %s; the answer was %q", pc.method, name, joinProblems(problems), truncate(string(line), 300))
 	}
+	// Recorded here, in the reader, so that a notification read next already knows the vat.
+	p.answered(pc, m)
 	pc.ch <- m
 	return nil
+}
+
+// answered records what a successful answer created.
+func (p *proc) answered(pc *pendingCall, m message) {
+	if pc.method != MethodCreateVat || m.Error != nil || m.Result == nil {
+		return
+	}
+	p.mu.Lock()
+	p.vats[pc.vatID] = true
+	p.mu.Unlock()
+}
+
+// checkNotification warns of a notification that belongs to no vat or task of this
+// process, or settles a task a second time. It still reaches the listener: the suite
+// judges what the implementation does; these warnings are about the adapter.
+func (p *proc) checkNotification(method string, params json.RawMessage) {
+	var ids struct {
+		VatID  string `json:"vatId"`
+		TaskID string `json:"taskId"`
+	}
+	if json.Unmarshal(params, &ids) != nil {
+		return // the schema check already passed; decoding reports anything else
+	}
+	p.mu.Lock()
+	known := p.vats[ids.VatID]
+	key := taskKey{ids.VatID, ids.TaskID}
+	settled, started := p.tasks[key]
+	if known && started && !settled && method == NotificationTaskSettled {
+		p.tasks[key] = true
+	}
+	p.mu.Unlock()
+	switch {
+	case !known:
+		p.x.warn(fmt.Sprintf("the adapter sent a %s notification for vat %q, which no createVat of this adapter process created; send notifications only for vats created by createVat, and only after its answer (PROTOCOL.md §5, ordering 4)", method, ids.VatID))
+	case method != NotificationTaskSettled:
+	case !started:
+		p.x.warn(fmt.Sprintf("the adapter sent taskSettled for task %q of vat %q, which no start request began; send taskSettled only for the taskId of a start request (PROTOCOL.md §4.4)", ids.TaskID, ids.VatID))
+	case settled:
+		p.x.warn(fmt.Sprintf("the adapter sent a second taskSettled for task %q of vat %q; a task settles once: send exactly one taskSettled per task (PROTOCOL.md §5)", ids.TaskID, ids.VatID))
+	}
 }
 
 func (p *proc) dispatch(m message, line []byte) error {
@@ -410,6 +529,7 @@ func (p *proc) dispatch(m message, line []byte) error {
 	if problems := schema.Validate(schema.Notification(m.Method), line); len(problems) > 0 {
 		return fmt.Errorf("the adapter's %s notification does not match %s: %s; it was %q", m.Method, schema.Notification(m.Method), joinProblems(problems), truncate(string(line), 300))
 	}
+	p.checkNotification(m.Method, m.Params)
 	p.x.mu.Lock()
 	l := p.x.listener
 	p.x.mu.Unlock()
@@ -496,6 +616,16 @@ func (p *proc) call(ctx context.Context, method string, params, result any, time
 	p.nextID++
 	id := p.nextID
 	pc := &pendingCall{method: method, ch: make(chan message, 1)}
+	switch params := params.(type) {
+	case CreateVatParams:
+		pc.vatID = params.VatID
+	case StartParams:
+		// Before the request is written: its taskSettled may come before its answer.
+		key := taskKey{params.VatID, params.TaskID}
+		if _, ok := p.tasks[key]; !ok {
+			p.tasks[key] = false
+		}
+	}
 	p.pending[id] = pc
 	p.mu.Unlock()
 	forget := func() {
@@ -538,18 +668,15 @@ func (p *proc) call(ctx context.Context, method string, params, result any, time
 	defer timer.Stop()
 	select {
 	case m := <-pc.ch:
-		if m.Error != nil {
-			return m.Error
-		}
-		if result != nil {
-			if err := json.Unmarshal(m.Result, result); err != nil {
-				p.fail(fmt.Errorf("the adapter's %s result does not decode: %v; it was %q", method, err, truncate(string(m.Result), 200)))
-				return p.fault(method)
-			}
-		}
-		return nil
+		return p.deliver(method, m, result)
 	case <-p.dead:
-		return p.fault(method)
+		// An answer read just before the adapter exited (as after shutdown) still counts.
+		select {
+		case m := <-pc.ch:
+			return p.deliver(method, m, result)
+		default:
+			return p.fault(method)
+		}
 	case <-timer.C:
 		p.fail(fmt.Errorf("no answer to %s within %s; the adapter is considered hung and was stopped", method, timeout.Round(time.Millisecond)))
 		return p.fault(method)
@@ -562,11 +689,25 @@ func (p *proc) call(ctx context.Context, method string, params, result any, time
 		p.mu.Lock()
 		if _, still := p.pending[id]; still {
 			delete(p.pending, id)
-			p.abandoned[id] = true
+			p.abandoned[id] = pc
 		}
 		p.mu.Unlock()
 		return fmt.Errorf("%s: %w", method, ctx.Err())
 	}
+}
+
+// deliver hands an answer to the caller: its error, or its result decoded into result.
+func (p *proc) deliver(method string, m message, result any) error {
+	if m.Error != nil {
+		return m.Error
+	}
+	if result != nil {
+		if err := json.Unmarshal(m.Result, result); err != nil {
+			p.fail(fmt.Errorf("the adapter's %s result does not decode: %v; it was %q", method, err, truncate(string(m.Result), 200)))
+			return p.fault(method)
+		}
+	}
+	return nil
 }
 
 func (x *External) current(method string) (*proc, error) {
@@ -668,7 +809,24 @@ func (p *proc) stop(ctx context.Context) error {
 		// Closing stdin is the other half of the request: an adapter that reads until EOF
 		// exits now.
 		_ = p.stdin.Close()
-		awaitAll(p.x.opts.ExitTimeout, p.dead)
+		exited := awaitAll(p.x.opts.ExitTimeout, p.exited)
+		var ae *AdapterError
+		switch {
+		case !alive:
+		case errors.As(err, &ae):
+			p.x.warn(fmt.Sprintf("shutdown failed: %v; answer shutdown with {} and exit with status 0 (PROTOCOL.md §4.6)", ae.Cause))
+		case err != nil:
+			// The caller gave up (an interrupted run): nothing to say about the adapter.
+		case !exited:
+			p.x.warn(fmt.Sprintf("the adapter answered shutdown but had not exited %s later, so its process group was killed; exit with status 0 soon after answering shutdown (PROTOCOL.md §4.6)", p.x.opts.ExitTimeout))
+		default:
+			p.mu.Lock()
+			exitErr, st := p.exitErr, p.cmd.ProcessState
+			p.mu.Unlock()
+			if exitErr != nil {
+				p.x.warn(fmt.Sprintf("the adapter exited after shutdown with %s; exit with status 0 after answering shutdown (PROTOCOL.md §4.6)", describeExit(st, exitErr)))
+			}
+		}
 	}
 	// Whatever the adapter left running in its group goes too.
 	p.killGroup()

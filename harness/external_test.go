@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -94,6 +95,10 @@ func fakeLoop(mode string) int {
 		var req struct {
 			ID     json.RawMessage `json:"id"`
 			Method string          `json:"method"`
+			Params struct {
+				VatID  string `json:"vatId"`
+				TaskID string `json:"taskId"`
+			} `json:"params"`
 		}
 		if err := json.Unmarshal(line, &req); err != nil {
 			fmt.Fprintln(os.Stderr, "fake adapter: bad request:", err)
@@ -114,10 +119,28 @@ func fakeLoop(mode string) int {
 				}
 			}
 			respond(req.ID, `{"name":"fake","version":"0","protocolVersion":"1","globals":["Headers"],"features":[]}`)
-		case harness.MethodCreateVat, harness.MethodTerminateVat, harness.MethodStart:
+		case harness.MethodCreateVat, harness.MethodTerminateVat:
 			respond(req.ID, `{}`)
+		case harness.MethodStart:
+			respond(req.ID, `{}`)
+			settled := fmt.Sprintf(`{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":%q,"taskId":%q,"status":"fulfilled","value":1}}`, req.Params.VatID, req.Params.TaskID)
+			fmt.Fprintln(os.Stdout, settled)
+			if mode == "settle-twice" {
+				fmt.Fprintln(os.Stdout, settled)
+			}
 		case harness.MethodEvaluate:
 			switch mode {
+			case "strays":
+				// Notifications that belong to nothing the harness asked for.
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"notify","params":{"vatId":"ghost","method":"OutboundRequest"}}`)
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"log","params":{"vatId":"ghost","level":"info","message":"boo"}}`)
+				fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"method\":\"taskSettled\",\"params\":{\"vatId\":%q,\"taskId\":\"never-started\",\"status\":\"fulfilled\"}}\n", req.Params.VatID)
+			case "many-strays":
+				for i := range 3 * harness.MaxWarnings {
+					fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"method\":\"log\",\"params\":{\"vatId\":\"ghost-%d\",\"level\":\"info\",\"message\":\"boo\"}}\n", i)
+				}
+				// The same one again: counted, not kept twice.
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"log","params":{"vatId":"ghost-0","level":"info","message":"boo"}}`)
 			case "crash":
 				fmt.Fprintln(os.Stderr, "boom")
 				return 1
@@ -153,10 +176,13 @@ func fakeLoop(mode string) int {
 			case "orphan-mute":
 				fmt.Fprintln(os.Stderr, "fake adapter: shutdown will never be answered")
 				continue
-			case "orphan-linger":
+			case "orphan-linger", "linger":
 				respond(req.ID, `{}`)
 				fmt.Fprintln(os.Stderr, "fake adapter: answered shutdown but not exiting")
 				forever()
+			case "exit-1-after-shutdown":
+				respond(req.ID, `{}`)
+				return 1
 			}
 			respond(req.ID, `{}`)
 			return 0
@@ -346,6 +372,9 @@ func TestExternalGood(t *testing.T) {
 		t.Errorf("shutdown: %v", err)
 	}
 	groupGone(t, pid, time.Second)
+	if w := x.Warnings(); len(w) > 0 {
+		t.Errorf("a well-behaved adapter got warnings: %q", w)
+	}
 }
 
 // TestExternalFaults runs one misbehaving adapter per case and checks the error the user
@@ -674,6 +703,9 @@ func TestExternalOutputHeldOutsideTheGroup(t *testing.T) {
 		if err := took.err; err != nil {
 			t.Errorf("shutdown of an adapter that answered and exited: %v", err)
 		}
+		if w := x.Warnings(); len(w) != 1 || !strings.Contains(w[0], "held open") || !strings.Contains(w[0], "outside its process group") {
+			t.Errorf("warnings = %q; want one saying that a process outside the group held the output open", w)
+		}
 		t.Logf("shutdown took %s with a process outside the group holding the adapter's output", took.d.Round(time.Millisecond))
 	})
 
@@ -728,5 +760,98 @@ func shutdownWithin(t *testing.T, x *harness.External, bound time.Duration) shut
 	case <-time.After(bound):
 		t.Fatalf("Shutdown still running %s after it was called", bound)
 		return shutdownTook{}
+	}
+}
+
+// TestExternalWarnings: protocol violations that do not stop the adapter are kept as
+// warnings that say what arrived and what to change, so that a run can report them and
+// `conform adapter check` can fail on them.
+func TestExternalWarnings(t *testing.T) {
+	cases := []struct {
+		mode string
+		want []string // each must appear in some warning
+	}{
+		{"good", nil},
+		{"settle-twice", []string{`a second taskSettled for task "t1" of vat "v1"`}},
+		{"strays", []string{
+			`a notify notification for vat "ghost", which no createVat of this adapter process created`,
+			`a log notification for vat "ghost"`,
+			`taskSettled for task "never-started" of vat "v1", which no start request began`,
+		}},
+		{"linger", []string{"answered shutdown but had not exited"}},
+		{"exit-1-after-shutdown", []string{"exited after shutdown with exit status 1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			// Long enough that a busy machine never makes a clean exit look late; short
+			// where the adapter is meant never to exit.
+			exitTimeout := 10 * time.Second
+			if tc.mode == "linger" {
+				exitTimeout = 300 * time.Millisecond
+			}
+			x := newFake(t, tc.mode, harness.ExternalOptions{
+				CallTimeout: time.Minute, InitializeTimeout: time.Minute,
+				ShutdownTimeout: time.Minute, ExitTimeout: exitTimeout,
+			})
+			ctx := context.Background()
+			if _, err := x.Initialize(ctx, initParams()); err != nil {
+				t.Fatalf("initialize: %v", err)
+			}
+			if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+				t.Fatalf("createVat: %v", err)
+			}
+			if err := x.Start(ctx, "v1", "t1", "return 1"); err != nil {
+				t.Fatalf("start: %v", err)
+			}
+			// Answered after every notification the adapter wrote before it, so those have
+			// all been read when it returns.
+			if _, err := x.Evaluate(ctx, "v1", "return 1+1"); err != nil {
+				t.Fatalf("evaluate: %v", err)
+			}
+			if err := x.Shutdown(ctx); err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+			warnings := x.Warnings()
+			t.Logf("warnings: %q", warnings)
+			if tc.want == nil && len(warnings) > 0 {
+				t.Errorf("a well-behaved adapter got warnings: %q", warnings)
+			}
+			for _, want := range tc.want {
+				if !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, want) }) {
+					t.Errorf("no warning says %q; got %q", want, warnings)
+				}
+			}
+			for _, w := range warnings {
+				if !strings.Contains(w, "PROTOCOL.md") {
+					t.Errorf("warning %q does not point at the rule to follow", w)
+				}
+			}
+		})
+	}
+}
+
+// TestExternalWarningsAreBounded: an adapter that sends a flood of stray notifications
+// leaves a bounded list, which says how many more there were.
+func TestExternalWarningsAreBounded(t *testing.T) {
+	x := newFake(t, "many-strays", harness.ExternalOptions{CallTimeout: time.Minute, InitializeTimeout: time.Minute})
+	ctx := context.Background()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat: %v", err)
+	}
+	if _, err := x.Evaluate(ctx, "v1", "return 1"); err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	warnings := x.Warnings()
+	if len(warnings) != harness.MaxWarnings+1 {
+		t.Fatalf("%d warnings kept, want %d and a count of the rest", len(warnings), harness.MaxWarnings+1)
+	}
+	if first := warnings[0]; !strings.Contains(first, `vat "ghost-0"`) || !strings.HasSuffix(first, "[2 times]") {
+		t.Errorf("a repeated warning is not counted: %q", first)
+	}
+	if last := warnings[len(warnings)-1]; !strings.HasPrefix(last, fmt.Sprintf("%d more warnings were not kept", 2*harness.MaxWarnings)) {
+		t.Errorf("the last line does not count the warnings dropped: %q", last)
 	}
 }

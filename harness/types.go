@@ -41,6 +41,16 @@ type LogTailer interface {
 	LogTail() string
 }
 
+// WarningSource is an Implementation that notices protocol violations which do not stop
+// it: an external adapter that sends a notification for a vat it never had, settles a task
+// twice, or does not exit after shutdown. The runner puts the warnings into the run's
+// reports; `conform adapter check` fails on them.
+type WarningSource interface {
+	// Warnings lists what was seen so far, each warning saying what arrived and what to
+	// change; the list is bounded in length.
+	Warnings() []string
+}
+
 // InitializeParams is the first call an IUT receives.
 type InitializeParams struct {
 	ProtocolVersion string        `json:"protocolVersion"`
