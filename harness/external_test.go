@@ -120,6 +120,10 @@ func fakeLoop(mode string) int {
 			}
 			respond(req.ID, `{"name":"fake","version":"0","protocolVersion":"1","globals":["Headers"],"features":[]}`)
 		case harness.MethodCreateVat, harness.MethodTerminateVat:
+			if mode == "extra-members" {
+				respond(req.ID, `{"realm":"compartment"}`)
+				continue
+			}
 			respond(req.ID, `{}`)
 		case harness.MethodStart:
 			respond(req.ID, `{}`)
@@ -130,6 +134,9 @@ func fakeLoop(mode string) int {
 			}
 		case harness.MethodEvaluate:
 			switch mode {
+			case "extra-members":
+				respond(req.ID, `{"value":2,"elapsedMs":1}`)
+				continue
 			case "strays":
 				// Notifications that belong to nothing the harness asked for.
 				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"notify","params":{"vatId":"ghost","method":"OutboundRequest"}}`)
@@ -853,5 +860,28 @@ func TestExternalWarningsAreBounded(t *testing.T) {
 	}
 	if last := warnings[len(warnings)-1]; !strings.HasPrefix(last, fmt.Sprintf("%d more warnings were not kept", 2*harness.MaxWarnings)) {
 		t.Errorf("the last line does not count the warnings dropped: %q", last)
+	}
+}
+
+// TestExternalIgnoresUnknownMembers: PROTOCOL.md §4 says unknown members in results are
+// ignored, so later minor additions stay compatible; they are neither a fault nor a warning.
+func TestExternalIgnoresUnknownMembers(t *testing.T) {
+	x := newFake(t, "extra-members", harness.ExternalOptions{CallTimeout: time.Minute, InitializeTimeout: time.Minute})
+	ctx := context.Background()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat answered {\"realm\": …}: %v", err)
+	}
+	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	if err != nil {
+		t.Fatalf("evaluate answered {\"value\": 2, \"elapsedMs\": 1}: %v", err)
+	}
+	if string(ev.Value) != "2" || ev.Error != nil {
+		t.Errorf("evaluate = %s / %v, want 2", ev.Value, ev.Error)
+	}
+	if w := x.Warnings(); len(w) > 0 {
+		t.Errorf("unknown members gave warnings: %q", w)
 	}
 }
