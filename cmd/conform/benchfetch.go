@@ -202,7 +202,7 @@ type benchVat struct {
 // startBenchVat starts the implementation as 'conform run' would and creates the vat,
 // allowed every bench host. stop shuts the implementation down.
 func startBenchVat(ctx context.Context, target runner.Target, net *mocknet.Network, opts fetchBenchOptions) (*benchVat, harness.InitializeResult, func(), error) {
-	impl, err := target.New(net, opts.CallTimeout)
+	impl, err := target.New(net, runner.Timeouts{Call: opts.CallTimeout, Initialize: 30 * time.Second})
 	if err != nil {
 		return nil, harness.InitializeResult{}, nil, fmt.Errorf("start implementation %s: %w", target.Name, err)
 	}
