@@ -354,6 +354,55 @@ func teardownSpecs() []Spec {
 				task.ExpectNeverSettles("the body read was pending at teardown")
 			},
 		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-019", Title: "a vat busy fetching is stopped",
+				Requirement: "Terminating a vat whose code is in a loop of fetches must stop it: once terminateVat has answered, no new request of the vat may reach the network, and the vat may emit no notify event and settle no task.",
+				Rationale:   "A terminated vat is gone; if its running code keeps fetching, the kernel has lost control of a principal that still spends the host's network and reports to it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.2.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-loop",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				task := vat.Start("teardown/fetch-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "warmup": 3})
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				t.Precondition("the loop must be fetching when the vat is terminated", func() {
+					Expect(len(Filter(t.Observations(), PathIs("/bytes/64")))).To(BeNumerically(">=", 3), "requests of the loop mocknet saw")
+				})
+				vat.Terminate()
+				mark := t.Mark()
+				notified := len(vat.Notifications())
+				Consistently(func() Seen { return Filter(t.ObservationsAfter(mark), PathIs("/bytes/64")) }).
+					WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "requests of the terminated vat that reached mocknet after terminateVat answered")
+				Expect(vat.Notifications()[notified:]).To(BeEmpty(), "notify events of the terminated vat after terminateVat answered")
+				task.ExpectNeverSettles("its vat was terminated while it ran")
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-020", Title: "a vat in a busy loop is stopped",
+				Requirement: "Terminating a vat whose code is in a synchronous loop that never yields (and starts fetches from it) must complete within 2 s; once terminateVat has answered, no new request of the vat may reach the network, and the implementation must go on serving other vats.",
+				Rationale:   "Vat code is untrusted: a vat that never yields is the case where the kernel needs terminate most, and a host that cannot interrupt it is wedged with it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.2.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/busy-loop",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				vat.Start("teardown/busy-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "every": 50})
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				start := time.Now()
+				vat.Terminate()
+				Expect(vat.TerminatedAt.Sub(start)).To(BeNumerically("<", CloseDeadline), "terminateVat of a vat in a busy loop took too long")
+				mark := t.Mark()
+				Consistently(func() Seen { return Filter(t.ObservationsAfter(mark), PathIs("/bytes/64")) }).
+					WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "requests of the terminated vat that reached mocknet after terminateVat answered")
+				other := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				Expect(other.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/status/200"), "read": "text"})).To(ReturnedJSON(200),
+					"a vat created after the busy one was terminated must fetch normally")
+			},
+		},
 	}
 }
 
