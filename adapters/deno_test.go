@@ -27,7 +27,7 @@ func TestDenoAnswersAPendingEvaluateOfATerminatedVat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer network.Close()
-	adapter, err := harness.NewExternal(harness.ExternalOptions{Command: "node adapters/deno/adapter.mjs", Dir: repoRoot})
+	adapter, err := harness.NewExternal(harness.ExternalOptions{Argv: mustSplit(t, "node adapters/deno/adapter.mjs"), Dir: repoRoot})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,4 +86,13 @@ func TestDenoAnswersAPendingEvaluateOfATerminatedVat(t *testing.T) {
 	if err != nil || string(result.Value) != "204" {
 		t.Errorf("the other vat after v1's termination: got %s, %v; want 204\n%s", result.Value, err, adapter.LogTail())
 	}
+}
+
+func mustSplit(t *testing.T, commandLine string) []string {
+	t.Helper()
+	argv, err := harness.SplitCommand(commandLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return argv
 }
