@@ -209,7 +209,7 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	// quiet network; a failure here still counts against this spec.
 	failed := CurrentSpecReport().Failed()
 	t.TerminateVats()
-	if t.ImplementationFailed() {
+	if t.NeedsRestart() {
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()
