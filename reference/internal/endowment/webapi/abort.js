@@ -8,7 +8,7 @@
 // it) and does not stop the other listeners, as "report the exception" says.
 
 // https://dom.spec.whatwg.org/#interface-AbortSignal
-const signalState = new WeakMap();
+const signalState = newSlots();
 
 class AbortSignal {
   constructor() {
@@ -150,7 +150,7 @@ class AbortController {
     signalAbort(controllerSignal.get(checkController(this)), reason === undefined ? abortError() : reason);
   }
 }
-const controllerSignal = new WeakMap();
+const controllerSignal = newSlots();
 function checkController(c) {
   if (!controllerSignal.has(c)) throw new TypeError('Illegal invocation: not an AbortController');
   return c;

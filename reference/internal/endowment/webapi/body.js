@@ -32,7 +32,7 @@ function extractBody(object) {
   return { body: { stream: streamFromBytes(bytes), source: bytes, length: bytes.byteLength }, type: 'text/plain;charset=UTF-8' };
 }
 
-const bodyState = new WeakMap();
+const bodyState = newSlots();
 
 function bodyOf(obj) {
   const b = bodyState.get(obj);

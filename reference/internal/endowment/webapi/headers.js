@@ -9,7 +9,7 @@
 // requests.
 
 // https://fetch.spec.whatwg.org/#concept-headers-guard
-const headersState = new WeakMap();
+const headersState = newSlots();
 const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const invalidValueRe = /[\0\r\n]/;
 const forbiddenRequestHeaders = new Set([
@@ -181,7 +181,7 @@ function clearHeaders(headers) {
 
 // https://webidl.spec.whatwg.org/#es-iterator-prototype-object
 const HeadersIteratorPrototype = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
-const iteratorState = new WeakMap();
+const iteratorState = newSlots();
 HeadersIteratorPrototype.next = function next() {
   const it = iteratorState.get(this);
   if (!it) throw new TypeError('Illegal invocation: not a Headers iterator');

@@ -9,7 +9,7 @@
 // https://fetch.spec.whatwg.org/#concept-method
 const methodRe = tokenRe;
 const normalizedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
-const requestState = new WeakMap();
+const requestState = newSlots();
 
 function parseURL(input) {
   const parsed = host.parseURL(String(input));

@@ -3,7 +3,7 @@
 // Note: a network response's statusText is the reason phrase the server sent; HTTP/2 has
 // none, so it is "" there.
 
-const responseState = new WeakMap();
+const responseState = newSlots();
 const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 const reasonPhraseRe = /^[\t\x20-\x7E\x80-\xFF]*$/;

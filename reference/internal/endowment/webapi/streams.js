@@ -7,8 +7,8 @@
 // Note: tee() does not clone chunks; both branches see the same chunk objects, as the
 // spec's ReadableStreamDefaultTee does with cloneForBranch2 false.
 
-const streamState = new WeakMap();
-const readerState = new WeakMap();
+const streamState = newSlots();
+const readerState = newSlots();
 
 // https://streams.spec.whatwg.org/#rs-class
 class ReadableStream {

@@ -49,7 +49,7 @@ class TextDecoder {
     return text;
   }
 }
-const decoderState = new WeakMap();
+const decoderState = newSlots();
 
 // incompleteTail is how many bytes at the end of bytes begin a UTF-8 sequence that more
 // bytes could complete.
