@@ -92,6 +92,9 @@ type Endowment struct {
 	// from the network by calls that are still open.
 	heldBodyBytes int64
 	inflight      tracker
+	// readBuffers are the buffers streamed body reads read the network into (*[]byte of
+	// readChunk bytes).
+	readBuffers sync.Pool
 }
 
 // call is one fetch: its cancellation, its response body once headers arrived, and its
@@ -110,6 +113,9 @@ type call struct {
 	body   io.ReadCloser
 	cloned bool
 	eof    bool
+	// contentLength is the response's Content-Length, -1 when unknown: a whole-body read
+	// allocates it at once.
+	contentLength int64
 }
 
 // New validates options and builds an endowment; Install puts it into a runtime.
@@ -127,6 +133,10 @@ func New(opts Options) (*Endowment, error) {
 		opts.MaxHeldBodyBytes = defaultMaxHeldBodyBytes
 	}
 	e := &Endowment{opts: opts, allow: allowlist.New(opts.AllowedHosts), calls: map[int64]*call{}}
+	e.readBuffers.New = func() any {
+		buf := make([]byte, readChunk)
+		return &buf
+	}
 	if s := opts.Faults.StateSharedBetweenVats; s != nil {
 		s.mu.Lock()
 		// The bug: the most recently configured allowlist wins for every vat.
@@ -136,8 +146,10 @@ func New(opts Options) (*Endowment, error) {
 	base := opts.Client
 	if base == nil {
 		base = &http.Client{Transport: &http.Transport{
-			Proxy:               nil,
-			MaxIdleConnsPerHost: 16,
+			Proxy: nil,
+			// A vat may have 32 or more fetches in flight to one host; fewer idle
+			// connections than that and each burst dials again.
+			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     30 * time.Second,
 		}}
 	}

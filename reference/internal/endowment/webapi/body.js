@@ -46,14 +46,24 @@ function isUnusable(b) {
 }
 
 // https://fetch.spec.whatwg.org/#concept-body-consume-body
-function consumeBody(obj) {
+// consumeBody reads the whole body as kind: 'text' (a string, UTF-8 decoded), 'bytes' (a
+// Uint8Array) or 'arrayBuffer'. A network body nobody has read from is read whole by the
+// host; any other is drained through a reader.
+function consumeBody(obj, kind) {
   const b = bodyOf(obj);
   if (isUnusable(b)) return PromiseCtor.reject(new TypeError('Body has already been used'));
-  if (b.body === null) return PromiseCtor.resolve(new Uint8ArrayCtor(0));
+  if (b.body === null) return PromiseCtor.resolve(kind === 'text' ? '' : bytesAs(kind, new Uint8ArrayCtor(0)));
   const s = streamState.get(b.body.stream);
   if (s.reader !== null) return PromiseCtor.reject(new TypeError('Body stream is locked'));
-  const read = readAll(s);
+  const whole = readNetworkBodyWhole(s, kind);
+  const read = whole !== null ? whole : readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));
   return b.onRead ? b.onRead(read) : read;
+}
+
+function bytesAs(kind, bytes) {
+  if (kind === 'bytes') return bytes;
+  // A copy: the bytes may be a chunk a tee's other branch also holds.
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
 const bodyMixin = {
@@ -62,13 +72,13 @@ const bodyMixin = {
   // https://fetch.spec.whatwg.org/#dom-body-bodyused
   get bodyUsed() { const b = bodyOf(this); return b.body !== null && streamState.get(b.body.stream).disturbed; },
   // https://fetch.spec.whatwg.org/#dom-body-arraybuffer
-  arrayBuffer() { return consumeBody(this).then((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)); },
+  arrayBuffer() { return consumeBody(this, 'arrayBuffer'); },
   // https://fetch.spec.whatwg.org/#dom-body-bytes
-  bytes() { return consumeBody(this).then((bytes) => bytes); },
+  bytes() { return consumeBody(this, 'bytes'); },
   // https://fetch.spec.whatwg.org/#dom-body-text
-  text() { return consumeBody(this).then((bytes) => host.decodeUTF8(bytes, false, false)); },
+  text() { return consumeBody(this, 'text'); },
   // https://fetch.spec.whatwg.org/#dom-body-json
-  json() { return consumeBody(this).then((bytes) => JSON.parse(host.decodeUTF8(bytes, false, false))); },
+  json() { return consumeBody(this, 'text').then((text) => JSON.parse(text)); },
 };
 
 function mixBody(proto) {

@@ -91,7 +91,9 @@ function makeController(stream, s) {
 // https://streams.spec.whatwg.org/#readable-stream-default-controller-call-pull-if-needed
 function pullIfNeeded(s) {
   if (!s.started || s.state !== 'readable' || s.closeRequested) return;
-  const wanted = (s.reader && s.reader.requests.length > 0) || s.queue.length < 1;
+  // A network body has a high-water mark of 0, as the Fetch Standard sets it up: nothing is
+  // read before a reader asks, so text() and its siblings can still read it whole in Go.
+  const wanted = (s.reader && s.reader.requests.length > 0) || (s.queue.length < 1 && s.networkBodyId === undefined);
   if (!wanted || typeof s.source.pull !== 'function') return;
   if (s.pulling) {
     s.pullAgain = true;
@@ -314,7 +316,7 @@ function streamFromBytes(bytes) {
 
 // streamFromNetwork reads a response body from the host chunk by chunk, on demand.
 function streamFromNetwork(bodyId) {
-  return new ReadableStream({
+  const stream = new ReadableStream({
     pull(controller) {
       return host.read(bodyId).then((chunk) => {
         if (chunk === null) controller.close();
@@ -324,5 +326,33 @@ function streamFromNetwork(bodyId) {
     cancel() {
       host.cancelBody(bodyId);
     },
+  });
+  streamState.get(stream).networkBodyId = bodyId;
+  return stream;
+}
+
+// readNetworkBodyWhole reads an untouched network body to its end in one hand-off from
+// the host (host.readAll) instead of chunk by chunk through a reader, and returns a promise
+// of kind ('text': a string; 'bytes': a Uint8Array; 'arrayBuffer'), or null when the
+// stream is not one it can take over: not a network body, or one a reader or tee has read
+// from. Observably it reads as readAll does: the stream is locked by a reader and
+// disturbed at once, closes when the body ends, and an error of the stream (an abort, a
+// network error) rejects the read.
+function readNetworkBodyWhole(s, kind) {
+  if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
+  newReader(s);
+  s.disturbed = true;
+  const r = s.reader;
+  return new PromiseCtor((resolve, reject) => {
+    // A pending read request: errorStream rejects it (an abort of the fetch's signal), as
+    // it would reject a read of the reader.
+    r.requests.push({ resolve() {}, reject });
+    host.readAll(s.networkBodyId, kind === 'text' ? 'text' : 'bytes', (value) => {
+      if (s.state !== 'readable') return;
+      r.requests = [];
+      closeStream(s);
+      if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
+      else resolve(value);
+    }, (err) => errorStream(s, err));
   });
 }
