@@ -80,7 +80,12 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 		return goja.Undefined()
 	})
 	set("send", func(c goja.FunctionCall) goja.Value {
-		return e.send(vm, c.Argument(0).ToObject(vm), bytesOf)
+		onResponse, ok1 := goja.AssertFunction(c.Argument(1))
+		onError, ok2 := goja.AssertFunction(c.Argument(2))
+		if !ok1 || !ok2 {
+			panic(typeError("send: callbacks must be functions"))
+		}
+		return e.send(vm, c.Argument(0).ToObject(vm), onResponse, onError, bytesOf)
 	})
 	set("read", func(c goja.FunctionCall) goja.Value {
 		return e.read(vm, c.Argument(0).ToInteger())

@@ -23,7 +23,10 @@ type request struct {
 	streaming                       bool
 }
 
-func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.Value) []byte) goja.Value {
+// send starts a fetch and returns its call id; onResponse is called on the loop with the
+// response's head (responseMeta.toJS), or onError with a TypeError, unless teardown comes
+// first.
+func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, onResponse, onError goja.Callable, bytesOf func(goja.Value) []byte) goja.Value {
 	req := request{
 		url:       desc.Get("url").String(),
 		method:    desc.Get("method").String(),
@@ -57,7 +60,6 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		e.mu.Unlock()
 		panic(vm.NewTypeError(fmt.Sprintf("fetch failed: the vat's response bodies being read hold %d bytes, the endowment's limit (Limits.MaxHeldBodyBytes) is %d", e.heldBodyBytes, e.opts.MaxHeldBodyBytes)))
 	}
-	promise, resolve, reject := vm.NewPromise()
 	e.nextID++
 	id := e.nextID
 	epoch := e.epoch
@@ -82,19 +84,16 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
 				e.forget(id)
-				_ = reject(vm.NewTypeError(err.Error()))
+				_, _ = onError(goja.Undefined(), vm.NewTypeError(err.Error()))
 				return
 			}
 			if meta.bodyID == 0 {
 				e.forget(id) // nothing left open: it no longer counts as in flight
 			}
-			_ = resolve(meta.toJS(vm))
+			_, _ = onResponse(goja.Undefined(), meta.toJS(vm))
 		})
 	}()
-	out := vm.NewObject()
-	_ = out.Set("id", id)
-	_ = out.Set("response", promise)
-	return out
+	return vm.ToValue(id)
 }
 
 type responseMeta struct {

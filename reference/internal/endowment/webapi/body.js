@@ -55,9 +55,10 @@ function consumeBody(obj, kind) {
   if (b.body === null) return PromiseCtor.resolve(kind === 'text' ? '' : bytesAs(kind, new Uint8ArrayCtor(0)));
   const s = streamState.get(b.body.stream);
   if (s.reader !== null) return PromiseCtor.reject(new TypeError('Body stream is locked'));
-  const whole = readNetworkBodyWhole(s, kind);
-  const read = whole !== null ? whole : readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));
-  return b.onRead ? b.onRead(read) : read;
+  const whole = readNetworkBodyWhole(s, kind, b.onRead);
+  if (whole !== null) return whole;
+  const read = readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));
+  return b.onRead ? b.onRead.wrap(read) : read;
 }
 
 function bytesAs(kind, bytes) {

@@ -35,26 +35,27 @@ const { fetch } = { fetch(input, init) {
         if (upload.reader !== null) throw new TypeError('Request body stream is locked');
       }
     }
-    const call = host.send({
+    // The host calls back on the loop once the response head arrives (or the fetch
+    // fails): one hand-off, no promise of its own in between.
+    const callId = host.send({
       url: r.url,
       checkURL,
       method: r.method,
-      headers: headersOf(r.headers).list.map((e) => [e[0], e[1]]),
+      headers: headersOf(r.headers).list,
       body: bytes,
       streaming: upload !== null,
       redirect: r.redirect,
-    });
-    if (upload !== null) pumpUpload(upload, call.id);
-    addAbortAlgorithm(r.signal, () => {
-      host.abort(call.id);
-      reject(state(r.signal).reason);
-    });
-    call.response.then((meta) => {
+    }, (meta) => {
       if (state(r.signal).aborted) return;
       resolve(networkResponse(meta, r.signal));
     }, (err) => {
       if (state(r.signal).aborted) return;
       reject(new TypeError(err && err.message ? err.message : 'fetch failed'));
+    });
+    if (upload !== null) pumpUpload(upload, callId);
+    addAbortAlgorithm(r.signal, () => {
+      host.abort(callId);
+      reject(state(r.signal).reason);
     });
   });
 } };
@@ -72,21 +73,25 @@ function pumpUpload(s, callId) {
 
 // bodyReadReporter brackets body reads with the notify pair Snaps emits around them: once
 // per fetched response, shared with its clones (the first read opens the pair, the first
-// read to finish closes it).
+// read to finish closes it). start opens it, finish closes it, wrap does both around a
+// read's promise.
 function bodyReadReporter() {
   let started = false;
   let finished = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      host.notify('OutboundRequest');
+    }
+  };
   const finish = () => {
     if (!finished) {
       finished = true;
       host.notify('OutboundResponse');
     }
   };
-  return (read) => {
-    if (!started) {
-      started = true;
-      host.notify('OutboundRequest');
-    }
+  const wrap = (read) => {
+    start();
     return read.then((value) => {
       finish();
       return value;
@@ -95,6 +100,7 @@ function bodyReadReporter() {
       throw err;
     });
   };
+  return { start, finish, wrap };
 }
 
 // https://fetch.spec.whatwg.org/#response-class

@@ -337,20 +337,30 @@ function streamFromNetwork(bodyId) {
 // stream is not one it can take over: not a network body, or one a reader or tee has read
 // from. Observably it reads as readAll does: the stream is locked by a reader and
 // disturbed at once, closes when the body ends, and an error of the stream (an abort, a
-// network error) rejects the read.
-function readNetworkBodyWhole(s, kind) {
+// network error) rejects the read. reporter (bodyReadReporter, or null) is told when the
+// read starts and ends.
+function readNetworkBodyWhole(s, kind, reporter) {
   if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
   newReader(s);
   s.disturbed = true;
   const r = s.reader;
+  if (reporter !== null && reporter !== undefined) reporter.start();
+  const finish = () => { if (reporter !== null && reporter !== undefined) reporter.finish(); };
   return new PromiseCtor((resolve, reject) => {
-    // A pending read request: errorStream rejects it (an abort of the fetch's signal), as
-    // it would reject a read of the reader.
-    r.requests.push({ resolve() {}, reject });
+    // A pending read request: errorStream rejects it (an abort of the fetch's signal, a
+    // network error), as it would reject a read of the reader.
+    r.requests.push({
+      resolve() {},
+      reject(err) {
+        finish();
+        reject(err);
+      },
+    });
     host.readAll(s.networkBodyId, kind === 'text' ? 'text' : 'bytes', (value) => {
       if (s.state !== 'readable') return;
       r.requests = [];
       closeStream(s);
+      finish();
       if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
       else resolve(value);
     }, (err) => errorStream(s, err));
