@@ -20,7 +20,7 @@ class ReadableStream {
       pulling: false, pullAgain: false, started: false, source: src, closeRequested: false,
     };
     streamState.set(this, s);
-    const controller = makeController(this, s);
+    const controller = makeController(s);
     s.controller = controller;
     let startResult;
     if (typeof src.start === 'function') startResult = src.start.call(src, controller);
@@ -57,7 +57,7 @@ function streamOf(stream) {
 }
 
 // https://streams.spec.whatwg.org/#rs-default-controller-class
-function makeController(stream, s) {
+function makeController(s) {
   return freeze({
     // https://streams.spec.whatwg.org/#rs-default-controller-enqueue
     enqueue(chunk) {
@@ -102,7 +102,7 @@ function pullIfNeeded(s) {
   s.pulling = true;
   let result;
   try {
-    result = s.source.pull.call(s.source, s.controller);
+    result = s.source.pull.call(s.source, controllerOf(s));
   } catch (err) {
     errorStream(s, err);
     return;
@@ -121,8 +121,9 @@ function closeStream(s) {
   if (s.state !== 'readable') return;
   s.state = 'closed';
   if (s.reader) {
-    for (const r of s.reader.requests) r.resolve({ value: undefined, done: true });
+    const requests = s.reader.requests;
     s.reader.requests = [];
+    for (let i = 0; i < requests.length; i++) requests[i].resolve({ value: undefined, done: true });
     s.reader.resolveClosed();
   }
 }
@@ -134,8 +135,9 @@ function errorStream(s, err) {
   s.storedError = err;
   s.queue = [];
   if (s.reader) {
-    for (const r of s.reader.requests) r.reject(err);
+    const requests = s.reader.requests;
     s.reader.requests = [];
+    for (let i = 0; i < requests.length; i++) requests[i].reject(err);
     s.reader.rejectClosed(err);
   }
 }
@@ -266,8 +268,8 @@ function teeStream(s) {
         resolveCancel();
         return;
       }
-      if (!canceled1) streamOf(branch1).controller.enqueue(value);
-      if (!canceled2) streamOf(branch2).controller.enqueue(value);
+      if (!canceled1) controllerOf(streamOf(branch1)).enqueue(value);
+      if (!canceled2) controllerOf(streamOf(branch2)).enqueue(value);
     }, (err) => {
       reading = false;
       errorStream(streamOf(branch1), err);
@@ -301,7 +303,7 @@ function teeStream(s) {
 
 function tryClose(stream) {
   const s = streamOf(stream);
-  if (s.state === 'readable' && !s.closeRequested) s.controller.close();
+  if (s.state === 'readable' && !s.closeRequested) controllerOf(s).close();
 }
 
 // streamFromBytes is a readable stream holding bytes already in memory.
@@ -315,8 +317,20 @@ function streamFromBytes(bytes) {
 }
 
 // streamFromNetwork reads a response body from the host chunk by chunk, on demand.
+//
+// It is built without the constructor: a network body has no start algorithm, so the
+// stream is started at once (the constructor would set started from a promise job that
+// runs before vat code can reach the response), and its source and controller are made on
+// the first pull. Most bodies are read whole by text() or json() and never pulled, and the
+// constructor's promises, closures and frozen controller were a large part of a fetch.
 function streamFromNetwork(bodyId) {
-  const stream = new ReadableStream({
+  const stream = Object.create(ReadableStream.prototype);
+  const s = {
+    state: 'readable', queue: [], reader: null, storedError: undefined, disturbed: false,
+    pulling: false, pullAgain: false, started: true, source: null, closeRequested: false,
+    controller: null, networkBodyId: bodyId,
+  };
+  s.source = {
     pull(controller) {
       return host.read(bodyId).then((chunk) => {
         if (chunk === null) controller.close();
@@ -326,9 +340,17 @@ function streamFromNetwork(bodyId) {
     cancel() {
       host.cancelBody(bodyId);
     },
-  });
-  streamState.get(stream).networkBodyId = bodyId;
+  };
+  streamState.set(stream, s);
   return stream;
+}
+
+function noop() {}
+
+// controllerOf is the stream's controller, made when it is first needed.
+function controllerOf(s) {
+  if (s.controller === null) s.controller = makeController(s);
+  return s.controller;
 }
 
 // readNetworkBodyWhole reads an untouched network body to its end in one hand-off from
@@ -341,9 +363,11 @@ function streamFromNetwork(bodyId) {
 // read starts and ends.
 function readNetworkBodyWhole(s, kind, reporter) {
   if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
-  newReader(s);
+  // The reader that locks the stream is internal: no code can reach it, so it needs no
+  // object and no closed promise, only what closeStream and errorStream call.
+  const r = { stream: s, requests: [], resolveClosed: noop, rejectClosed: noop };
+  s.reader = r;
   s.disturbed = true;
-  const r = s.reader;
   if (reporter !== null && reporter !== undefined) reporter.start();
   const finish = () => { if (reporter !== null && reporter !== undefined) reporter.finish(); };
   return new PromiseCtor((resolve, reject) => {
