@@ -12,9 +12,6 @@ const (
 	srcDOM        = "WHATWG DOM §3.1 AbortController / §3.2 AbortSignal; WebIDL DOMException; WHATWG Fetch §5.6 fetch() abort steps"
 )
 
-// abortGlobals are the globals a vat asks for to abort requests, as web platforms offer them.
-func abortGlobals() []string { return []string{"AbortController", "AbortSignal", "DOMException"} }
-
 func availabilitySpecs() []Spec {
 	describe := func(t *T, globals []string) map[string]struct {
 		Type            string
