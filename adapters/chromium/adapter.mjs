@@ -26,7 +26,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -230,12 +230,16 @@ async function launch(proxy) {
     if (waiting) waiting(worker);
     else state.unclaimedWorkers.set(worker.url(), worker);
   });
-  kernel.on('close', () => {
+  // Every vat lives in the kernel page: if it goes, the adapter ends, and the harness
+  // reports the fault and starts a fresh one.
+  const kernelGone = (why) => () => {
     if (!state.stopping) {
-      log('the kernel page closed unexpectedly (a renderer crash?)');
+      log(`the kernel page ${why}; exiting`);
       process.exit(1);
     }
-  });
+  };
+  kernel.on('close', kernelGone('closed'));
+  kernel.on('error', kernelGone('crashed'));
   await kernel.goto(state.pageServer.kernelURL, { waitUntil: 'load' });
   state.kernel = kernel;
   const version = await state.browser.version();
