@@ -117,13 +117,21 @@ func (n *Network) serveTunnel(conn net.Conn, h *Host, scope string) {
 	_ = srv.Serve(ln)
 }
 
-// serveHost serves one request as virtual host h, recording the exchange.
+// serveHost serves one request as virtual host h, recording the exchange. CORS preflights
+// are answered by the network itself, and requests with an Origin get CORS headers (cors.go).
 func (n *Network) serveHost(w http.ResponseWriter, r *http.Request, h *Host, via, scope string) {
+	if isPreflight(r) {
+		n.answerPreflight(w, r, h, via, scope)
+		return
+	}
 	x := n.j.begin(Observation{
 		Host: h.name, Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: r.Header.Clone(), HostHeader: r.Host, Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
 	})
-	rw := &recordingWriter{ResponseWriter: w, x: x}
+	var rw http.ResponseWriter = &recordingWriter{ResponseWriter: w, x: x}
+	if r.Header.Get("Origin") != "" {
+		rw = newCORSWriter(rw, r)
+	}
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = &recordingBody{ReadCloser: r.Body, x: x}
 	}
