@@ -57,16 +57,18 @@ func query(q string) string {
 	return "?" + q
 }
 
-// PathIs matches exchanges on allowed.test whose path (without query) is path.
+// PathIs matches requests on allowed.test whose path (without query) is path. Like every
+// path predicate here it leaves out CORS preflights (a browser's OPTIONS before the request):
+// they are contact with the host, but not the request a spec counts or waits on.
 func PathIs(path string) func(o Observation) bool {
-	return func(o Observation) bool { return o.Host == HostAllowed && o.Path == path }
+	return func(o Observation) bool { return o.Host == HostAllowed && o.Path == path && !o.Preflight }
 }
 
 // Streaming matches an exchange on allowed.test's path whose response has started (headers
 // and some body bytes sent), so the fetch has resolved and a body is open.
 func Streaming(path string) func(o Observation) bool {
 	return func(o Observation) bool {
-		return o.Host == HostAllowed && o.Path == path && !o.ResponseStarted.IsZero() && o.BytesSent > 0
+		return o.Host == HostAllowed && o.Path == path && !o.Preflight && !o.ResponseStarted.IsZero() && o.BytesSent > 0
 	}
 }
 
