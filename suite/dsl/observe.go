@@ -38,6 +38,9 @@ func DescribeObservation(o mocknet.Observation) string {
 		return fmt.Sprintf("ESCAPE attempt to %s (%s %s via %s) at %s", o.Target, o.Method, o.Path, o.Via, o.Received.Format("15:04:05.000"))
 	}
 	line := fmt.Sprintf("%s %s %s%s via %s: received %s, %s", o.Host, o.Method, o.Path, query(o.RawQuery), o.Via, o.Received.Format("15:04:05.000"), o.Outcome)
+	if o.Preflight {
+		line = "CORS preflight: " + line
+	}
 	if !o.ClosedAt.IsZero() {
 		line += fmt.Sprintf(" at %s (+%s)", o.ClosedAt.Format("15:04:05.000"), o.ClosedAt.Sub(o.Received).Round(time.Millisecond))
 	}
