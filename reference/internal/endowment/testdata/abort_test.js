@@ -119,3 +119,9 @@ test('a listener is its callback and its capture flag', () => {
   c.abort();
   assertEquals(calls, ['both', 'both', 'kept'], 'calls');
 });
+
+test('controllers and signals name their interface in Object.prototype.toString', () => {
+  const c = new AbortController();
+  assertEquals(Object.prototype.toString.call(c), '[object AbortController]', 'controller');
+  assertEquals(Object.prototype.toString.call(c.signal), '[object AbortSignal]', 'signal');
+});

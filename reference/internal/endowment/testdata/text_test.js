@@ -61,3 +61,8 @@ test('every UTF-8 label is accepted with ASCII whitespace around it, and only AS
     assertThrows(() => new TextDecoder(label), RangeError, `label ${JSON.stringify(label)}`);
   }
 });
+
+test('encoders and decoders name their interface in Object.prototype.toString', () => {
+  assertEquals(Object.prototype.toString.call(new TextEncoder()), '[object TextEncoder]', 'encoder');
+  assertEquals(Object.prototype.toString.call(new TextDecoder()), '[object TextDecoder]', 'decoder');
+});

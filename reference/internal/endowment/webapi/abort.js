@@ -88,6 +88,9 @@ class AbortSignal {
   }
 }
 
+// WebIDL §3.7.3: the class string of Object.prototype.toString.
+defineProperty(AbortSignal.prototype, Symbol.toStringTag, { value: 'AbortSignal', configurable: true });
+
 // https://dom.spec.whatwg.org/#concept-flatten-options
 function flattenCapture(opts) {
   if (typeof opts === 'boolean') return opts;
@@ -161,6 +164,7 @@ class AbortController {
     signalAbort(controllerSignal.get(checkController(this)), reason === undefined ? abortError() : reason);
   }
 }
+defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
 const controllerSignal = new WeakMap();
 function checkController(c) {
   if (!controllerSignal.has(c)) throw new TypeError('Illegal invocation: not an AbortController');
