@@ -258,7 +258,7 @@ func availabilitySpecs() []Spec {
 				res := vat.Run("availability/intrinsics-untouched", map[string]any{"names": realmIntrinsicPaths()})
 				Expect(res).To(ReturnedJSON(map[string]any{
 					"frozen":   []string{},
-					"override": map[string]any{"errorName": "MyError: boom", "toString": "a point", "constructor": "mine"},
+					"override": map[string]any{"errorName": "MyError: boom", "toString": "a point", "ownConstructor": "mine"},
 				}))
 			},
 		},
