@@ -618,6 +618,44 @@ func fetchSpecs() []Spec {
 			},
 			Run: redirectMethodCase(307, "PUT", "PUT", true),
 		},
+		{
+			Requirement: Requirement{
+				ID: "FETCH-048", Title: "303 keeps a GET with its headers",
+				Requirement: "A GET answered with 303 must be followed with a GET that still carries the request's headers, Content-Type included.",
+				Rationale:   "Only a request that changes to GET loses its body headers; stripping them from a GET removes what the caller set for no reason.",
+				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.2.0",
+				Source:  srcRedirectFetch + " step 12",
+				Fixture: fixtureFetchCases,
+			},
+			Run: runCase(fixtureFetchCases, semanticCase{name: "redirect-method", params: map[string]any{"status": 303, "method": "GET"}, check: func(t *T, res Result) {
+				Expect(res).To(ReturnedJSON(map[string]any{"method": "GET", "data": ""}))
+				target := t.AwaitObservation("the redirect target /anything", CloseDeadline, PathIs("/anything"))
+				Expect(target.Header.Get("Content-Type")).To(Equal("text/plain"), "a GET keeps its Content-Type across a 303: %s", DescribeObservation(target))
+				Expect(target.Header.Get("X-Conform-Hop")).To(Equal("kept"), "a GET keeps its headers across a 303: %s", DescribeObservation(target))
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "FETCH-049", Title: "HEAD stays HEAD across redirects",
+				Requirement: "A HEAD request answered with 301, 302 or 303 must be followed with a HEAD.",
+				Rationale:   "Turning a HEAD into a GET downloads the body the caller asked not to download.",
+				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.2.0",
+				Source:  srcRedirectFetch + " step 12",
+				Fixture: fixtureFetchCases,
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				for _, status := range []int{301, 302, 303} {
+					res := vat.Run(fixtureFetchCases, map[string]any{"case": "redirect-method", "base": "http://" + HostAllowed, "status": status, "method": "HEAD"})
+					Expect(res).To(ReturnedJSON(map[string]any{"status": 200, "url": "http://" + HostAllowed + "/anything"}), "HEAD answered with %d", status)
+				}
+				targets := Filter(t.Observations(), PathIs("/anything"))
+				Expect(targets).To(HaveLen(3), "one redirect target per status")
+				for _, o := range targets {
+					Expect(o.Method).To(Equal("HEAD"), "the redirect target must be requested with HEAD: %s", DescribeObservation(o))
+				}
+			},
+		},
 	}
 }
 
