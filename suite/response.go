@@ -267,7 +267,7 @@ func responseSpecs() []Spec {
 		{
 			Requirement: Requirement{
 				ID: "RES-023", Title: "TextDecoder fatal mode throws",
-				Requirement: "A TextDecoder with fatal true must report fatal true and throw TypeError for invalid or truncated UTF-8, and decode valid input.",
+				Requirement: "A TextDecoder with fatal true must report fatal true and throw TypeError for invalid or truncated UTF-8 (also when a streamed sequence is still cut at the final decode()), and decode valid input.",
 				Rationale:   "fatal is how code validates untrusted text instead of silently accepting replacement characters.",
 				Profile:     ProfileFetchAPI, Area: AreaResponse, Since: "0.2.0",
 				Source:  srcTextDecoder,
@@ -275,12 +275,13 @@ func responseSpecs() []Spec {
 			},
 			Run: runCase(fixtureResponseCases, semanticCase{name: "decoder-fatal", globals: WithGlobals("TextDecoder"), want: map[string]any{
 				"fatal": true, "defaultFatal": false, "invalid": "TypeError", "truncated": "TypeError", "valid": "€",
+				"heldWhileStreaming": "", "truncatedAtFlush": "TypeError",
 			}}),
 		},
 		{
 			Requirement: Requirement{
 				ID: "RES-024", Title: "TextDecoder BOM handling",
-				Requirement: "TextDecoder must drop a BOM at the start of each stream (also when it is split across decode calls), keep one in the middle of a stream, and keep it when ignoreBOM is true.",
+				Requirement: "TextDecoder must drop a BOM at the start of each stream (also when it is split across decode calls or follows an empty chunk), keep one in the middle of a stream, and keep it when ignoreBOM is true.",
 				Rationale:   "A decoder that drops BOMs everywhere, or only once per decoder, changes data; one that ignores ignoreBOM breaks code that must round-trip bytes.",
 				Profile:     ProfileFetchAPI, Area: AreaResponse, Since: "0.2.0",
 				Source:  srcTextDecoder,
@@ -288,7 +289,7 @@ func responseSpecs() []Spec {
 			},
 			Run: runCase(fixtureResponseCases, semanticCase{name: "decoder-bom", globals: WithGlobals("TextDecoder"), want: map[string]any{
 				"ignoreBOM": true, "stripped": "U+0061", "again": "U+0061", "kept": "U+FEFF U+0061", "split": "U+0061",
-				"midStream": "U+0061 U+FEFF U+0061",
+				"midStream": "U+0061 U+FEFF U+0061", "afterEmptyChunk": "U+0061",
 			}}),
 		},
 		{
@@ -301,6 +302,20 @@ func responseSpecs() []Spec {
 				Fixture: fixtureResponseCases,
 			},
 			Run: runCase(fixtureResponseCases, semanticCase{name: "decoder-stream", globals: WithGlobals("TextDecoder"), want: []string{"", "", "U+1F600", "U+FFFD"}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "RES-030", Title: "TextDecoder streaming reports an invalid prefix at once",
+				Requirement: "decode(chunk, {stream: true}) must hold back only a prefix that more bytes could complete: a chunk ending in E0 9F, ED A0, F0 8F, F4 90 or a lone continuation byte must yield its U+FFFD characters in that same call.",
+				Rationale:   "A decoder that holds back bytes no continuation can fix delays text and, when the stream ends, reports a different number of replacement characters.",
+				Profile:     ProfileFetchAPI, Area: AreaResponse, Since: "0.2.0",
+				Source:  srcTextDecoder + "; WHATWG Encoding §9.1.1 UTF-8 decoder (lower and upper boundary)",
+				Fixture: fixtureResponseCases,
+			},
+			Run: runCase(fixtureResponseCases, semanticCase{name: "decoder-stream-eager", globals: WithGlobals("TextDecoder"), want: map[string]any{
+				"E0 9F": "U+0061 U+FFFD U+FFFD", "ED A0": "U+0061 U+FFFD U+FFFD", "F0 8F": "U+0061 U+FFFD U+FFFD",
+				"F4 90": "U+0061 U+FFFD U+FFFD", "80": "U+0061 U+FFFD", "E0 A0": "U+0061", "F0 90 80": "U+0061", "F4 8F": "U+0061",
+			}}),
 		},
 		{
 			Requirement: Requirement{
@@ -375,6 +390,16 @@ func invalidUTF8Sequences() map[string]any {
 		"valid after a bad lead":  []int{0x61, 0xFF, 0xC3, 0xA9, 0x62},
 		"two truncated in a row":  []int{0x61, 0xE2, 0x82, 0xE2, 0x82, 0x62},
 		"continuation after full": []int{0x61, 0xC3, 0xA9, 0xA9, 0x62},
+		// The edges of the second byte's range after E0, ED, F0 and F4, and of the leads.
+		"overlong E0 9F":   []int{0x61, 0xE0, 0x9F, 0xBF, 0x62},
+		"first 3-byte":     []int{0x61, 0xE0, 0xA0, 0x80, 0x62},
+		"last before D800": []int{0x61, 0xED, 0x9F, 0xBF, 0x62},
+		"overlong F0 8F":   []int{0x61, 0xF0, 0x8F, 0xBF, 0xBF, 0x62},
+		"first 4-byte":     []int{0x61, 0xF0, 0x90, 0x80, 0x80, 0x62},
+		"last code point":  []int{0x61, 0xF4, 0x8F, 0xBF, 0xBF, 0x62},
+		"invalid lead C1":  []int{0x61, 0xC1, 0xBF, 0x62},
+		"first 2-byte":     []int{0x61, 0xC2, 0x80, 0x62},
+		"invalid lead F5":  []int{0x61, 0xF5, 0x80, 0x62},
 	}
 }
 
@@ -392,6 +417,15 @@ func invalidUTF8Decoded() map[string]any {
 		"valid after a bad lead":  "U+0061 U+FFFD U+00E9 U+0062",
 		"two truncated in a row":  "U+0061 U+FFFD U+FFFD U+0062",
 		"continuation after full": "U+0061 U+00E9 U+FFFD U+0062",
+		"overlong E0 9F":          "U+0061 U+FFFD U+FFFD U+FFFD U+0062",
+		"first 3-byte":            "U+0061 U+0800 U+0062",
+		"last before D800":        "U+0061 U+D7FF U+0062",
+		"overlong F0 8F":          "U+0061 U+FFFD U+FFFD U+FFFD U+FFFD U+0062",
+		"first 4-byte":            "U+0061 U+10000 U+0062",
+		"last code point":         "U+0061 U+10FFFF U+0062",
+		"invalid lead C1":         "U+0061 U+FFFD U+FFFD U+0062",
+		"first 2-byte":            "U+0061 U+0080 U+0062",
+		"invalid lead F5":         "U+0061 U+FFFD U+FFFD U+0062",
 	}
 }
 
