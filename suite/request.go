@@ -303,6 +303,48 @@ func requestSpecs() []Spec {
 				Expect(t.Observations()).To(HaveLen(1), "only the control fetch may be sent; mocknet saw:\n%s", t.Observations())
 			}}),
 		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-021", Title: "ports are parsed and the default removed",
+				Requirement: "new Request(url).url must drop a port equal to the scheme's default (also written with leading zeros or empty), keep any other port up to 65535, and throw TypeError for a port above 65535 or with a non-digit.",
+				Rationale:   urlRationale + " The port is part of the origin an allowlist and credentials are scoped to.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcURLParsing + " (port state)",
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://allowed.test:0080/":  "http://allowed.test/",
+				"http://allowed.test:/":      "http://allowed.test/",
+				"https://allowed.test:443/":  "https://allowed.test/",
+				"http://allowed.test:443/":   "http://allowed.test:443/",
+				"http://allowed.test:65535/": "http://allowed.test:65535/",
+				"http://allowed.test:08080/": "http://allowed.test:8080/",
+				"http://allowed.test:65536/": "TypeError",
+				"http://allowed.test:8a/":    "TypeError",
+				"http://allowed.test:-1/":    "TypeError",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-022", Title: "path, query and fragment are percent-encoded by their own sets",
+				Requirement: "new Request(url).url must percent-encode space, \", <, >, non-ASCII and (in the path) `, { and } and (in the special query) ', leave other query characters (`, {, |, ^, a % that starts no escape) and existing escapes as they are, and keep the fragment.",
+				Rationale:   urlRationale + " Each component has its own encode set; encoding too much or too little changes the request line the server sees.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcURLParsing + " (path, query and fragment states; WHATWG URL §1.3 percent-encode sets)",
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://allowed.test/a b?c d#e f":       "http://allowed.test/a%20b?c%20d#e%20f",
+				"http://allowed.test/{a}?{b}":           "http://allowed.test/%7Ba%7D?{b}",
+				"http://allowed.test/a'b?c'd":           "http://allowed.test/a'b?c%27d",
+				"http://allowed.test/a`b?c`d#e`f":       "http://allowed.test/a%60b?c`d#e%60f",
+				"http://allowed.test/é?é#é":             "http://allowed.test/%C3%A9?%C3%A9#%C3%A9",
+				"http://allowed.test/a\"b?c\"d#e\"f":    "http://allowed.test/a%22b?c%22d#e%22f",
+				"http://allowed.test/a<b>?c<d>#e<f>":    "http://allowed.test/a%3Cb%3E?c%3Cd%3E#e%3Cf%3E",
+				"http://allowed.test/?c|d^e%zz%41":      "http://allowed.test/?c|d^e%zz%41",
+				"http://allowed.test/./a/../b/%2e%2E/c": "http://allowed.test/c",
+			}),
+		},
 	}
 	return cases
 }
