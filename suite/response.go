@@ -332,6 +332,19 @@ func responseSpecs() []Spec {
 		},
 		{
 			Requirement: Requirement{
+				ID: "RES-031", Title: "cancelling tee branches",
+				Requirement: "Cancelling one branch of ReadableStream.tee() must leave the source running for the other branch, which still reads every chunk; cancelling both must cancel the source once, with the array of both reasons.",
+				Rationale:   "A clone read by one consumer and dropped by another must neither starve the reader nor leave the source (a network body) open once both are done.",
+				Profile:     ProfileFetchAPI, Area: AreaResponse, Since: "0.2.0",
+				Source:  "WHATWG Streams §4.2.4 tee() (ReadableStreamDefaultTee cancel algorithms)",
+				Fixture: fixtureResponseCases,
+			},
+			Run: runCase(fixtureResponseCases, semanticCase{name: "tee-cancel", globals: WithGlobals("ReadableStream"), want: map[string]any{
+				"afterOne": 0, "otherBranchRead": []int{1, 2}, "bothCancelled": [][]string{{"c reason", "d reason"}},
+			}}),
+		},
+		{
+			Requirement: Requirement{
 				ID: "RES-027", Title: "an error in a cloned body reaches the clone",
 				Requirement: "When the stream of a Response's body errors, text() of both the Response and its clone must reject with that error.",
 				Rationale:   "clone() tees the body; a clone that resolves with part of the body hides a failed transfer.",
