@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 func conform(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	code, out, err := conformtest.Run(repoRoot, conformBin, args...)
+	code, out, err := conformtest.RunLogged(progressLog(t), repoRoot, conformBin, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func requireInstalled(t *testing.T, adapter string) {
 // its expectations file: every listed spec must fail and every other spec must pass. With
 // -update it also writes the embedded reference's reports to reports/reference/.
 func TestExpectationsMatchTheImplementations(t *testing.T) {
-	targets := []string{"snaps-node", "node-plain"}
+	targets := []string{"snaps-node", "node-plain", "deno"}
 	if *update {
 		targets = append(targets, "reference")
 	}
@@ -69,7 +69,9 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"run", "--quiet", "--report-dir", abs}
+			// Two workers each: the adapters run side by side, and a 2-core machine starting
+			// four runtimes per adapter at once spends its time starting them.
+			args := []string{"run", "-p", "2", "--report-dir", abs}
 			if target != "reference" {
 				requireInstalled(t, target)
 				args = append(args,
@@ -99,4 +101,12 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// progressLog streams a run's progress lines into the test log under go test -v.
+func progressLog(t *testing.T) func(string, ...any) {
+	if !testing.Verbose() {
+		return nil
+	}
+	return t.Logf
 }

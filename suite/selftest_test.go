@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 func runConform(t *testing.T, args ...string) (int, *reports.Run, string) {
 	t.Helper()
 	reportDir := t.TempDir()
-	code, out, err := conformtest.Run("", conformBin, append([]string{"run", "--report-dir", reportDir}, args...)...)
+	code, out, err := conformtest.RunLogged(progressLog(t), "", conformBin, append([]string{"run", "--report-dir", reportDir}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,4 +150,12 @@ func TestEveryBrokenVariantIsCaught(t *testing.T) {
 			}
 		})
 	}
+}
+
+// progressLog streams a run's progress lines into the test log under go test -v.
+func progressLog(t *testing.T) func(string, ...any) {
+	if !testing.Verbose() {
+		return nil
+	}
+	return t.Logf
 }

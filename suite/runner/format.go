@@ -20,10 +20,13 @@ import (
 var registerJSONFormat = sync.OnceFunc(func() { format.RegisterCustomFormatter(formatAsJSON) })
 
 // formatAsJSON renders plain data (maps, slices, structs, scalars, raw JSON) as compact JSON.
-// Errors, durations, times and types with their own Gomega rendering keep theirs.
+// Durations print as Go writes them ("1.5s"); errors, times and types with their own
+// Gomega rendering keep theirs.
 func formatAsJSON(v any) (string, bool) {
 	switch x := v.(type) {
-	case nil, error, format.GomegaStringer, time.Duration, time.Time, reflect.Value:
+	case time.Duration:
+		return x.String(), true
+	case nil, error, format.GomegaStringer, time.Time, reflect.Value:
 		return "", false
 	case json.RawMessage:
 		if json.Valid(x) {
