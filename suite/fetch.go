@@ -18,7 +18,7 @@ func fetchSpecs() []Spec {
 	sent := func(what string, pred func(Observation) bool) func(t *T, res Result) {
 		return func(t *T, res Result) {
 			Expect(res).To(Returned())
-			t.AwaitObservation(what, CloseDeadline, pred)
+			t.AwaitObservation(what, ReadyWithin, pred)
 		}
 	}
 	refusedBeforeSending := func(errName string) func(t *T, res Result) {
@@ -28,7 +28,7 @@ func fetchSpecs() []Spec {
 		}
 	}
 	resetPath := "/conform/fetch-028"
-	return []Spec{
+	specs := []Spec{
 		{
 			Requirement: Requirement{
 				ID: "FETCH-001", Title: "status and statusText",
@@ -73,7 +73,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "post-body", check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"method": "POST", "data": "hello"}))
-				t.AwaitObservation("POST /anything with body hello", CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("POST /anything with body hello", ReadyWithin, func(o Observation) bool {
 					return o.Method == http.MethodPost && o.Path == "/anything" && string(o.BodyPrefix) == "hello"
 				})
 			}}),
@@ -396,7 +396,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "form-body", globals: WithGlobals("URLSearchParams"), check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"data": "a=1&b=x+y", "form": map[string]any{"a": []string{"1"}, "b": []string{"x y"}}}))
-				t.AwaitObservation("a form-encoded POST", CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("a form-encoded POST", ReadyWithin, func(o Observation) bool {
 					return o.Header.Get("Content-Type") == "application/x-www-form-urlencoded;charset=UTF-8"
 				})
 			}}),
@@ -413,6 +413,7 @@ func fetchSpecs() []Spec {
 			Run: runCase(fixtureFetchCases, semanticCase{name: "stream-body", globals: WithGlobals("ReadableStream", "TextEncoder"), want: map[string]any{"method": "POST", "data": "streamed"}}),
 		},
 	}
+	return append(specs, fetchPathSpecs()...)
 }
 
 // expectTargetNotRequested asserts that /get, where httpbin's /redirect/n ends, was never
@@ -427,4 +428,52 @@ func expectTargetNotRequested(t *T) {
 // cutBeforeHeaders closes the connection without answering.
 func cutBeforeHeaders(w http.ResponseWriter, _ *http.Request) {
 	panic(http.ErrAbortHandler)
+}
+
+const srcRedirectFetch = "WHATWG Fetch §4.4 HTTP-redirect fetch"
+
+// byteByByte answers with body as text/plain, flushing one byte at a time so that the
+// client's reads see the bytes of each character in separate chunks.
+func byteByByte(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		flusher, _ := w.(http.Flusher)
+		for i := 0; i < len(body); i++ {
+			if _, err := w.Write([]byte{body[i]}); err != nil {
+				return
+			}
+			if flusher != nil {
+				flusher.Flush()
+			}
+		}
+	}
+}
+
+// redirectMethodCase is the body of a spec on how a redirect with status rewrites a request
+// with method (and a text/plain body "payload"): the vat must see wantMethod at the target,
+// and mocknet must see the target requested with that method, with the body and its
+// Content-Type only when keepBody, and with the vat's other header in every case.
+func redirectMethodCase(status int, method, wantMethod string, keepBody bool) func(t *T) {
+	wantData := ""
+	if keepBody {
+		wantData = "payload"
+	}
+	return runCase(fixtureFetchCases, semanticCase{name: "redirect-method", params: map[string]any{"status": status, "method": method}, check: func(t *T, res Result) {
+		Expect(res).To(ReturnedJSON(map[string]any{"method": wantMethod, "data": wantData}))
+		// The positive control: the first request carried the body and its type.
+		first := t.AwaitObservation("the first request, answered with a redirect", ReadyWithin, PathIs("/redirect-to"))
+		Expect(first.Method).To(Equal(method))
+		Expect(first.Header.Get("Content-Type")).To(Equal("text/plain"), "the first request's Content-Type: %s", DescribeObservation(first))
+		target := t.AwaitObservation("the redirect target /anything", ReadyWithin, PathIs("/anything"))
+		Expect(target.Method).To(Equal(wantMethod), "method at the target: %s", DescribeObservation(target))
+		Expect(target.Header.Get("X-Conform-Hop")).To(Equal("kept"), "headers other than body headers must follow the redirect: %s", DescribeObservation(target))
+		if keepBody {
+			Expect(string(target.BodyPrefix)).To(Equal("payload"), "the body must be sent again: %s", DescribeObservation(target))
+			Expect(target.Header.Get("Content-Type")).To(Equal("text/plain"), "Content-Type must be kept with the body: %s", DescribeObservation(target))
+			return
+		}
+		Expect(target.BodyBytes).To(BeZero(), "the body must be dropped: %s", DescribeObservation(target))
+		Expect(target.Header.Values("Content-Type")).To(BeEmpty(), "Content-Type must be dropped with the body: %s", DescribeObservation(target))
+	}})
 }
