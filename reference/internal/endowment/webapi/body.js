@@ -22,8 +22,8 @@ function extractBody(object) {
     const bytes = encodeUTF8(String(object));
     return { body: { stream: streamFromBytes(bytes), source: bytes, length: bytes.byteLength }, type: 'application/x-www-form-urlencoded;charset=UTF-8' };
   }
-  if (streamState.has(object)) {
-    const s = streamState.get(object);
+  if (slotHas(streamState, object)) {
+    const s = slotGet(streamState, object);
     if (s.disturbed || s.reader !== null) throw new TypeError('The body stream is disturbed or locked');
     return { body: { stream: object, source: null, length: null }, type: null };
   }
@@ -32,17 +32,17 @@ function extractBody(object) {
   return { body: { stream: streamFromBytes(bytes), source: bytes, length: bytes.byteLength }, type: 'text/plain;charset=UTF-8' };
 }
 
-const bodyState = newSlots();
+const bodyState = newSlotStore();
 
 function bodyOf(obj) {
-  const b = bodyState.get(obj);
+  const b = slotGet(bodyState, obj);
   if (!b) throw new TypeError('Illegal invocation');
   return b;
 }
 
 // https://fetch.spec.whatwg.org/#body-unusable
 function isUnusable(b) {
-  return b.body !== null && streamState.get(b.body.stream).disturbed;
+  return b.body !== null && slotGet(streamState, b.body.stream).disturbed;
 }
 
 // https://fetch.spec.whatwg.org/#concept-body-consume-body
@@ -53,7 +53,7 @@ function consumeBody(obj, kind) {
   const b = bodyOf(obj);
   if (isUnusable(b)) return PromiseCtor.reject(new TypeError('Body has already been used'));
   if (b.body === null) return PromiseCtor.resolve(kind === 'text' ? '' : bytesAs(kind, new Uint8ArrayCtor(0)));
-  const s = streamState.get(b.body.stream);
+  const s = slotGet(streamState, b.body.stream);
   if (s.reader !== null) return PromiseCtor.reject(new TypeError('Body stream is locked'));
   const whole = readNetworkBodyWhole(s, kind, b.onRead);
   if (whole !== null) return whole;
@@ -71,7 +71,7 @@ const bodyMixin = {
   // https://fetch.spec.whatwg.org/#dom-body-body
   get body() { const b = bodyOf(this); return b.body === null ? null : b.body.stream; },
   // https://fetch.spec.whatwg.org/#dom-body-bodyused
-  get bodyUsed() { const b = bodyOf(this); return b.body !== null && streamState.get(b.body.stream).disturbed; },
+  get bodyUsed() { const b = bodyOf(this); return b.body !== null && slotGet(streamState, b.body.stream).disturbed; },
   // https://fetch.spec.whatwg.org/#dom-body-arraybuffer
   arrayBuffer() { return consumeBody(this, 'arrayBuffer'); },
   // https://fetch.spec.whatwg.org/#dom-body-bytes
@@ -93,7 +93,7 @@ function mixBody(proto) {
 function cloneBody(b) {
   if (b.body === null) return null;
   if (b.bodyId !== undefined) host.noteClone(b.bodyId);
-  const [a, c] = teeStream(streamState.get(b.body.stream));
+  const [a, c] = teeStream(slotGet(streamState, b.body.stream));
   b.body = { stream: a, source: b.body.source, length: b.body.length };
   return { stream: c, source: b.body.source, length: b.body.length };
 }

@@ -16,7 +16,7 @@ const { fetch } = { fetch(input, init) {
     // A deliberately broken variant converts a non-Request input twice, checking the
     // first conversion and fetching the second, as a wrapper that calls new URL(input)
     // before fetch(input) does.
-    const checkURL = options.stringifyTwice && !requestState.has(input) ? parseURL(input).href : null;
+    const checkURL = options.stringifyTwice && !slotHas(requestState, input) ? parseURL(input).href : null;
     const request = new Request(input, init);
     const r = reqOf(request);
     if (state(r.signal).aborted) {
@@ -29,9 +29,9 @@ const { fetch } = { fetch(input, init) {
     if (b.body !== null) {
       if (b.body.source !== null) {
         bytes = b.body.source;
-        streamState.get(b.body.stream).disturbed = true;
+        slotGet(streamState, b.body.stream).disturbed = true;
       } else {
-        upload = streamState.get(b.body.stream);
+        upload = slotGet(streamState, b.body.stream);
         if (upload.reader !== null) throw new TypeError('Request body stream is locked');
       }
     }
@@ -107,7 +107,7 @@ function bodyReadReporter() {
 function networkResponse(meta, signal) {
   const res = Object.create(Response.prototype);
   const headers = newHeaders('immutable', meta.headers);
-  responseState.set(res, {
+  slotSet(responseState, res, {
     type: meta.type, status: meta.status, statusText: meta.statusText, headers,
     url: meta.url, redirected: meta.redirected,
   });
@@ -116,10 +116,10 @@ function networkResponse(meta, signal) {
     const stream = streamFromNetwork(meta.bodyId);
     body = { stream, source: null, length: null };
     addAbortAlgorithm(signal, () => {
-      errorStream(streamState.get(stream), state(signal).reason);
+      errorStream(slotGet(streamState, stream), state(signal).reason);
       host.cancelBody(meta.bodyId);
     });
   }
-  bodyState.set(res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
+  slotSet(bodyState, res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
   return res;
 }

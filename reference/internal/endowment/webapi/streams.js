@@ -7,8 +7,8 @@
 // Note: tee() does not clone chunks; both branches see the same chunk objects, as the
 // spec's ReadableStreamDefaultTee does with cloneForBranch2 false.
 
-const streamState = newSlots();
-const readerState = newSlots();
+const streamState = newSlotStore();
+const readerState = newSlotStore();
 
 // https://streams.spec.whatwg.org/#rs-class
 class ReadableStream {
@@ -19,7 +19,7 @@ class ReadableStream {
       state: 'readable', queue: [], reader: null, storedError: undefined, disturbed: false,
       pulling: false, pullAgain: false, started: false, source: src, closeRequested: false,
     };
-    streamState.set(this, s);
+    slotSet(streamState, this, s);
     const controller = makeController(s);
     s.controller = controller;
     let startResult;
@@ -54,7 +54,7 @@ class ReadableStream {
 defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: 'ReadableStream', configurable: true });
 
 function streamOf(stream) {
-  const s = streamState.get(stream);
+  const s = slotGet(streamState, stream);
   if (!s) throw new TypeError('Illegal invocation: not a ReadableStream');
   return s;
 }
@@ -214,7 +214,7 @@ class ReadableStreamDefaultReader {
 defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, { value: 'ReadableStreamDefaultReader', configurable: true });
 
 function readerOf(reader) {
-  const r = readerState.get(reader);
+  const r = slotGet(readerState, reader);
   if (!r) throw new TypeError('Illegal invocation: not a ReadableStreamDefaultReader');
   return r;
 }
@@ -230,7 +230,7 @@ function newReader(s) {
   r.closed.catch(() => {});
   if (s.state === 'closed') r.resolveClosed();
   if (s.state === 'errored') r.rejectClosed(s.storedError);
-  readerState.set(reader, r);
+  slotSet(readerState, reader, r);
   s.reader = r;
   return reader;
 }
@@ -346,7 +346,7 @@ function streamFromNetwork(bodyId) {
       host.cancelBody(bodyId);
     },
   };
-  streamState.set(stream, s);
+  slotSet(streamState, stream, s);
   return stream;
 }
 
