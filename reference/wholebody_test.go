@@ -13,7 +13,9 @@ import (
 // TestWholeBodyReadsOfNetworkBodies checks text(), json(), arrayBuffer() and bytes() of a
 // fetched body, which the endowment reads whole in Go when no reader has touched the
 // stream, against what a read through the stream gives: the same values, and the same
-// bodyUsed, locked and second-read behaviour.
+// bodyUsed, locked and second-read behaviour. It also checks the shortcuts of a plain
+// fetch(url), which builds no Request, and of a fetched response's headers, made on first
+// use.
 func TestWholeBodyReadsOfNetworkBodies(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +40,12 @@ func TestWholeBodyReadsOfNetworkBodies(t *testing.T) {
 		{"reader after text", `const r = await fetch(` + u + `); await r.text(); try { r.body.getReader(); return 'locked stream read'; } catch (e) { return e.name; }`, `"TypeError"`},
 		{"text after a reader read", `const r = await fetch(` + u + `); const rd = r.body.getReader(); await rd.read(); rd.releaseLock();
 			try { await r.text(); return 'read after a reader'; } catch (e) { return e.name; }`, `"TypeError"`},
+		{"headers of a response and its clone", `const r = await fetch(` + u + `); const c = r.clone();
+			return [r.headers.get('content-length'), c.headers.get('content-length'), r.headers === r.headers, c.headers !== r.headers];`,
+			`["11","11",true,true]`},
+		{"fetch(url) with credentials", `try { await fetch('http://u:p@127.0.0.1/'); return 'sent'; } catch (e) { return [e.name, e.message]; }`,
+			`["TypeError","Request cannot be constructed from a URL that includes credentials"]`},
+		{"fetch(url) of no URL", `try { await fetch('no url'); return 'sent'; } catch (e) { return e.name; }`, `"TypeError"`},
 		{"clone and original", `const r = await fetch(` + u + `); const c = r.clone(); return [await c.text(), (await r.bytes()).byteLength];`, `["{\"a\":\"h\ufffdi\"}",11]`},
 	}
 	for _, c := range cases {

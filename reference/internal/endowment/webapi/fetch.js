@@ -17,6 +17,18 @@ const { fetch } = { fetch(input, init) {
     // first conversion and fetching the second, as a wrapper that calls new URL(input)
     // before fetch(input) does.
     const checkURL = options.stringifyTwice && !slotHas(requestState, input) ? parseURL(input).href : null;
+    if (typeof input === 'string' && init === undefined && checkURL === null) {
+      // fetch(url), most calls: the request new Request(url) would build is a GET of the
+      // URL with no headers, no body, redirects followed and a signal nobody can abort.
+      // Nothing observes that Request, so only its URL is made, with the constructor's
+      // checks and errors.
+      const parsed = parseURL(input);
+      if (parsed.credentials) throw new TypeError('Request cannot be constructed from a URL that includes credentials');
+      host.send({ url: parsed.href, checkURL: null, method: 'GET', headers: [], body: null, streaming: false, redirect: 'follow' },
+        (meta) => resolve(networkResponse(meta, null)),
+        (err) => reject(new TypeError(err && err.message ? err.message : 'fetch failed')));
+      return;
+    }
     const request = new Request(input, init);
     const r = reqOf(request);
     if (state(r.signal).aborted) {
@@ -106,19 +118,23 @@ function bodyReadReporter() {
 // https://fetch.spec.whatwg.org/#response-class
 function networkResponse(meta, signal) {
   const res = Object.create(Response.prototype);
-  const headers = newHeaders('immutable', meta.headers);
+  // The Headers object is made when first asked for (responseHeaders): many responses are
+  // read without a look at their headers.
   slotSet(responseState, res, {
-    type: meta.type, status: meta.status, statusText: meta.statusText, headers,
+    type: meta.type, status: meta.status, statusText: meta.statusText, headers: null, headerList: meta.headers,
     url: meta.url, redirected: meta.redirected,
   });
   let body = null;
   if (meta.bodyId !== null) {
     const stream = streamFromNetwork(meta.bodyId);
     body = { stream, source: null, length: null };
-    addAbortAlgorithm(signal, () => {
-      errorStream(slotGet(streamState, stream), state(signal).reason);
-      host.cancelBody(meta.bodyId);
-    });
+    // signal is null for a request whose signal nobody can abort.
+    if (signal !== null) {
+      addAbortAlgorithm(signal, () => {
+        errorStream(slotGet(streamState, stream), state(signal).reason);
+        host.cancelBody(meta.bodyId);
+      });
+    }
   }
   slotSet(bodyState, res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
   return res;

@@ -43,14 +43,15 @@ class Response {
   // https://fetch.spec.whatwg.org/#dom-response-statustext
   get statusText() { return resOf(this).statusText; }
   // https://fetch.spec.whatwg.org/#dom-response-headers
-  get headers() { return resOf(this).headers; }
+  get headers() { return responseHeaders(resOf(this)); }
   // https://fetch.spec.whatwg.org/#dom-response-clone
   clone() {
     const r = resOf(this);
     const b = bodyOf(this);
     if (isUnusable(b)) throw new TypeError('Response body has already been used');
     const copy = Object.create(Response.prototype);
-    slotSet(responseState, copy, Object.assign({}, r, { headers: newHeaders(headersOf(r.headers).guard, headersOf(r.headers).list) }));
+    const headers = headersOf(responseHeaders(r));
+    slotSet(responseState, copy, Object.assign({}, r, { headers: newHeaders(headers.guard, headers.list) }));
     slotSet(bodyState, copy, { body: cloneBody(b), bodyId: b.bodyId, onRead: b.onRead });
     return copy;
   }
@@ -86,6 +87,16 @@ class Response {
 }
 mixBody(Response.prototype);
 defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+
+// responseHeaders is a response's Headers, made from the list the network gave on first
+// use for a fetched response.
+function responseHeaders(r) {
+  if (r.headers === null) {
+    r.headers = newHeaders('immutable', r.headerList);
+    r.headerList = null;
+  }
+  return r.headers;
+}
 
 function resOf(res) {
   const r = slotGet(responseState, res);
