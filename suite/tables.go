@@ -5,6 +5,7 @@ func specTables() []func() []Spec {
 	return []func() []Spec{
 		availabilitySpecs,
 		configSpecs,
+		entrySpecs,
 		allowlistSpecs,
 		fetchSpecs,
 		headersSpecs,
