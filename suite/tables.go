@@ -7,6 +7,7 @@ func specTables() []func() []Spec {
 		configSpecs,
 		entrySpecs,
 		allowlistSpecs,
+		inputIdentitySpecs,
 		fetchSpecs,
 		headersSpecs,
 		requestSpecs,
