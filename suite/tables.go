@@ -16,5 +16,6 @@ func specTables() []func() []Spec {
 		notifySpecs,
 		teardownSpecs,
 		isolationSpecs,
+		returnedObjectSpecs,
 	}
 }

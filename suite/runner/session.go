@@ -17,7 +17,8 @@ import (
 )
 
 // session is the state of one run: the mock network, the implementation (restarted after a
-// fault), the events it emitted, and each spec's report and evidence, filed by spec ID.
+// fault and after a spec that tampers), the events it emitted, and each spec's report and
+// evidence, filed by spec ID.
 type session struct {
 	ctx    context.Context
 	opts   Options
@@ -150,7 +151,17 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		CallTimeout:    s.opts.CallTimeout,
 		NextVatID:      s.nextVatID,
 	})
-	DeferCleanup(func() { s.finishSpec(spec.ID, t) })
+	DeferCleanup(func() {
+		if spec.Tampers {
+			// What a tampering spec changed may outlive its vats in an implementation whose
+			// vats share objects; the next spec gets a fresh implementation, so that each
+			// tampering spec's status is its own whatever ran before it.
+			s.mu.Lock()
+			s.broken = true
+			s.mu.Unlock()
+		}
+		s.finishSpec(spec.ID, t)
+	})
 	spec.Run(t)
 }
 
