@@ -99,6 +99,7 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	registerSpecs(env, plan.Specs)
 	ReportAfterSuite("conform", func(r Report) { suiteReport = r })
 
+	registerJSONFormat()
 	RegisterFailHandler(Fail)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.FailFast = opts.FailFast
@@ -116,6 +117,7 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 
 	run.FinishedAt = time.Now()
 	run.Specs = env.results(plan.Specs)
+	run.Warnings = env.warnings()
 	for _, reason := range suiteReport.SpecialSuiteFailureReasons {
 		if strings.Contains(reason, "Interrupted") || strings.Contains(reason, "Abort") || strings.Contains(reason, "Fail fast") {
 			run.Interrupted = true

@@ -116,6 +116,22 @@ func (s *session) fatalError() error {
 	return s.fatal
 }
 
+// knownVat reports whether the run created a vat with this ID.
+func (s *session) knownVat(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int
+	if _, err := fmt.Sscanf(id, "v%d", &n); err != nil || fmt.Sprintf("v%d", n) != id {
+		return false
+	}
+	return n >= 1 && n <= s.vatSeq
+}
+
+// warnings are the protocol violations of the run that failed no spec.
+func (s *session) warnings() []string {
+	return s.events.Violations(s.knownVat)
+}
+
 func (s *session) nextVatID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
