@@ -55,6 +55,9 @@ type entryCase struct {
 	// virtualHosts are added to mocknet (serving the standard catalogue) for this spec:
 	// hosts outside the standard scenario that reach or deny URLs name.
 	virtualHosts []string
+	// control marks reach as the positive control of a spec about denial; otherwise
+	// reaching those hosts is itself what the spec requires.
+	control bool
 }
 
 // at builds the n-th URL of spec id for host, spelt as spelling in the URL: a path unique to
@@ -81,8 +84,10 @@ func (c entryCase) run(t *T) {
 	if c.refusal == mustRefuse {
 		// Positive control: the same implementation creates a vat whose entries are valid,
 		// so a refusal below is about the entry, not about every configuration.
-		control := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-		control.Terminate()
+		t.Precondition(fmt.Sprintf("a vat with allowedHosts [%q] must be created, or a refusal says nothing about the entry", HostAllowed), func() {
+			control := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+			control.Terminate()
+		})
 		_, err := t.CreateVat(VatConfig{AllowedHosts: c.entries})
 		expectConfigDenied(err, fmt.Sprintf("for allowedHosts %q (a vat with allowedHosts [%q] was created just before)", c.entries, HostAllowed))
 		return
@@ -104,12 +109,19 @@ func (c entryCase) run(t *T) {
 	}
 	vat.Run("config/fetch-status", map[string]any{"urls": urls}).Decode(&got)
 	Expect(got).To(HaveLen(len(urls)), "config/fetch-status reports one result per URL")
-	for i, u := range c.reach {
-		Expect(got[i].Error).To(BeEmpty(), "with allowedHosts %q, fetch(%s) must resolve (positive control); it rejected with %s: %s", c.entries, u.url, got[i].Error, got[i].Message)
-		Expect(got[i].Status).To(Equal(200), "with allowedHosts %q, fetch(%s) must resolve with the host's 200: %+v", c.entries, u.url, got[i])
-		t.AwaitObservation(fmt.Sprintf("GET %s on %s (from fetch(%s))", u.path, u.host, u.url), CloseDeadline, func(o Observation) bool {
-			return o.Host == u.host && o.Path == u.path
-		})
+	reached := func() {
+		for i, u := range c.reach {
+			Expect(got[i].Error).To(BeEmpty(), "with allowedHosts %q, fetch(%s) must resolve; it rejected with %s: %s", c.entries, u.url, got[i].Error, got[i].Message)
+			Expect(got[i].Status).To(Equal(200), "with allowedHosts %q, fetch(%s) must resolve with the host's 200: %+v", c.entries, u.url, got[i])
+			t.AwaitObservation(fmt.Sprintf("GET %s on %s (from fetch(%s))", u.path, u.host, u.url), CloseDeadline, func(o Observation) bool {
+				return o.Host == u.host && o.Path == u.path
+			})
+		}
+	}
+	if c.control {
+		t.Precondition(fmt.Sprintf("with allowedHosts %q the vat must reach the listed host, or a denial proves nothing", c.entries), reached)
+	} else {
+		reached()
 	}
 	for i, u := range c.deny {
 		r := got[len(c.reach)+i]
@@ -166,7 +178,7 @@ func entrySpecs() []Spec {
 		spec("CONF-008", "upper-case entry admits no other host",
 			"A vat whose allowedHosts is [\"ALLOWED.TEST\", \"other.test\"] must reach other.test and must never reach evil.test or a.allowed.test (createVat may instead be refused with config-denied).",
 			rationaleEntryNotPattern, ProfileCore, srcEntries,
-			entryCase{entries: []string{"ALLOWED.TEST", HostOther}, refusal: mayRefuse,
+			entryCase{control: true, entries: []string{"ALLOWED.TEST", HostOther}, refusal: mayRefuse,
 				reach: []hostURL{other("CONF-008", 1)},
 				deny:  []hostURL{evil("CONF-008", 2), sub("CONF-008", 3)}}),
 		spec("CONF-009", "upper-case entry is canonicalised or refused",
@@ -179,7 +191,7 @@ func entrySpecs() []Spec {
 			"With allowedHosts [\"allowed.test\"], fetch(\"http://allowed.test./…\") must reject and reach no host, while fetch(\"http://allowed.test/…\") resolves: the URL hostname allowed.test. is not the entry allowed.test.",
 			"The Host header a trailing-dot URL sends is allowed.test., which a shared front end may route to another site; ocap-kernel compares URL.hostname, which keeps the dot, exactly.",
 			ProfileCore, srcEntries,
-			entryCase{entries: []string{HostAllowed}, virtualHosts: []string{hostTrailingDot},
+			entryCase{control: true, entries: []string{HostAllowed}, virtualHosts: []string{hostTrailingDot},
 				reach: []hostURL{allowed("CONF-010", 1)},
 				deny:  []hostURL{at("CONF-010", hostTrailingDot, hostTrailingDot, 2)}}),
 		spec("CONF-011", "trailing-dot entry names the trailing-dot host",
@@ -193,26 +205,26 @@ func entrySpecs() []Spec {
 			"A vat whose allowedHosts is [\"allowed.test:8080\", \"other.test\"] must reach other.test and must never reach allowed.test, on port 8080 or any other (createVat may instead be refused with config-denied).",
 			"Entries are hostnames and ports are not considered; reading host:port into an entry (Deno's --allow-net grammar) gives one configuration two meanings.",
 			ProfileCore, srcEntries,
-			entryCase{entries: []string{"allowed.test:8080", HostOther}, refusal: mayRefuse,
+			entryCase{control: true, entries: []string{"allowed.test:8080", HostOther}, refusal: mayRefuse,
 				reach: []hostURL{other("CONF-012", 1)},
 				deny:  []hostURL{at("CONF-012", "allowed.test:8080", HostAllowed, 2), allowed("CONF-012", 3)}}),
 		refused("CONF-013", "entry with a port is refused", "allowed.test:8080", "a port is not part of a hostname (\":\" is a forbidden host code point)"),
 		spec("CONF-014", "wildcard-looking entry is not a wildcard",
 			"A vat whose allowedHosts is [\"*.allowed.test\", \"other.test\"] must reach other.test and must never reach a.allowed.test or allowed.test: \"*\" is a character of the entry, not a pattern (createVat may instead be refused with config-denied).",
 			rationaleEntryNotPattern, ProfileCore, srcEntries,
-			entryCase{entries: []string{"*.allowed.test", HostOther}, refusal: mayRefuse,
+			entryCase{control: true, entries: []string{"*.allowed.test", HostOther}, refusal: mayRefuse,
 				reach: []hostURL{other("CONF-014", 1)},
 				deny:  []hostURL{sub("CONF-014", 2), allowed("CONF-014", 3)}}),
 		spec("CONF-015", "leading-dot entry is not a suffix",
 			"A vat whose allowedHosts is [\".allowed.test\", \"other.test\"] must reach other.test and must never reach a.allowed.test or allowed.test (createVat may instead be refused with config-denied).",
 			rationaleEntryNotPattern, ProfileCore, srcEntries,
-			entryCase{entries: []string{".allowed.test", HostOther}, refusal: mayRefuse,
+			entryCase{control: true, entries: []string{".allowed.test", HostOther}, refusal: mayRefuse,
 				reach: []hostURL{other("CONF-015", 1)},
 				deny:  []hostURL{sub("CONF-015", 2), allowed("CONF-015", 3)}}),
 		spec("CONF-016", "parent-domain entry admits no subdomain",
 			"A vat whose allowedHosts is [\"test\", \"other.test\"] must reach other.test and must never reach allowed.test or evil.test: an entry is not a domain suffix.",
 			rationaleEntryNotPattern, ProfileCore, srcEntries,
-			entryCase{entries: []string{"test", HostOther},
+			entryCase{control: true, entries: []string{"test", HostOther},
 				reach: []hostURL{other("CONF-016", 1)},
 				deny:  []hostURL{allowed("CONF-016", 2), evil("CONF-016", 3)}}),
 		spec("CONF-017", "subdomain entry does not admit its parent",
@@ -266,7 +278,7 @@ func entrySpecs() []Spec {
 			"A vat whose allowedHosts is [\"\", \"allowed.test\"] must reach allowed.test and must never reach evil.test or other.test (createVat may instead be refused with config-denied).",
 			"The empty string is a suffix and a substring of every hostname: a check with endsWith or includes turns it into allow-all.",
 			ProfileCore, srcEntries,
-			entryCase{entries: []string{"", HostAllowed}, refusal: mayRefuse,
+			entryCase{control: true, entries: []string{"", HostAllowed}, refusal: mayRefuse,
 				reach: []hostURL{allowed("CONF-025", 1)},
 				deny:  []hostURL{evil("CONF-025", 2), other("CONF-025", 3)}}),
 		refused("CONF-026", "empty entry is refused", "", "the empty string is no hostname"),

@@ -42,15 +42,17 @@ func (s shift) run(t *T) {
 	vat := t.NewVat(VatConfig{Globals: WithGlobals("URL"), AllowedHosts: []string{HostAllowed}})
 	res := vat.Run(fixtureShiftingInput, params)
 	var got struct {
-		Control int
+		Control string
 		Twin    []string
 		Reads   int
 		Outcome map[string]any
 	}
 	res.Decode(&got)
-	Expect(got.Control).To(Equal(200), "the positive control fetch(%s) must resolve with 200: %s", params["control"], res)
-	t.AwaitObservation("the positive control on "+HostAllowed, CloseDeadline, func(o Observation) bool {
-		return o.Host == HostAllowed && o.Path == path+"/control"
+	t.Precondition(fmt.Sprintf("fetch(%s), a plain string, must resolve and reach %s, or a denial proves nothing", params["control"], HostAllowed), func() {
+		Expect(got.Control).To(Equal("200"), "%s", res)
+		t.AwaitObservation("the control's GET on "+HostAllowed, CloseDeadline, func(o Observation) bool {
+			return o.Host == HostAllowed && o.Path == path+"/control"
+		})
 	})
 	vat.Terminate()
 	what := fmt.Sprintf("input kind %s (read after read, a twin of it shows %q; fetch read it %d times and gave %v)", s.kind, got.Twin, got.Reads, got.Outcome)
