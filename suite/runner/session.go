@@ -17,8 +17,8 @@ import (
 )
 
 // session is the state of one run: the mock network, the implementation (restarted after a
-// fault and after a spec that tampers), the events it emitted, and each spec's report and
-// evidence, filed by spec ID.
+// fault and before each spec that tampers), the events it emitted, and each spec's report
+// and evidence, filed by spec ID.
 type session struct {
 	ctx    context.Context
 	opts   Options
@@ -152,13 +152,7 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		AbortSuite("implementation could not be restarted: " + fatal.Error())
 	}
 	if broken {
-		s.shutdown(s.implementation())
-		if err := s.start(); err != nil {
-			s.mu.Lock()
-			s.fatal = err
-			s.mu.Unlock()
-			AbortSuite("restart implementation after a failure: " + err.Error())
-		}
+		s.restart("after a failure")
 	}
 	t := dsl.NewT(ctx, dsl.Session{
 		Implementation: s.implementation(),
@@ -167,18 +161,31 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		CallTimeout:    s.opts.CallTimeout,
 		NextVatID:      s.nextVatID,
 	})
-	DeferCleanup(func() {
-		if spec.Tampers {
-			// What a tampering spec changed may outlive its vats in an implementation whose
-			// vats share objects; the next spec gets a fresh implementation, so that each
-			// tampering spec's status is its own whatever ran before it.
-			s.mu.Lock()
-			s.broken = true
-			s.mu.Unlock()
-		}
-		s.finishSpec(spec.ID, t)
-	})
+	DeferCleanup(func() { s.finishSpec(spec.ID, t) })
 	spec.Run(t)
+}
+
+// restart replaces the implementation with a fresh instance; when that fails the run
+// cannot go on.
+func (s *session) restart(why string) {
+	s.shutdown(s.implementation())
+	if err := s.start(); err != nil {
+		s.mu.Lock()
+		s.fatal = err
+		s.mu.Unlock()
+		AbortSuite("restart implementation " + why + ": " + err.Error())
+	}
+}
+
+// freshForTampering gives a tampering spec an implementation nothing else has run in: what
+// earlier specs did (a vat that asked for a global the implementation then hardened, a
+// change an earlier tampering spec made to objects vats share) must not decide its status,
+// whatever the order or the worker it runs in. It runs before the spec, outside its timeout.
+func (s *session) freshForTampering() {
+	if s.ctx.Err() != nil || s.fatalError() != nil {
+		return // runSpec reports both
+	}
+	s.restart("before a tampering spec")
 }
 
 func (s *session) finishSpec(id string, t *dsl.T) {
