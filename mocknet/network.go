@@ -189,9 +189,12 @@ func (n *Network) Escapes() []Observation {
 	return out
 }
 
-// Subscribe delivers every change of every exchange from now on, until cancel is called.
-// A subscriber that falls more than 1024 updates behind loses updates, never blocks the
-// network.
+// Subscribe delivers every exchange that arrives or changes from now on, in the order of
+// their changes, until cancel is called; call it when done. Each delivery is the exchange's
+// latest state: a reader that falls behind gets an exchange that changed several times
+// meanwhile once, in its newest state, so it never loses an exchange nor its final
+// outcome, never blocks the network, and costs memory per exchange, not per update. The
+// channel is never closed.
 func (n *Network) Subscribe() (<-chan Observation, func()) { return n.j.subscribe() }
 
 // Close stops the listeners, ends every held request and tunnel, and waits for every

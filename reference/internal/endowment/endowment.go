@@ -31,12 +31,14 @@ type Event struct {
 
 // Options configure an endowment; see the reference package for their meaning.
 type Options struct {
-	AllowedHosts       []string
-	Client             *http.Client
-	Notify             func(Event)
-	MaxResponseBytes   int64
-	MaxResponseHeaders int
-	Faults             Faults
+	AllowedHosts         []string
+	Client               *http.Client
+	Notify               func(Event)
+	MaxResponseBytes     int64
+	MaxResponseHeaders   int
+	MaxConcurrentFetches int
+	MaxHeldBodyBytes     int64
+	Faults               Faults
 }
 
 // Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
@@ -61,9 +63,13 @@ type Shared struct {
 	allowlist *allowlist.List
 }
 
+// Defaults of the limits (see reference.Limits): generous enough for every spec of the
+// suite, small enough that one vat cannot take the host's sockets or memory.
 const (
-	defaultMaxResponseBytes   = 64 << 20
-	defaultMaxResponseHeaders = 1000
+	defaultMaxResponseBytes     = 64 << 20
+	defaultMaxResponseHeaders   = 1000
+	defaultMaxConcurrentFetches = 256
+	defaultMaxHeldBodyBytes     = 256 << 20
 )
 
 const maxRedirects = 20
@@ -81,7 +87,11 @@ type Endowment struct {
 	nextID    int64
 	calls     map[int64]*call
 	installed bool
-	inflight  tracker
+	closed    bool // Close was called: nothing is sent, notified or scheduled any more
+	// heldBodyBytes is the sum of the calls' heldBytes: bytes of response bodies read
+	// from the network by calls that are still open.
+	heldBodyBytes int64
+	inflight      tracker
 }
 
 // call is one fetch: its cancellation, its response body once headers arrived, and its
@@ -91,6 +101,10 @@ type call struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	upload *io.PipeWriter
+
+	// heldBytes is what this call counts in the endowment's heldBodyBytes; guarded by
+	// the endowment's mu.
+	heldBytes int64
 
 	mu     sync.Mutex
 	body   io.ReadCloser
@@ -105,6 +119,12 @@ func New(opts Options) (*Endowment, error) {
 	}
 	if opts.MaxResponseHeaders <= 0 {
 		opts.MaxResponseHeaders = defaultMaxResponseHeaders
+	}
+	if opts.MaxConcurrentFetches <= 0 {
+		opts.MaxConcurrentFetches = defaultMaxConcurrentFetches
+	}
+	if opts.MaxHeldBodyBytes <= 0 {
+		opts.MaxHeldBodyBytes = defaultMaxHeldBodyBytes
 	}
 	e := &Endowment{opts: opts, allow: allowlist.New(opts.AllowedHosts), calls: map[int64]*call{}}
 	if s := opts.Faults.StateSharedBetweenVats; s != nil {
@@ -222,8 +242,29 @@ func (e *Endowment) lookup(id int64) (*call, bool) {
 	return c, ok
 }
 
+// forget removes a finished call; the body bytes it held are released.
 func (e *Endowment) forget(id int64) {
 	e.mu.Lock()
-	delete(e.calls, id)
+	if c, ok := e.calls[id]; ok {
+		e.heldBodyBytes -= c.heldBytes
+		c.heldBytes = 0
+		delete(e.calls, id)
+	}
 	e.mu.Unlock()
+}
+
+// hold counts n more body bytes read by c against MaxHeldBodyBytes, or refuses them.
+// Bytes of a call that teardown already detached are not counted.
+func (e *Endowment) hold(c *call, n int) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, live := e.calls[c.id]; !live {
+		return nil
+	}
+	if e.heldBodyBytes+int64(n) > e.opts.MaxHeldBodyBytes {
+		return fmt.Errorf("the vat's response bodies being read would hold more than %d bytes, the endowment's limit (Limits.MaxHeldBodyBytes)", e.opts.MaxHeldBodyBytes)
+	}
+	e.heldBodyBytes += int64(n)
+	c.heldBytes += int64(n)
+	return nil
 }

@@ -42,6 +42,20 @@ func (e *Endowment) Teardown(ctx context.Context) error {
 	return nil
 }
 
+// errClosed is what fetch rejects with once the endowment is closed.
+var errClosed = errors.New("fetch failed: the network endowment is closed (its vat was terminated)")
+
+// Close is Teardown for good, for a vat that is terminated: from the moment it is called,
+// fetch rejects with a TypeError without sending anything, notify is not called and no
+// timer is scheduled; then it tears down as Teardown does. Unlike after Teardown, the
+// endowment cannot be used again. It is idempotent.
+func (e *Endowment) Close(ctx context.Context) error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	return e.Teardown(ctx)
+}
+
 // loopWait bounds how long teardown waits for the event loop to take its turn before it
 // detaches from outside the loop (the loop is stopped, or vat code is stuck in a loop).
 const loopWait = 2 * time.Second
@@ -61,6 +75,7 @@ func (e *Endowment) detachOnLoop(ctx context.Context) map[int64]*call {
 			e.epoch++
 			calls = e.calls
 			e.calls = map[int64]*call{}
+			e.heldBodyBytes = 0
 			e.mu.Unlock()
 		})
 	}
