@@ -57,11 +57,18 @@ type Observation struct {
 	Target string `json:"target,omitempty"`
 	// Scope names the scope whose listener received the exchange ("" for the network's own).
 	Scope string `json:"scope,omitempty"`
+	// Preflight marks a CORS preflight (OPTIONS with Origin and
+	// Access-Control-Request-Method), which the network answers itself: contact with the
+	// host, but not a request the vat made. Specs that count a vat's requests skip these.
+	Preflight bool `json:"preflight,omitempty"`
 }
 
 func (o Observation) String() string {
 	if o.Escape {
 		return fmt.Sprintf("#%d escape to %s via %s", o.Seq, o.Target, o.Via)
+	}
+	if o.Preflight {
+		return fmt.Sprintf("#%d %s CORS preflight %s %s via %s: %s", o.Seq, o.Host, o.Header.Get("Access-Control-Request-Method"), o.Path, o.Via, o.Outcome)
 	}
 	return fmt.Sprintf("#%d %s %s %s via %s: %s", o.Seq, o.Host, o.Method, o.Path, o.Via, o.Outcome)
 }

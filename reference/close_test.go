@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/conform-suite/conform/reference"
+	"github.com/dop251/goja"
 )
 
 // TestCloseRefusesEverythingAfter checks Close: a fetch in flight is aborted and never
@@ -56,5 +58,41 @@ func TestCloseRefusesEverythingAfter(t *testing.T) {
 	}
 	if err := v.end.Close(context.Background()); err != nil {
 		t.Errorf("a second Close: %v", err)
+	}
+}
+
+// TestCloseTakesEffectBetweenTurns checks that Close closes the endowment in its detach,
+// between two turns of the loop, not before: a script that is running when Close is called
+// still sees a working fetch (which teardown then aborts, never settling), rather than a
+// refusal that would settle the script's promise while its vat is being terminated.
+func TestCloseTakesEffectBetweenTurns(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	v := newVat(t, reference.Options{AllowedHosts: []string{srv.host()}})
+	blocked := make(chan struct{})
+	release := make(chan struct{})
+	v.loop.RunOnLoop(func(vm *goja.Runtime) {
+		_ = vm.Set("block", func(goja.FunctionCall) goja.Value {
+			close(blocked)
+			<-release
+			return goja.Undefined()
+		})
+	})
+	pending := v.start(`block(); try { await fetch(` + jsString(srv.URL) + `); return 'settled'; } catch (e) { return e.message; }`)
+	waitFor(t, blocked, "the script running")
+	closed := make(chan error, 1)
+	go func() { closed <- v.end.Close(context.Background()) }()
+	// Close cannot detach while the script runs; give it the time to try. A slow machine can
+	// only make this test pass wrongly (Close not called yet), never fail wrongly.
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	v.value(t, `return 0;`) // a turn of the loop after Close: anything queued has run
+	select {
+	case o := <-pending:
+		t.Errorf("the script running at Close settled: %s", o)
+	default:
 	}
 }

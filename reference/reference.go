@@ -126,12 +126,12 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 // where it is).
 func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown(ctx) }
 
-// Close is Teardown for a vat that is terminated, for good: from the moment it is called
-// fetch rejects with a TypeError and sends nothing, notify is not called any more and no
-// timer is scheduled; then it tears down as Teardown does and returns when Teardown would.
+// Close is Teardown for a vat that is terminated, for good: in the step where teardown
+// detaches (between two turns of the loop, so no script sees a half-closed endowment) the
+// endowment closes, and from then on fetch rejects with a TypeError and sends nothing,
+// notify is not called any more and no timer is scheduled. It returns when Teardown would.
 // The endowment cannot be used again. It is idempotent. A host that stops the vat's code
-// (Runtime.Interrupt, then stopping its loop) calls it in between, so that code still
-// running, or resumed by a result already queued, reaches nothing.
+// (Runtime.Interrupt of a busy loop, then stopping its loop) calls it in between.
 func (e *Endowment) Close(ctx context.Context) error { return e.impl.Close(ctx) }
 
 // NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the

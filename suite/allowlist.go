@@ -8,15 +8,6 @@ import (
 	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
-const (
-	srcAllowlist = "ocap-kernel: VatConfig.network.allowedHosts (exact match on URL hostname; ports and schemes ignored)"
-
-	fixtureFetchURL   = "allowlist/fetch-url"
-	fixtureFetchInput = "allowlist/fetch-input"
-
-	rationaleHostHeader = "Behind a shared front end or proxy the Host header picks the site; a vat that sets it reaches a host the allowlist denies."
-)
-
 func allowlistSpecs() []Spec {
 	specs := []Spec{
 		{
@@ -55,7 +46,8 @@ func allowlistSpecs() []Spec {
 			},
 		},
 	}
-	specs = append(specs, bypassSpecs()...)
+	specs = append(specs, inputFormSpecs()...)
+	specs = append(specs, trickSpecs()...)
 	return append(specs, allowedFormsSpecs()...)
 }
 

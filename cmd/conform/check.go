@@ -45,7 +45,10 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 		return exitInfra, fmt.Errorf("start mock network: %w", err)
 	}
 	defer net.Close()
-	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: *timeout})
+	// The check judges whether the adapter exits after shutdown, not how fast a loaded
+	// machine lets a runtime tear itself down: an adapter that ignores shutdown is still
+	// caught, one that exits slowly is not failed for the machine's load.
+	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: *timeout, ExitTimeout: checkExitTimeout})
 	if err != nil {
 		return exitInfra, fmt.Errorf("start adapter %q: %w", *adapter, err)
 	}
@@ -81,6 +84,10 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	}
 	return code, nil
 }
+
+// checkExitTimeout is how long the check lets an adapter take to exit after answering
+// shutdown before it counts it as not exiting (a run kills it after 2 s, PROTOCOL.md §7).
+const checkExitTimeout = 10 * time.Second
 
 type checker struct {
 	ctx            context.Context

@@ -3,8 +3,9 @@
 // variant for the self-test), all reaching the network through one HTTP client routed via
 // the mock network's proxy.
 //
-// terminateVat stops a vat for good: its running code is interrupted (a busy loop never
-// yields), its endowment is closed (requests aborted, bodies closed, fetch refused, no
+// terminateVat stops a vat for good: code that keeps it busy is interrupted (a busy loop
+// never yields; an idle vat is not interrupted, or the interrupt would hit the next result
+// delivered to it), its endowment is closed (requests aborted, bodies closed, fetch refused, no
 // notify, nothing settling), its event loop is stopped, and every reference to its runtime
 // is dropped, so a terminated vat neither reaches the network nor holds memory until
 // shutdown.

@@ -291,6 +291,10 @@ func run(v *vat, source string, done func(harness.EvalResult)) bool {
 	}
 	return loop.RunOnLoop(func(vm *goja.Runtime) {
 		value, err := vm.RunScript("vat-program.js", "(async function () {\n"+source+"\n})()")
+		var interrupted *goja.InterruptedError
+		if errors.As(err, &interrupted) {
+			return // the vat was terminated while the program ran: it never settles
+		}
 		if err != nil {
 			done(harness.EvalResult{Error: jsError(vm, err)})
 			return

@@ -15,8 +15,8 @@ import (
 // errVatTerminated is the value a terminated vat's running code is interrupted with.
 var errVatTerminated = errors.New("the vat was terminated")
 
-// TerminateVat stops the vat for good and returns when that has completed: the code it is
-// running is interrupted, its endowment is closed (every request aborted, every body and
+// TerminateVat stops the vat for good and returns when that has completed: code that keeps
+// the vat busy (never letting its loop take a turn) is interrupted, its endowment is closed (every request aborted, every body and
 // upload closed, fetch refused from then on, no notify, nothing settling), and its event
 // loop is stopped, so nothing of the vat runs, connects or notifies after the answer.
 // Then every reference to its runtime is dropped.
@@ -60,11 +60,7 @@ func (v *vat) terminate(ctx context.Context) error {
 	loop, vm, end := v.loop, v.vm, v.endowment
 	v.mu.Unlock()
 
-	// Interrupt the code running now (a busy loop never yields to the loop), then clear the
-	// interrupt between two jobs: if the vat was idle, the interrupt would otherwise hit
-	// the next job that runs JavaScript, whatever it is.
-	vm.Interrupt(errVatTerminated)
-	loop.RunOnLoop(func(vm *goja.Runtime) { vm.ClearInterrupt() })
+	interruptIfBusy(ctx, loop, vm)
 	err := end.Close(ctx)
 	if err != nil {
 		err = fmt.Errorf("close the endowment: %w", err)
@@ -79,6 +75,39 @@ func (v *vat) terminate(ctx context.Context) error {
 	v.mu.Unlock()
 	close(v.stopped)
 	return err
+}
+
+// busyLoopWait is how long the vat's loop has to take a turn before the code it runs is
+// taken for a busy vat's and interrupted. A busy vat (a loop that never yields) never lets
+// it; an idle one takes it at once, even on a loaded machine.
+const busyLoopWait = 250 * time.Millisecond
+
+// interruptIfBusy stops the JavaScript running on loop if it keeps the loop from taking a
+// turn, and returns once the loop has taken one. An idle vat is not interrupted: an
+// interrupt that finds no JavaScript running stays pending and hits whatever runs next,
+// such as a body chunk being delivered, which then fails with the interrupt as its error
+// and can settle a promise of a vat that is being terminated.
+func interruptIfBusy(ctx context.Context, loop *eventloop.EventLoop, vm *goja.Runtime) {
+	turn := make(chan struct{})
+	if !loop.RunOnLoop(func(vm *goja.Runtime) {
+		vm.ClearInterrupt() // an interrupt sent below is spent or no longer needed
+		close(turn)
+	}) {
+		return
+	}
+	wait := time.NewTimer(busyLoopWait)
+	defer wait.Stop()
+	select {
+	case <-turn:
+		return
+	case <-wait.C:
+	case <-ctx.Done():
+	}
+	vm.Interrupt(errVatTerminated)
+	select {
+	case <-turn:
+	case <-ctx.Done():
+	}
 }
 
 // stopLoop terminates loop, interrupting the vat's code again each loopStopGrace while a

@@ -179,3 +179,76 @@ func TestTerminatedVatsReleaseTheirMemory(t *testing.T) {
 		t.Errorf("the heap grew by %d KiB for %d terminated vats, more than %d KiB: terminated vats are kept", grown/1024, vats, limit/1024)
 	}
 }
+
+// TestTerminatedIdleVatSettlesNothing terminates vats that wait for the chunks of a body,
+// at the moment the mock network sends one: the read pending at termination must never
+// settle, in particular not with the interrupt meant for busy vats, which the chunk's
+// delivery would pick up as its error if the interrupt found the vat idle. Terminating on
+// the event that also delivers a chunk makes that race likely; each vat is one more
+// chance to lose it.
+func TestTerminatedIdleVatSettlesNothing(t *testing.T) {
+	network, err := mocknet.New(mocknet.WithHosts("allowed.test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = network.Close() })
+	events := &settlements{}
+	impl := inprocess.New(inprocess.Options{})
+	if _, err := impl.Initialize(ctxFor(t), harness.InitializeParams{ProtocolVersion: harness.ProtocolVersion,
+		Network: harness.NetworkConfig{Proxy: network.ProxyURL()}, Listener: events}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = impl.Shutdown(context.Background()) })
+	observed, stop := network.Subscribe()
+	defer stop()
+	const vats = 20
+	for i := range vats {
+		id := fmt.Sprintf("reader-%d", i)
+		if err := impl.CreateVat(ctxFor(t), harness.CreateVatParams{VatID: id, Globals: []string{"fetch"},
+			Network: &harness.VatNetwork{AllowedHosts: []string{"allowed.test"}}}); err != nil {
+			t.Fatal(err)
+		}
+		query := fmt.Sprintf("numbytes=4&duration=0.4&delay=0&vat=%d", i)
+		if err := impl.Start(ctxFor(t), id, "read", `const r = await fetch('http://allowed.test/drip?`+query+`');
+			return (await r.arrayBuffer()).byteLength;`); err != nil {
+			t.Fatal(err)
+		}
+	streaming:
+		for {
+			select {
+			case o := <-observed:
+				if o.RawQuery == query && o.BytesSent > 0 {
+					break streaming
+				}
+			case <-ctxFor(t).Done():
+				t.Fatalf("vat %s: the body never started streaming", id)
+			}
+		}
+		if err := impl.TerminateVat(ctxFor(t), id); err != nil {
+			t.Fatalf("terminateVat %s: %v", id, err)
+		}
+	}
+	time.Sleep(quietWindow)
+	if s := events.all(); len(s) > 0 {
+		t.Errorf("%d of %d tasks reading a body at termination settled, the first %s: %+v", len(s), vats, s[0].Status, s[0].Error)
+	}
+}
+
+// settlements records taskSettled events.
+type settlements struct {
+	mu      sync.Mutex
+	settled []harness.TaskSettledEvent
+}
+
+func (s *settlements) Notify(harness.NotifyEvent) {}
+func (s *settlements) Log(harness.LogEvent)       {}
+func (s *settlements) TaskSettled(ev harness.TaskSettledEvent) {
+	s.mu.Lock()
+	s.settled = append(s.settled, ev)
+	s.mu.Unlock()
+}
+func (s *settlements) all() []harness.TaskSettledEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]harness.TaskSettledEvent(nil), s.settled...)
+}

@@ -68,7 +68,8 @@ func (t *T) ExpectOpen(what string, n int, pred func(Observation) bool) Seen {
 	return open
 }
 
-// OnPath matches exchanges on any host whose path (without query) is path.
+// OnPath matches requests (not CORS preflights) on any host whose path (without query) is
+// path.
 func OnPath(path string) func(o Observation) bool {
-	return func(o Observation) bool { return o.Path == path }
+	return func(o Observation) bool { return o.Path == path && !o.Preflight }
 }

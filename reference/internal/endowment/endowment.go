@@ -44,16 +44,22 @@ type Options struct {
 // Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
 // to prove that specs fail when an implementation is wrong. The reference never sets them.
 type Faults struct {
-	NoAllowlist            bool // every host is allowed
-	RedirectsUnchecked     bool // redirect hops are followed without a check
-	StringifyTwice         bool // the input is converted once for the check and again for the fetch
-	TeardownLeavesBodies   bool // teardown aborts requests but leaves response bodies open
-	TeardownLeavesClones   bool // teardown leaves bodies that were cloned open
-	LateSettlements        bool // results arriving after teardown still settle promises
-	NoNotify               bool // notify is never called
-	UnfrozenGlobals        bool // endowed objects are left mutable
-	TeardownBreaksReuse    *Shared
-	StateSharedBetweenVats *Shared
+	NoAllowlist          bool // every host is allowed
+	RedirectsUnchecked   bool // redirect hops are followed without a check
+	StringifyTwice       bool // the input is converted once for the check and again for the fetch
+	TeardownLeavesBodies bool // teardown aborts requests but leaves response bodies open
+	TeardownLeavesClones bool // teardown leaves bodies that were cloned open
+	LateSettlements      bool // results arriving after teardown still settle promises
+	NoNotify             bool // notify is never called
+	UnfrozenGlobals      bool // endowed objects are left mutable
+	// HardenReachesIntrinsics hardens as the reference once did: the walk stops only at
+	// Object.prototype, Function.prototype and Error.prototype, so it freezes Error (through
+	// DOMException) and %IteratorPrototype% (through the Headers iterator).
+	HardenReachesIntrinsics    bool
+	CredentialsFollowRedirects bool // Authorization is sent on to another origin after a redirect
+	RedirectLimitOffByOne      bool // a 21st redirect is followed
+	TeardownBreaksReuse        *Shared
+	StateSharedBetweenVats     *Shared
 }
 
 // Shared is state a broken variant keeps across the endowments it creates.
@@ -196,6 +202,7 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	options := vm.NewObject()
 	_ = options.Set("URLSearchParams", paramsCtor)
 	_ = options.Set("skipFreeze", e.opts.Faults.UnfrozenGlobals)
+	_ = options.Set("hardenReachesIntrinsics", e.opts.Faults.HardenReachesIntrinsics)
 	_ = options.Set("stringifyTwice", e.opts.Faults.StringifyTwice)
 	apiValue, err := factory(goja.Undefined(), e.hostObject(vm), options)
 	if err != nil {

@@ -220,7 +220,11 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 				if req.redirect == "error" {
 					return responseMeta{}, fmt.Errorf("fetch failed: redirect mode is \"error\" and %s redirected", u.Redacted())
 				}
-				if hop+1 > maxRedirects {
+				limit := maxRedirects
+				if e.opts.Faults.RedirectLimitOffByOne {
+					limit++
+				}
+				if hop+1 > limit {
 					return responseMeta{}, errors.New("fetch failed: too many redirects")
 				}
 				next, err := u.Parse(location)
@@ -242,7 +246,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 					method, body, upload = http.MethodGet, nil, nil
 					req.headers = withoutBodyHeaders(req.headers)
 				}
-				if !sameOrigin(u, next) {
+				if !sameOrigin(u, next) && !e.opts.Faults.CredentialsFollowRedirects {
 					req.headers = withoutCredentialHeaders(req.headers)
 				}
 				u, redirected = next, true

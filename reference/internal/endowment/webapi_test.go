@@ -168,3 +168,5 @@ func TestFetch(t *testing.T) {
 	t.Cleanup(srv.Close)
 	runJSTest(t, "fetch_test.js", Options{AllowedHosts: []string{"127.0.0.1"}}, map[string]any{"serverURL": srv.URL})
 }
+
+func TestHarden(t *testing.T) { runJSTest(t, "harden_test.js", noNetwork, nil) }

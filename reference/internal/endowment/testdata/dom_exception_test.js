@@ -20,3 +20,8 @@ test('is an Error whose name and code are not enumerable', () => {
   assert(e instanceof DOMException, 'instanceof DOMException');
   assertEquals(Object.keys(e), [], 'own enumerable keys');
 });
+
+test('a DOMException names its interface in Object.prototype.toString', () => {
+  assertEquals(Object.prototype.toString.call(new DOMException('x', 'AbortError')), '[object DOMException]', 'class string');
+  assertEquals(String(new DOMException('gone', 'AbortError')), 'AbortError: gone', 'Error.prototype.toString still applies');
+});

@@ -68,3 +68,9 @@ test('tee cancels the source only when both branches cancel, with both reasons',
   await Promise.all([first, b.cancel('r2')]);
   assertEquals(got, ['r1', 'r2'], 'composite reason');
 });
+
+test('streams and readers name their interface in Object.prototype.toString', () => {
+  const stream = new ReadableStream();
+  assertEquals(Object.prototype.toString.call(stream), '[object ReadableStream]', 'stream');
+  assertEquals(Object.prototype.toString.call(stream.getReader()), '[object ReadableStreamDefaultReader]', 'reader');
+});
