@@ -223,8 +223,8 @@ func (c abortInFlight) run(t *T) {
 		abortCall = fmt.Sprintf("conformAbort(%q)", c.reason)
 	}
 	task := vat.Start(abortFixture, params)
-	t.AwaitObservation("the request to abort", CloseDeadline, c.ready)
-	vat.AwaitLog(ReadyMarker, CloseDeadline)
+	t.AwaitObservation("the request to abort", ReadyWithin, c.ready)
+	vat.AwaitLog(ReadyMarker, ReadyWithin)
 	abortedAt := time.Now()
 	Expect(vat.Eval(abortCall)).To(Returned())
 	var got map[string]any

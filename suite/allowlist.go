@@ -22,7 +22,7 @@ func allowlistSpecs() []Spec {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				res := vat.Run("allowlist/fetch-url", map[string]any{"url": t.URL(HostAllowed, "/status/200")})
 				Expect(res).To(Returned())
-				t.AwaitObservation("a GET /status/200 on "+HostAllowed, CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("a GET /status/200 on "+HostAllowed, ReadyWithin, func(o Observation) bool {
 					return o.Host == HostAllowed && o.Path == "/status/200"
 				})
 			},
@@ -119,7 +119,7 @@ func reachAllowed(url string) func(t *T) {
 	return func(t *T) {
 		vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 		Expect(vat.Run(fixtureFetchURL, map[string]any{"url": url})).To(Returned())
-		t.AwaitObservation("a request on "+HostAllowed, CloseDeadline, func(o Observation) bool { return o.Host == HostAllowed })
+		t.AwaitObservation("a request on "+HostAllowed, ReadyWithin, func(o Observation) bool { return o.Host == HostAllowed })
 	}
 }
 

@@ -19,7 +19,7 @@ func fetchSpecs() []Spec {
 	sent := func(what string, pred func(Observation) bool) func(t *T, res Result) {
 		return func(t *T, res Result) {
 			Expect(res).To(Returned())
-			t.AwaitObservation(what, CloseDeadline, pred)
+			t.AwaitObservation(what, ReadyWithin, pred)
 		}
 	}
 	refusedBeforeSending := func(errName string) func(t *T, res Result) {
@@ -74,7 +74,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "post-body", check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"method": "POST", "data": "hello"}))
-				t.AwaitObservation("POST /anything with body hello", CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("POST /anything with body hello", ReadyWithin, func(o Observation) bool {
 					return o.Method == http.MethodPost && o.Path == "/anything" && string(o.BodyPrefix) == "hello"
 				})
 			}}),
@@ -397,7 +397,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "form-body", globals: WithGlobals("URLSearchParams"), check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"data": "a=1&b=x+y", "form": map[string]any{"a": []string{"1"}, "b": []string{"x y"}}}))
-				t.AwaitObservation("a form-encoded POST", CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("a form-encoded POST", ReadyWithin, func(o Observation) bool {
 					return o.Header.Get("Content-Type") == "application/x-www-form-urlencoded;charset=UTF-8"
 				})
 			}}),
@@ -497,10 +497,10 @@ func fetchSpecs() []Spec {
 				vat := t.NewVat(VatConfig{Globals: WithGlobals("ReadableStream"), AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("fetch/upload-then-fail", map[string]any{"url": t.URL(HostAllowed, "/upload-sink")})
 				// The positive control: the upload is under way, its first bytes at the server.
-				t.AwaitObservation("the upload's first bytes at /upload-sink", CloseDeadline, func(o Observation) bool {
+				t.AwaitObservation("the upload's first bytes at /upload-sink", ReadyWithin, func(o Observation) bool {
 					return o.Path == "/upload-sink" && o.BodyBytes > 0
 				})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				failedAt := time.Now()
 				Expect(vat.Eval("conformFailUpload()")).To(Returned())
 				var name string
@@ -548,9 +548,9 @@ func fetchSpecs() []Spec {
 				res := vat.Run(fixtureFetchCases, map[string]any{"case": "with-authorization", "base": "http://" + HostAllowed, "url": url})
 				Expect(res).To(ReturnedJSON(map[string]any{"status": 200, "url": "http://" + HostOther + "/anything"}))
 				// The positive control: the first hop carried the header.
-				first := t.AwaitObservation("the first hop at "+HostAllowed, CloseDeadline, PathIs("/redirect-host/"+HostOther))
+				first := t.AwaitObservation("the first hop at "+HostAllowed, ReadyWithin, PathIs("/redirect-host/"+HostOther))
 				Expect(first.Header.Get("Authorization")).To(Equal("Bearer conform-secret"), "the vat's Authorization must reach the origin it named")
-				second := t.AwaitObservation("the redirect target at "+HostOther, CloseDeadline, func(o Observation) bool { return o.Host == HostOther })
+				second := t.AwaitObservation("the redirect target at "+HostOther, ReadyWithin, func(o Observation) bool { return o.Host == HostOther })
 				Expect(second.Header.Values("Authorization")).To(BeEmpty(), "%s must not receive the vat's Authorization: %s", HostOther, DescribeObservation(second))
 			},
 		},
@@ -565,7 +565,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "with-authorization", params: map[string]any{"url": "http://" + HostAllowed + "/redirect-to?url=%2Fanything&status_code=302"}, check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"status": 200, "url": "http://" + HostAllowed + "/anything"}))
-				target := t.AwaitObservation("the redirect target /anything", CloseDeadline, PathIs("/anything"))
+				target := t.AwaitObservation("the redirect target /anything", ReadyWithin, PathIs("/anything"))
 				Expect(target.Header.Get("Authorization")).To(Equal("Bearer conform-secret"), "a same-origin redirect keeps Authorization: %s", DescribeObservation(target))
 			}}),
 		},
@@ -635,7 +635,7 @@ func fetchSpecs() []Spec {
 			},
 			Run: runCase(fixtureFetchCases, semanticCase{name: "redirect-method", params: map[string]any{"status": 303, "method": "GET"}, check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"method": "GET", "data": ""}))
-				target := t.AwaitObservation("the redirect target /anything", CloseDeadline, PathIs("/anything"))
+				target := t.AwaitObservation("the redirect target /anything", ReadyWithin, PathIs("/anything"))
 				Expect(target.Header.Get("Content-Type")).To(Equal("text/plain"), "a GET keeps its Content-Type across a 303: %s", DescribeObservation(target))
 				Expect(target.Header.Get("X-Conform-Hop")).To(Equal("kept"), "a GET keeps its headers across a 303: %s", DescribeObservation(target))
 			}}),
@@ -711,10 +711,10 @@ func redirectMethodCase(status int, method, wantMethod string, keepBody bool) fu
 	return runCase(fixtureFetchCases, semanticCase{name: "redirect-method", params: map[string]any{"status": status, "method": method}, check: func(t *T, res Result) {
 		Expect(res).To(ReturnedJSON(map[string]any{"method": wantMethod, "data": wantData}))
 		// The positive control: the first request carried the body and its type.
-		first := t.AwaitObservation("the first request, answered with a redirect", CloseDeadline, PathIs("/redirect-to"))
+		first := t.AwaitObservation("the first request, answered with a redirect", ReadyWithin, PathIs("/redirect-to"))
 		Expect(first.Method).To(Equal(method))
 		Expect(first.Header.Get("Content-Type")).To(Equal("text/plain"), "the first request's Content-Type: %s", DescribeObservation(first))
-		target := t.AwaitObservation("the redirect target /anything", CloseDeadline, PathIs("/anything"))
+		target := t.AwaitObservation("the redirect target /anything", ReadyWithin, PathIs("/anything"))
 		Expect(target.Method).To(Equal(wantMethod), "method at the target: %s", DescribeObservation(target))
 		Expect(target.Header.Get("X-Conform-Hop")).To(Equal("kept"), "headers other than body headers must follow the redirect: %s", DescribeObservation(target))
 		if keepBody {

@@ -144,8 +144,8 @@ func isolationSpecs() []Spec {
 				url := t.URL(HostAllowed, "/drip-forever?interval=20")
 				taskA := a.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
 				taskB := b.Start("abort/fetch-until-aborted", map[string]any{"url": url, "read": true})
-				a.AwaitLog(ReadyMarker, CloseDeadline)
-				b.AwaitLog(ReadyMarker, CloseDeadline)
+				a.AwaitLog(ReadyMarker, ReadyWithin)
+				b.AwaitLog(ReadyMarker, ReadyWithin)
 				streaming := func(o Observation) bool { return o.Path == "/drip-forever" }
 				t.ExpectOpen("both vats' streams", 2, streaming)
 				Expect(a.Eval("conformAbort()")).To(Returned())

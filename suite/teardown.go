@@ -55,9 +55,9 @@ func (c teardownCase) run(t *T) {
 	if ready == nil {
 		ready = c.open
 	}
-	t.AwaitObservation("the program's request", CloseDeadline, ready)
+	t.AwaitObservation("the program's request", ReadyWithin, ready)
 	if c.awaitReady {
-		vat.AwaitLog(ReadyMarker, CloseDeadline)
+		vat.AwaitLog(ReadyMarker, ReadyWithin)
 	}
 	t.ExpectOpen("the program's connections", 1, c.open)
 	vat.Terminate()
@@ -191,7 +191,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the streaming response", CloseDeadline, Streaming("/drip-forever"))
+				t.AwaitObservation("the streaming response", ReadyWithin, Streaming("/drip-forever"))
 				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
 					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
 				})
@@ -213,7 +213,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
 				task := vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				vat.Terminate()
 				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, OnPath("/drip-forever"))
@@ -270,8 +270,8 @@ func teardownSpecs() []Spec {
 				taskB := b.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/hang?vat=b")})
 				isA := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=a" }
 				isB := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=b" }
-				t.AwaitObservation("vat A's request", CloseDeadline, isA)
-				t.AwaitObservation("vat B's request", CloseDeadline, isB)
+				t.AwaitObservation("vat A's request", ReadyWithin, isA)
+				t.AwaitObservation("vat B's request", ReadyWithin, isB)
 				a.Terminate()
 				t.ExpectClosedWithin("vat A's request", a.TerminatedAt, CloseDeadline, isA)
 				Consistently(func() []string {
@@ -299,7 +299,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				first := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				first.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the first vat's stream", CloseDeadline, Streaming("/drip-forever"))
+				t.AwaitObservation("the first vat's stream", ReadyWithin, Streaming("/drip-forever"))
 				first.Terminate()
 				second := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(second.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "read": "arrayBuffer"})).To(ReturnedJSON(200))
@@ -333,7 +333,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
 				vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				start := time.Now()
 				vat.Terminate()
@@ -352,7 +352,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4&delay=0"), "read": "arrayBuffer"})
-				t.AwaitObservation("the drip response", CloseDeadline, Streaming("/drip"))
+				t.AwaitObservation("the drip response", ReadyWithin, Streaming("/drip"))
 				vat.Terminate()
 				task.ExpectNeverSettles("the body read was pending at teardown")
 			},
@@ -369,7 +369,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("teardown/fetch-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "warmup": 3})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.Precondition("the loop must be fetching when the vat is terminated", func() {
 					Expect(len(Filter(t.Observations(), PathIs("/bytes/64")))).To(BeNumerically(">=", 3), "requests of the loop mocknet saw")
 				})
@@ -392,7 +392,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/busy-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "every": 50})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				vat.TerminateWithin(CloseDeadline)
 				expectLoopStopped(t, PathIs("/bytes/64"))
 				other := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
