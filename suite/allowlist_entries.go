@@ -113,7 +113,7 @@ func (c entryCase) run(t *T) {
 		for i, u := range c.reach {
 			Expect(got[i].Error).To(BeEmpty(), "with allowedHosts %q, fetch(%s) must resolve; it rejected with %s: %s", c.entries, u.url, got[i].Error, got[i].Message)
 			Expect(got[i].Status).To(Equal(200), "with allowedHosts %q, fetch(%s) must resolve with the host's 200: %+v", c.entries, u.url, got[i])
-			t.AwaitObservation(fmt.Sprintf("GET %s on %s (from fetch(%s))", u.path, u.host, u.url), CloseDeadline, func(o Observation) bool {
+			t.AwaitObservation(fmt.Sprintf("GET %s on %s (from fetch(%s))", u.path, u.host, u.url), ReadyWithin, func(o Observation) bool {
 				return o.Host == u.host && o.Path == u.path
 			})
 		}

@@ -50,7 +50,7 @@ func (s shift) run(t *T) {
 	res.Decode(&got)
 	t.Precondition(fmt.Sprintf("fetch(%s), a plain string, must resolve and reach %s, or a denial proves nothing", params["control"], HostAllowed), func() {
 		Expect(got.Control).To(Equal("200"), "%s", res)
-		t.AwaitObservation("the control's GET on "+HostAllowed, CloseDeadline, func(o Observation) bool {
+		t.AwaitObservation("the control's GET on "+HostAllowed, ReadyWithin, func(o Observation) bool {
 			return o.Host == HostAllowed && o.Path == path+"/control"
 		})
 	})
