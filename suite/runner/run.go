@@ -178,6 +178,9 @@ func registerSpecs(env *session, specs []suite.Spec) {
 			timeout = suite.DefaultSpecTimeout
 		}
 		Describe(s.ID, func() {
+			if s.Tampers {
+				BeforeEach(env.freshForTampering)
+			}
 			ReportAfterEach(func(r SpecReport) {
 				env.record(s.ID, r)
 				env.progress(r, total)
