@@ -95,3 +95,26 @@ func TestAbortDuringWholeBodyRead(t *testing.T) {
 	}
 	waitFor(t, cancelled, "the server to see the request cancelled")
 }
+
+// TestWholeBodyReadOfAShortBody checks a body shorter than its Content-Length (a
+// gigabyte declared, five bytes sent): text() rejects with the network error a read
+// through the stream gets.
+func TestWholeBodyReadOfAShortBody(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000000")
+		_, _ = w.Write([]byte("short"))
+		// Returning ends the exchange: the connection is closed before the declared end.
+	}))
+	v := newVat(t, reference.Options{AllowedHosts: []string{srv.host()}})
+	u := jsString(srv.URL + "/")
+	got := v.value(t, `const r = await fetch(`+u+`); try { await r.text(); return 'read'; } catch (e) { return [e.name, e.message.startsWith('network error while reading the body')]; }`)
+	if want := `["TypeError",true]`; got != want {
+		t.Fatalf("text() of a body shorter than its Content-Length: %s, want %s", got, want)
+	}
+	got = v.value(t, `const r = await fetch(`+u+`); const rd = r.body.getReader();
+		try { for (;;) { if ((await rd.read()).done) return 'read'; } } catch (e) { return [e.name, e.message.startsWith('network error while reading the body')]; }`)
+	if want := `["TypeError",true]`; got != want {
+		t.Fatalf("a reader of a body shorter than its Content-Length: %s, want %s", got, want)
+	}
+}

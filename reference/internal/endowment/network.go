@@ -489,13 +489,18 @@ func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, onDone, onE
 	}()
 }
 
+// wholeBodyPrealloc bounds what a whole-body read allocates before the bytes arrive: a
+// server may declare a length it never sends, and 32 fetches in flight must not reserve
+// 32 times the body limit on its word.
+const wholeBodyPrealloc = 1 << 20
+
 // readWhole reads body to its end, holding each read against the vat's limit. A body
-// with a Content-Length is read into one buffer of that size (the limit on the body's
-// size is what stops a lying length from taking more).
+// with a Content-Length up to wholeBodyPrealloc is read into one buffer of that size; a
+// longer one grows as it arrives (the limit on the body's size stops it).
 func (e *Endowment) readWhole(c *call, body io.Reader) ([]byte, error) {
 	size := 512
 	if c.contentLength > 0 {
-		size = int(min(c.contentLength+1, e.opts.MaxResponseBytes+1))
+		size = int(min(c.contentLength+1, e.opts.MaxResponseBytes+1, wholeBodyPrealloc))
 	}
 	data := make([]byte, 0, size)
 	for {
