@@ -200,37 +200,44 @@ func BenchmarkFetchManyInOneVat(b *testing.B) {
 }
 
 // BenchmarkNewInstall measures creating a vat as a host does: an endowment, a runtime on
-// its own event loop, and every global installed. live-B/vat is the heap each vat keeps
-// while it exists, measured over 64 vats kept alive together.
+// its own event loop, and the globals installed (every one, or fetch alone as most vats
+// get). live-B/vat is the heap each vat keeps while it exists, measured over 64 vats kept
+// alive together.
 func BenchmarkNewInstall(b *testing.B) {
-	newVatRuntime := func() (*reference.Endowment, *eventloop.EventLoop) {
-		end, err := reference.New(reference.Options{AllowedHosts: []string{"127.0.0.1"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
-		var installErr error
-		loop.Run(func(vm *goja.Runtime) { installErr = end.Install(vm, loop, reference.Globals()) })
-		if installErr != nil {
-			b.Fatal(installErr)
-		}
-		return end, loop
+	for _, set := range []struct {
+		name    string
+		globals []string
+	}{{"all", reference.Globals()}, {"fetch", []string{"fetch"}}} {
+		b.Run("globals="+set.name, func(b *testing.B) {
+			newVatRuntime := func() *eventloop.EventLoop {
+				end, err := reference.New(reference.Options{AllowedHosts: []string{"127.0.0.1"}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
+				var installErr error
+				loop.Run(func(vm *goja.Runtime) { installErr = end.Install(vm, loop, set.globals) })
+				if installErr != nil {
+					b.Fatal(installErr)
+				}
+				return loop
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				newVatRuntime()
+			}
+			b.StopTimer()
+			const kept = 64
+			vats := make([]*eventloop.EventLoop, 0, kept)
+			before := liveHeapBytes()
+			for range kept {
+				vats = append(vats, newVatRuntime())
+			}
+			after := liveHeapBytes()
+			runtime.KeepAlive(vats)
+			b.ReportMetric(float64(int64(after)-int64(before))/kept, "live-B/vat")
+		})
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		newVatRuntime()
-	}
-	b.StopTimer()
-	const kept = 64
-	vats := make([]*eventloop.EventLoop, 0, kept)
-	before := liveHeapBytes()
-	for range kept {
-		_, loop := newVatRuntime()
-		vats = append(vats, loop)
-	}
-	after := liveHeapBytes()
-	runtime.KeepAlive(vats)
-	b.ReportMetric(float64(int64(after)-int64(before))/kept, "live-B/vat")
 }
 
 // liveHeapBytes is the heap still reachable after two collections.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -196,12 +197,17 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	e.installed, e.vm, e.loop = true, vm, loop
 	e.mu.Unlock()
 
-	urlExports := vm.NewObject()
-	module := vm.NewObject()
-	_ = module.Set("exports", urlExports)
-	nodeurl.Require(vm, module)
-	urlCtor := urlExports.Get("URL")
-	paramsCtor := urlExports.Get("URLSearchParams")
+	// URL and URLSearchParams are built only for a vat given one of them: without the
+	// globals a vat cannot make a URLSearchParams (the one object body extraction asks
+	// about), and most vats get fetch alone.
+	var urlCtor, paramsCtor goja.Value = goja.Undefined(), goja.Undefined()
+	if slices.Contains(globals, "URL") || slices.Contains(globals, "URLSearchParams") {
+		urlExports := vm.NewObject()
+		module := vm.NewObject()
+		_ = module.Set("exports", urlExports)
+		nodeurl.Require(vm, module)
+		urlCtor, paramsCtor = urlExports.Get("URL"), urlExports.Get("URLSearchParams")
+	}
 
 	factoryValue, err := vm.RunProgram(webAPIProgram)
 	if err != nil {
