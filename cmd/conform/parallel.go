@@ -33,7 +33,10 @@ const workerGrace = 15 * time.Second
 // progressLine is a worker's line per finished spec ("[ 3/50] PASS ID: title (12ms)").
 var progressLine = regexp.MustCompile(`^\[\s*\d+/\d+\] (PASS|FAIL|SKIP) (.*)$`)
 
-// partition deals the plan's specs to n workers and returns the serial specs apart. Specs
+// partition deals the plan's specs to n workers and returns the serial specs apart. The
+// specs that tamper with the endowment all go to the first worker, where they run last:
+// each needs an implementation no other spec has used, and one worker restarts its
+// implementation once for them where several would each restart theirs. The other specs
 // are dealt heaviest first, each to the worker with the least work so far (teardown specs
 // wait by design, for a close or a never-settles window, and dominate a run), ties going to
 // the lower worker: the same plan always gives the same shares, and each worker runs its
@@ -43,17 +46,21 @@ func partition(specs []suite.Spec, n int) (shares [][]string, serial []string) {
 		id   string
 		cost int
 	}
-	var items []item
-	for _, s := range specs {
-		if s.Serial {
-			serial = append(serial, s.ID)
-			continue
-		}
-		items = append(items, item{s.ID, expectedCost(s)})
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
 	load := make([]int, n)
 	shares = make([][]string, n)
+	var items []item
+	for _, s := range specs {
+		switch {
+		case s.Serial:
+			serial = append(serial, s.ID)
+		case s.Tampers:
+			shares[0] = append(shares[0], s.ID)
+			load[0] += expectedCost(s)
+		default:
+			items = append(items, item{s.ID, expectedCost(s)})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
 	for _, it := range items {
 		w := 0
 		for i := range load {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/conform-suite/conform/reports"
@@ -36,5 +37,42 @@ func TestMergeWorkersWhenOneAdapterNeverStarted(t *testing.T) {
 	}
 	if merged.Implementation.Name != "my-kernel" || len(merged.Specs) != 2 {
 		t.Errorf("merged report: implementation %q, %d specs", merged.Implementation.Name, len(merged.Specs))
+	}
+}
+
+// The catalogue's specs are dealt the same way every time: serial ones apart, every
+// tampering one to the first worker, every other spec to exactly one worker.
+func TestPartitionIsDeterministicAndComplete(t *testing.T) {
+	plan, err := runner.Select(runner.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares, serial := partition(plan.Specs, 6)
+	again, serialAgain := partition(plan.Specs, 6)
+	if fmt.Sprint(shares, serial) != fmt.Sprint(again, serialAgain) {
+		t.Fatal("the same plan was dealt differently twice")
+	}
+	seen := map[string]int{}
+	for i, share := range shares {
+		for _, id := range share {
+			seen[id] = i
+		}
+	}
+	for _, id := range serial {
+		seen[id] = -1
+	}
+	for _, s := range plan.Specs {
+		w, ok := seen[s.ID]
+		switch {
+		case !ok:
+			t.Errorf("%s was dealt to no worker", s.ID)
+		case s.Serial && w != -1:
+			t.Errorf("%s runs alone but was dealt to worker %d", s.ID, w)
+		case s.Tampers && w != 0:
+			t.Errorf("%s tampers but was dealt to worker %d, not the first", s.ID, w)
+		}
+	}
+	if len(seen) != len(plan.Specs) {
+		t.Errorf("%d specs dealt, the plan has %d", len(seen), len(plan.Specs))
 	}
 }
