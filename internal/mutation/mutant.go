@@ -60,18 +60,23 @@ func (m Mutant) Apply(src []byte) []byte {
 	return append(out, src[m.End:]...)
 }
 
-// Diff is a one-line description of the change: the mutated line before and after.
+// Diff is a one-line description of the change: the mutated line before and after, cut to
+// a window around the change when the line is long.
 func (m Mutant) Diff(src []byte) string {
-	before := lineAt(src, m.Start)
-	after := lineAt(m.Apply(src), m.Start)
-	return fmt.Sprintf("%s  →  %s", clip(before), clip(after))
+	before, column := lineWithColumn(src, m.Start)
+	after, _ := lineWithColumn(m.Apply(src), m.Start)
+	return fmt.Sprintf("%s  →  %s", window(before, column), window(after, column))
 }
 
 // lineAt is the trimmed text of the line holding offset.
 func lineAt(src []byte, offset int) string {
-	if offset > len(src) {
-		offset = len(src)
-	}
+	line, _ := lineWithColumn(src, offset)
+	return strings.TrimSpace(line)
+}
+
+// lineWithColumn is the trimmed text of the line holding offset and offset's index in it.
+func lineWithColumn(src []byte, offset int) (string, int) {
+	offset = min(offset, len(src))
 	start := bytes.LastIndexByte(src[:offset], '\n') + 1
 	end := bytes.IndexByte(src[offset:], '\n')
 	if end < 0 {
@@ -79,7 +84,27 @@ func lineAt(src []byte, offset int) string {
 	} else {
 		end += offset
 	}
-	return strings.TrimSpace(string(src[start:end]))
+	line := string(src[start:end])
+	trimmed := strings.TrimLeft(line, " \t")
+	column := offset - start - (len(line) - len(trimmed))
+	return strings.TrimRight(trimmed, " \t\r"), max(column, 0)
+}
+
+// window cuts a long line to the part around column.
+func window(line string, column int) string {
+	const limit, lead = 100, 40
+	if len(line) <= limit {
+		return line
+	}
+	from := max(0, min(column-lead, len(line)-limit))
+	cut := line[from:min(len(line), from+limit)]
+	if from > 0 {
+		cut = "…" + cut
+	}
+	if from+limit < len(line) {
+		cut += "…"
+	}
+	return cut
 }
 
 func clip(s string) string {

@@ -145,3 +145,20 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+func TestDiffShowsTheChangeOfALongLine(t *testing.T) {
+	src := "\t\tif " + strings.Repeat("a == b || ", 20) + "c === d) {}\n"
+	edits, err := jsEdits(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mutantsOf("x.js", []byte(src), edits) {
+		if m.Original == "===" {
+			if diff := m.Diff([]byte(src)); !strings.Contains(diff, "c === d") || !strings.Contains(diff, "c !== d") {
+				t.Errorf("diff %q does not show the change", diff)
+			}
+			return
+		}
+	}
+	t.Fatal("no mutant of ===")
+}
