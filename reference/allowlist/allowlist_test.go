@@ -26,6 +26,10 @@ var parseCases = []parseCase{
 	{name: "userinfo last at sign wins", in: "http://a@b@example.com/", host: "example.com", href: "http://a%40b@example.com/"},
 	{name: "userinfo names the allowed host", in: "https://evil.test@allowed.test/", host: "allowed.test", href: "https://evil.test@allowed.test/"},
 	{name: "userinfo hides an encoded slash", in: "http://allowed.test%2F@evil.test/", host: "evil.test", href: "http://allowed.test%2F@evil.test/"},
+	{name: "empty userinfo is no userinfo", in: "http://@example.com/", host: "example.com", href: "http://example.com/"},
+	{name: "empty user and password are no userinfo", in: "http://:@example.com/", host: "example.com", href: "http://example.com/"},
+	{name: "empty password is no password", in: "http://u:@example.com/", host: "example.com", href: "http://u@example.com/"},
+	{name: "empty user with a password is userinfo", in: "http://:p@example.com/", host: "example.com", href: "http://:p@example.com/"},
 	{name: "fragment before at sign", in: "http://evil.test#@allowed.test/", host: "evil.test", href: "http://evil.test/#@allowed.test/"},
 	{name: "query before at sign", in: "http://evil.test?@allowed.test/", host: "evil.test", href: "http://evil.test/?@allowed.test/"},
 
@@ -151,6 +155,23 @@ var parseCases = []parseCase{
 	{name: "quotes in path", in: `http://example.com/"x"`, host: "example.com", href: "http://example.com/%22x%22"},
 	{name: "existing escape kept", in: "http://EXAMPLE.com/%7Efoo", host: "example.com", href: "http://example.com/%7Efoo"},
 	{name: "spaces in query and fragment", in: "http://example.com/?a b#c d", host: "example.com", href: "http://example.com/?a%20b#c%20d"},
+	{name: "escapes of every hex digit kept", in: "http://example.com/%0a%9F%f0%A0", host: "example.com", href: "http://example.com/%0a%9F%f0%A0"},
+	{name: "malformed escape in path is not an error", in: "http://example.com/%zz%g0", host: "example.com"},
+	{name: "DEL in path", in: "http://example.com/a\x7fb", host: "example.com", href: "http://example.com/a%7Fb"},
+	{name: "highest port", in: "http://example.com:65535/", host: "example.com", href: "http://example.com:65535/"},
+	{name: "port past the highest", in: "http://example.com:65536/", err: ErrInvalidURL},
+	{name: "ipv6 with garbage after", in: "http://[::1]x/", err: ErrInvalidURL},
+	{name: "ipv6 with port", in: "http://[::1]:8080/", host: "::1", href: "http://[::1]:8080/"},
+
+	// Schemes: a valid scheme other than http(s) is refused as a scheme; anything else has
+	// no scheme at all (a relative URL, and a vat has no base).
+	{name: "other scheme upper A", in: "A:x", err: ErrScheme},
+	{name: "other scheme upper Z", in: "Z:x", err: ErrScheme},
+	{name: "other scheme lower a and z", in: "az:x", err: ErrScheme},
+	{name: "other scheme with digits and signs", in: "a09+-.:x", err: ErrScheme},
+	{name: "scheme starting with a digit", in: "9a:x", err: ErrInvalidURL},
+	{name: "scheme with an underscore", in: "a_b:x", err: ErrInvalidURL},
+	{name: "scheme with a character after Z", in: "a[:x", err: ErrInvalidURL},
 	{name: "fragment without path", in: "http://example.com#frag", host: "example.com", href: "http://example.com/#frag"},
 	{name: "query without path", in: "http://example.com?q", host: "example.com", href: "http://example.com/?q"},
 }
@@ -177,6 +198,17 @@ func TestParse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseRefusesWhatItCannotRepresent: a host the URL Standard accepts but net/url cannot
+// carry is refused as an invalid URL, never returned as a nil URL without an error.
+func TestParseRefusesWhatItCannotRepresent(t *testing.T) {
+	for _, in := range []string{"http://a{b/", "http://a}b/"} {
+		u, err := Parse(in)
+		if !errors.Is(err, ErrInvalidURL) {
+			t.Errorf("Parse(%q) = %v, %v; want an error wrapping %q", in, u, err, ErrInvalidURL)
+		}
 	}
 }
 
