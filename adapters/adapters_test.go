@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 func conform(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	code, out, err := conformtest.Run(repoRoot, conformBin, args...)
+	code, out, err := conformtest.RunLogged(progressLog(t), repoRoot, conformBin, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"run", "--quiet", "--report-dir", abs}
+			args := []string{"run", "--report-dir", abs}
 			if target != "reference" {
 				requireInstalled(t, target)
 				args = append(args,
@@ -99,4 +99,12 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// progressLog streams a run's progress lines into the test log under go test -v.
+func progressLog(t *testing.T) func(string, ...any) {
+	if !testing.Verbose() {
+		return nil
+	}
+	return t.Logf
 }

@@ -2,6 +2,7 @@ package reference_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,5 +115,53 @@ func BenchmarkHeaders(b *testing.B) {
 	})
 	if err := end.Teardown(context.Background()); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkHeadersIteration measures iterating, to the end, a Headers holding n distinct
+// names (a response with many headers): each step of the iterator must not redo the work
+// of sorting and combining the whole list.
+func BenchmarkHeadersIteration(b *testing.B) {
+	for _, n := range []int{100, 400, 800} {
+		b.Run(fmt.Sprintf("headers=%d", n), func(b *testing.B) {
+			loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
+			end, err := reference.New(reference.Options{AllowedHosts: []string{}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var iterate goja.Callable
+			loop.Run(func(vm *goja.Runtime) {
+				if err := end.Install(vm, loop, []string{"Headers"}); err != nil {
+					b.Fatal(err)
+				}
+				v, err := vm.RunString(fmt.Sprintf(`(function () {
+					const pairs = [];
+					for (let i = %d - 1; i >= 0; i--) pairs.push(['x-header-' + i, 'value ' + i]);
+					const h = new Headers(pairs);
+					return function () {
+						// A write between iterations makes each one sort and combine again.
+						h.set('x-header-0', 'value 0');
+						let n = 0;
+						for (const [k, v] of h) n += k.length + v.length;
+						return n;
+					};
+				})()`, n))
+				if err != nil {
+					b.Fatal(err)
+				}
+				iterate, _ = goja.AssertFunction(v)
+			})
+			b.ReportAllocs()
+			loop.Run(func(vm *goja.Runtime) {
+				for b.Loop() {
+					if _, err := iterate(goja.Undefined()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			if err := end.Teardown(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }

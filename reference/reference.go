@@ -26,6 +26,11 @@ type Event struct {
 type Limits struct {
 	// MaxResponseBodyBytes fails a body read past this many bytes; 0 means 64 MiB.
 	MaxResponseBodyBytes int64
+	// MaxResponseHeaders fails a fetch whose response (or a redirect on the way) carries
+	// more header lines than this, with a TypeError naming the limit; 0 means 1,000. Go's
+	// transport bounds the bytes of a response head (1 MiB), not its count of lines, and a
+	// Headers object costs memory and iteration time per line.
+	MaxResponseHeaders int
 }
 
 // Options configure an endowment.
@@ -44,6 +49,16 @@ type Options struct {
 	Notify func(Event)
 	Limits Limits
 }
+
+// VatEndowment is the part of an endowment a host of vats calls: Install into a vat's
+// runtime, Teardown when the vat stops. *Endowment implements it, and so do the broken
+// variants of reference/mutants; harness/inprocess runs either through it.
+type VatEndowment interface {
+	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
+	Teardown(ctx context.Context) error
+}
+
+var _ VatEndowment = (*Endowment)(nil)
 
 // Endowment is one vat's network endowment. Create one per runtime.
 type Endowment struct {
@@ -65,11 +80,12 @@ func internalOptions(opts Options, faults endowment.Faults) endowment.Options {
 		notify = func(ev endowment.Event) { opts.Notify(Event{Method: ev.Method, Params: ev.Params}) }
 	}
 	return endowment.Options{
-		AllowedHosts:     opts.AllowedHosts,
-		Client:           opts.Client,
-		Notify:           notify,
-		MaxResponseBytes: opts.Limits.MaxResponseBodyBytes,
-		Faults:           faults,
+		AllowedHosts:       opts.AllowedHosts,
+		Client:             opts.Client,
+		Notify:             notify,
+		MaxResponseBytes:   opts.Limits.MaxResponseBodyBytes,
+		MaxResponseHeaders: opts.Limits.MaxResponseHeaders,
+		Faults:             faults,
 	}
 }
 

@@ -6,4 +6,24 @@
 // report.json follows report.schema.json (JSON Schema draft 2020-12, in this folder and
 // as ReportSchema): the implementation, the run's metadata, and per spec its id, status
 // (passed, failed, expected-failure, unexpected-pass, skipped), duration and failure.
+//
+// The writers render the same model for different readers:
+//
+//   - JUnit is counted by CI dashboards, so each outcome maps to what they count: a
+//     conformance failure and an unexpected pass are <failure>, an infrastructure fault
+//     (the adapter crashed, hung, broke the protocol, or never started and so kept specs
+//     from running) is <error>, an expected failure is <skipped message="expected
+//     failure: REASON">. The run's properties appear once, on the first testsuite.
+//   - Every failure has a one-line Summary (Summarize) of what was expected and what was
+//     seen; JUnit's message=, the HTML row and the terminal list show it.
+//   - The HTML page lists what needs attention first (unexpected failures, infrastructure
+//     errors, unexpected passes) and gives infrastructure errors a badge of their own.
+//
+// Text from an implementation is not trusted: prepare, the one path by which every writer
+// gets the run, caps each field with a visible "… [truncated N bytes]" marker and, for
+// XML and HTML, strips control characters (CleanText). report.json keeps them, escaped;
+// the CLI prints implementation text through TerminalText.
+//
+// Merge joins the reports of the shards of one run and refuses an incomplete or mixed
+// shard set unless MergeOptions.AllowPartial, which marks the merged run Partial.
 package reports

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -93,21 +94,57 @@ func Apply(run *Run, exp *Expectations) {
 	}
 }
 
-// Merge combines the reports of shards of one run into one report.
-func Merge(runs ...*Run) (*Run, error) {
+// MergeOptions says how strictly Merge checks its reports.
+type MergeOptions struct {
+	// AllowPartial merges a shard set with shards missing; the merged run is marked
+	// Partial and PartialReason names the missing shards.
+	AllowPartial bool
+}
+
+// IncompleteShardsError is Merge's refusal of a shard set with shards missing.
+type IncompleteShardsError struct {
+	Missing []string // "2/3", …
+}
+
+func (e *IncompleteShardsError) Error() string {
+	return "merge: incomplete shard set: " + missingShards(e.Missing)
+}
+
+func missingShards(missing []string) string {
+	if len(missing) == 1 {
+		return "shard " + missing[0] + " missing"
+	}
+	return "shards " + strings.Join(missing, ", ") + " missing"
+}
+
+// Merge combines the reports of the shards of one run (each from 'conform run --shard
+// I/N') into one report. It refuses reports of different implementations, of different
+// selections (profiles, label filter), shards of different totals, a shard given twice,
+// a mix of sharded and unsharded reports, and, unless opts.AllowPartial, a set with
+// shards missing (an *IncompleteShardsError): a merged report must not look complete when
+// a CI job's shard never uploaded its report. Unsharded reports (of disjoint selections)
+// merge without a completeness check.
+func Merge(opts MergeOptions, runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("merge: no reports")
+	}
+	missing, err := checkShardSet(runs)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 && !opts.AllowPartial {
+		return nil, &IncompleteShardsError{Missing: missing}
 	}
 	out := *runs[0]
 	out.Specs = nil
 	out.Shard = ""
 	out.Interrupted, out.InterruptReason = false, "" // recomputed from every run below, runs[0] included
+	out.Partial, out.PartialReason = len(missing) > 0, ""
+	if out.Partial {
+		out.PartialReason = missingShards(missing)
+	}
 	seen := map[string]bool{}
 	for _, r := range runs {
-		if r.Implementation.Name != out.Implementation.Name || r.Implementation.Version != out.Implementation.Version {
-			return nil, fmt.Errorf("merge: reports are of different implementations (%s %s and %s %s)",
-				out.Implementation.Name, out.Implementation.Version, r.Implementation.Name, r.Implementation.Version)
-		}
 		if r.StartedAt.Before(out.StartedAt) {
 			out.StartedAt = r.StartedAt
 		}
@@ -117,6 +154,10 @@ func Merge(runs ...*Run) (*Run, error) {
 		if r.Interrupted {
 			out.Interrupted = true
 			out.InterruptReason = strings.TrimPrefix(out.InterruptReason+"; "+r.InterruptReason, "; ")
+		}
+		if r.Partial { // a merged partial report merged again stays partial
+			out.Partial = true
+			out.PartialReason = strings.TrimPrefix(out.PartialReason+"; "+r.PartialReason, "; ")
 		}
 		for _, s := range r.Specs {
 			if seen[s.ID] {
@@ -128,4 +169,67 @@ func Merge(runs ...*Run) (*Run, error) {
 	}
 	sort.Slice(out.Specs, func(i, j int) bool { return out.Specs[i].ID < out.Specs[j].ID })
 	return &out, nil
+}
+
+// checkShardSet refuses reports that are not shards of one run and returns the shards
+// ("I/N") missing from the set.
+func checkShardSet(runs []*Run) (missing []string, err error) {
+	first := runs[0]
+	total := 0
+	have := map[int]bool{}
+	sharded := 0
+	for i, r := range runs {
+		if r.Implementation.Name != first.Implementation.Name || r.Implementation.Version != first.Implementation.Version {
+			return nil, fmt.Errorf("merge: reports are of different implementations (%s %s and %s %s)",
+				first.Implementation.Name, first.Implementation.Version, r.Implementation.Name, r.Implementation.Version)
+		}
+		if strings.Join(r.Profiles, ",") != strings.Join(first.Profiles, ",") || r.LabelFilter != first.LabelFilter {
+			return nil, fmt.Errorf("merge: reports are of different selections (profiles %q, label filter %q in report 1; %q, %q in report %d)",
+				strings.Join(first.Profiles, ","), first.LabelFilter, strings.Join(r.Profiles, ","), r.LabelFilter, i+1)
+		}
+		if r.Shard == "" {
+			continue
+		}
+		sharded++
+		index, n, ok := parseShard(r.Shard)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("merge: report %d names shard %q, want I/N", i+1, r.Shard)
+		case total != 0 && n != total:
+			return nil, fmt.Errorf("merge: shards of different totals (%d/%d and %s): they are not shards of one run", index, n, shardOf(have, total))
+		case have[index]:
+			return nil, fmt.Errorf("merge: shard %s is given twice", r.Shard)
+		}
+		total = n
+		have[index] = true
+	}
+	if sharded > 0 && sharded < len(runs) {
+		return nil, fmt.Errorf("merge: %d of %d reports are shards and the others are not; merge the shards of one run", sharded, len(runs))
+	}
+	for i := 1; i <= total; i++ {
+		if !have[i] {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, total))
+		}
+	}
+	return missing, nil
+}
+
+// shardOf names one shard already seen, for an error message.
+func shardOf(have map[int]bool, total int) string {
+	for i := 1; i <= total; i++ {
+		if have[i] {
+			return fmt.Sprintf("%d/%d", i, total)
+		}
+	}
+	return fmt.Sprintf("?/%d", total)
+}
+
+func parseShard(s string) (index, total int, ok bool) {
+	i, n, found := strings.Cut(s, "/")
+	index, err1 := strconv.Atoi(i)
+	total, err2 := strconv.Atoi(n)
+	if !found || err1 != nil || err2 != nil || total < 1 || index < 1 || index > total {
+		return 0, 0, false
+	}
+	return index, total, true
 }

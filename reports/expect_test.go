@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -291,7 +292,7 @@ func TestMerge(t *testing.T) {
 	s3 := shard("3/3", t0.Add(time.Second), 30*time.Second, spec("CORE-001", reports.StatusPassed))
 	s1Specs := append([]reports.SpecResult(nil), s1.Specs...)
 
-	got, err := reports.Merge(s1, s2, s3)
+	got, err := reports.Merge(reports.MergeOptions{}, s1, s2, s3)
 	if err != nil {
 		t.Fatalf("Merge: %v", err)
 	}
@@ -327,44 +328,101 @@ func TestMerge(t *testing.T) {
 		b := shard("2/3", t0, time.Second, spec("A-2", reports.StatusPassed))
 		c := shard("3/3", t0, time.Second, spec("A-3", reports.StatusSkipped))
 		c.Interrupted, c.InterruptReason = true, "SIGINT"
-		got, err := reports.Merge(a, b, c)
+		got, err := reports.Merge(reports.MergeOptions{}, a, b, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !got.Interrupted || got.InterruptReason != "adapter crashed; SIGINT" {
 			t.Errorf("merged interruption = %v %q, want true %q", got.Interrupted, got.InterruptReason, "adapter crashed; SIGINT")
 		}
-		got, err = reports.Merge(b, c)
+		got, err = reports.Merge(reports.MergeOptions{AllowPartial: true}, b, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !got.Interrupted || got.InterruptReason != "SIGINT" {
 			t.Errorf("merged interruption = %v %q, want true %q", got.Interrupted, got.InterruptReason, "SIGINT")
 		}
+		if !got.Partial || got.PartialReason != "shard 1/3 missing" {
+			t.Errorf("merged partial = %v %q, want true %q", got.Partial, got.PartialReason, "shard 1/3 missing")
+		}
 	})
 
-	t.Run("single report", func(t *testing.T) {
-		got, err := reports.Merge(s2)
+	t.Run("unsharded reports", func(t *testing.T) {
+		one := shard("", t0, time.Second, spec("CORE-001", reports.StatusPassed))
+		got, err := reports.Merge(reports.MergeOptions{}, one)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Specs) != 1 || got.Shard != "" {
+		if len(got.Specs) != 1 || got.Shard != "" || got.Partial {
 			t.Errorf("Merge of one report: %+v", got)
+		}
+		two := shard("", t0, time.Second, spec("CORE-002", reports.StatusPassed))
+		if got, err := reports.Merge(reports.MergeOptions{}, one, two); err != nil || len(got.Specs) != 2 || got.Partial {
+			t.Errorf("Merge of two unsharded reports of disjoint specs: %v, %+v", err, got)
+		}
+	})
+
+	t.Run("incomplete shard sets", func(t *testing.T) {
+		for name, tc := range map[string]struct {
+			runs    []*reports.Run
+			missing []string
+			message string
+		}{
+			"last shard missing":  {[]*reports.Run{s1, s2}, []string{"3/3"}, "shard 3/3 missing"},
+			"two shards missing":  {[]*reports.Run{s2}, []string{"1/3", "3/3"}, "shards 1/3, 3/3 missing"},
+			"first shard missing": {[]*reports.Run{s3, s2}, []string{"1/3"}, "shard 1/3 missing"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				_, err := reports.Merge(reports.MergeOptions{}, tc.runs...)
+				var incomplete *reports.IncompleteShardsError
+				if !errors.As(err, &incomplete) || !reflect.DeepEqual(incomplete.Missing, tc.missing) || !strings.Contains(err.Error(), tc.message) {
+					t.Fatalf("Merge: error %v, want an incomplete shard set naming %v (%q)", err, tc.missing, tc.message)
+				}
+				got, err := reports.Merge(reports.MergeOptions{AllowPartial: true}, tc.runs...)
+				if err != nil {
+					t.Fatalf("Merge with AllowPartial: %v", err)
+				}
+				if !got.Partial || got.PartialReason != tc.message {
+					t.Errorf("partial merge: Partial %v, reason %q, want true, %q", got.Partial, got.PartialReason, tc.message)
+				}
+				again, err := reports.Merge(reports.MergeOptions{}, got)
+				if err != nil || !again.Partial {
+					t.Errorf("a partial report merged again must stay partial: %v, %+v", err, again)
+				}
+			})
 		}
 	})
 
 	t.Run("errors", func(t *testing.T) {
-		if _, err := reports.Merge(); err == nil {
+		if _, err := reports.Merge(reports.MergeOptions{}); err == nil {
 			t.Error("Merge(): no error")
 		}
 		other := shard("2/3", t0, time.Second, spec("CORE-009", reports.StatusPassed))
 		other.Implementation.Version = "2.0.0"
-		if _, err := reports.Merge(s1, other); err == nil || !strings.Contains(err.Error(), "different implementations") {
-			t.Errorf("Merge of different versions: error %v", err)
-		}
 		overlap := shard("2/3", t0, time.Second, spec("ALLOW-003", reports.StatusPassed))
-		if _, err := reports.Merge(s1, overlap); err == nil || !strings.Contains(err.Error(), "ALLOW-003") {
-			t.Errorf("Merge of overlapping shards: error %v, want one naming ALLOW-003", err)
+		otherTotal := shard("2/2", t0, time.Second, spec("CORE-010", reports.StatusPassed))
+		otherProfiles := shard("2/3", t0, time.Second, spec("CORE-011", reports.StatusPassed))
+		otherProfiles.Profiles = []string{"strict"}
+		unsharded := shard("", t0, time.Second, spec("CORE-012", reports.StatusPassed))
+		badShard := shard("4/3", t0, time.Second, spec("CORE-013", reports.StatusPassed))
+		for name, tc := range map[string]struct {
+			runs []*reports.Run
+			want string
+		}{
+			"different versions":    {[]*reports.Run{s1, other, s3}, "different implementations"},
+			"overlapping specs":     {[]*reports.Run{s1, overlap, s3}, "ALLOW-003"},
+			"a shard twice":         {[]*reports.Run{s1, s2, s2, s3}, "shard 2/3 is given twice"},
+			"different totals":      {[]*reports.Run{s1, otherTotal, s3}, "different totals"},
+			"different selections":  {[]*reports.Run{s1, otherProfiles, s3}, "different selections"},
+			"sharded and unsharded": {[]*reports.Run{s1, s2, s3, unsharded}, "are shards and the others are not"},
+			"malformed shard":       {[]*reports.Run{s1, badShard}, `"4/3"`},
+		} {
+			for _, allowPartial := range []bool{false, true} {
+				_, err := reports.Merge(reports.MergeOptions{AllowPartial: allowPartial}, tc.runs...)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%s (allow partial %v): error %v, want one containing %q", name, allowPartial, err, tc.want)
+				}
+			}
 		}
 	})
 

@@ -7,26 +7,80 @@ import (
 	"sort"
 )
 
-// HTML renders run as one self-contained page: a summary, and the conformance matrix
-// grouped by profile and area, filterable by text and status, with failures expandable.
+// Kinds of outcome the HTML report shows: the statuses, except that a spec failed or
+// kept from running by the adapter or the harness is an infrastructure error, never a
+// conformance failure or an ordinary skip.
+const (
+	kindInfraError = "infra-error"
+)
+
+// htmlKinds is the order of the kinds in the summary and the filters, with their labels.
+func htmlKinds() []struct{ Kind, Label string } {
+	return []struct{ Kind, Label string }{
+		{string(StatusFailed), "Failed"},
+		{kindInfraError, "Infrastructure error"},
+		{string(StatusUnexpectedPass), "Unexpected pass"},
+		{string(StatusExpectedFailure), "Expected failure"},
+		{string(StatusSkipped), "Skipped"},
+		{string(StatusPassed), "Passed"},
+	}
+}
+
+func specKind(s SpecResult) string {
+	if s.InfrastructureFault() {
+		return kindInfraError
+	}
+	return string(s.Status)
+}
+
+// needsAttention is true for what someone has to act on: an unexpected failure, an
+// infrastructure error, an unexpected pass (a stale expectations file).
+func needsAttention(s SpecResult) bool {
+	switch specKind(s) {
+	case string(StatusFailed), kindInfraError, string(StatusUnexpectedPass):
+		return true
+	}
+	return false
+}
+
+// attentionShown is how many specs the "needs attention" section lists before it folds
+// the rest away (an adapter that never started makes every spec an infrastructure error).
+const attentionShown = 25
+
+// HTML renders run as one self-contained page (no external resources): the run's
+// summary, a "needs attention" section listing unexpected failures, infrastructure errors
+// and unexpected passes first, then the conformance matrix grouped by profile and area,
+// filterable by outcome (labelled checkboxes with counts) and by text, failures
+// expandable. Infrastructure errors have a badge of their own, so an adapter crash never
+// reads as a conformance failure.
 func HTML(run *Run) ([]byte, error) {
+	run = prepareMarkup(run)
 	type group struct {
 		Profile, Area string
 		Specs         []SpecResult
-		Counts        Counts
+		Passed        int
+		Attention     int
 	}
 	index := map[string]*group{}
 	var groups []*group
+	kindCounts := map[string]int{}
+	var attention []SpecResult
 	for _, s := range run.Specs {
 		key := s.Profile + "/" + s.Area
 		g, ok := index[key]
 		if !ok {
-			g = &group{Profile: s.Profile, Area: s.Area, Counts: Counts{}}
+			g = &group{Profile: s.Profile, Area: s.Area}
 			index[key] = g
 			groups = append(groups, g)
 		}
 		g.Specs = append(g.Specs, s)
-		g.Counts[s.Status]++
+		if s.Status == StatusPassed {
+			g.Passed++
+		}
+		if needsAttention(s) {
+			g.Attention++
+		}
+		kindCounts[specKind(s)]++
 	}
 	order := map[string]int{"core": 0, "strict": 1, "fetch-api": 2, "snaps-compat": 3}
 	sort.SliceStable(groups, func(i, j int) bool {
@@ -35,10 +89,34 @@ func HTML(run *Run) ([]byte, error) {
 		}
 		return groups[i].Area < groups[j].Area
 	})
+	rank := map[string]int{}
+	for i, k := range htmlKinds() {
+		rank[k.Kind] = i
+	}
+	for _, g := range groups {
+		for _, s := range g.Specs {
+			if needsAttention(s) {
+				attention = append(attention, s)
+			}
+		}
+	}
+	sort.SliceStable(attention, func(i, j int) bool { return rank[specKind(attention[i])] < rank[specKind(attention[j])] })
+	type kindCount struct {
+		Kind, Label string
+		Count       int
+	}
+	var kinds []kindCount
+	for _, k := range htmlKinds() {
+		kinds = append(kinds, kindCount{k.Kind, k.Label, kindCounts[k.Kind]})
+	}
+	shown, folded := attention, []SpecResult(nil)
+	if len(attention) > attentionShown {
+		shown, folded = attention[:attentionShown], attention[attentionShown:]
+	}
 	var buf bytes.Buffer
 	err := htmlTemplate.Execute(&buf, map[string]any{
-		"Run": run, "Groups": groups, "Counts": run.Count(),
-		"Statuses": []Status{StatusPassed, StatusFailed, StatusExpectedFailure, StatusUnexpectedPass, StatusSkipped},
+		"Run": run, "Groups": groups, "Kinds": kinds, "Attention": attention,
+		"AttentionShown": shown, "AttentionFolded": folded, "KindCounts": kindCounts,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render HTML report: %w", err)
@@ -47,70 +125,140 @@ func HTML(run *Run) ([]byte, error) {
 }
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"text": failureText,
-	"dur":  func(s SpecResult) string { return s.Duration.Round(1e6).String() },
-}).Parse(`<!doctype html>
+	"text":  failureText,
+	"dur":   func(s SpecResult) string { return s.Duration.Round(1e6).String() },
+	"kind":  specKind,
+	"label": kindLabel,
+}).Parse(htmlPage + htmlRow))
+
+func kindLabel(kind string) string {
+	for _, k := range htmlKinds() {
+		if k.Kind == kind {
+			return k.Label
+		}
+	}
+	return kind
+}
+
+// htmlPage is the page's template: styles and script are inline, so the file works when
+// opened from a CI artifact without network access.
+const htmlPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>conform — {{.Run.Implementation.Name}}</title>
 <style>
-:root{--pass:#1a7f37;--fail:#cf222e;--xfail:#9a6700;--upass:#8250df;--skip:#6e7781;--bg:#f6f8fa;--line:#d0d7de}
+:root{--pass:#1a7f37;--fail:#cf222e;--infra:#24292f;--xfail:#9a6700;--upass:#8250df;--skip:#6e7781;--bg:#f6f8fa;--line:#d0d7de;--muted:#57606a}
 *{box-sizing:border-box}body{font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#fff}
-header{padding:20px 28px;border-bottom:1px solid var(--line);background:var(--bg)}
-h1{font-size:20px;margin:0 0 4px}.meta{color:#57606a;font-size:13px}
-.summary{display:flex;gap:10px;margin-top:14px;flex-wrap:wrap}
-.chip{padding:6px 12px;border-radius:16px;color:#fff;font-weight:600;cursor:pointer;user-select:none;border:2px solid transparent}
-.chip.off{opacity:.35}.chip.passed{background:var(--pass)}.chip.failed{background:var(--fail)}.chip.expected-failure{background:var(--xfail)}.chip.unexpected-pass{background:var(--upass)}.chip.skipped{background:var(--skip)}
+header{padding:20px 28px 16px;border-bottom:1px solid var(--line);background:var(--bg)}
+h1{font-size:20px;margin:0 0 4px}.meta{color:var(--muted);font-size:13px}
+.tiles{display:flex;gap:8px;margin-top:14px;flex-wrap:wrap}
+.tile{min-width:104px;padding:6px 12px;border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:6px;background:#fff}
+.tile b{display:block;font-size:20px;line-height:1.2}.tile span{font-size:12px;color:var(--muted)}
+.tile.zero{opacity:.55}
 .banner{margin-top:12px;padding:8px 12px;border-radius:6px;background:#fff8c5;border:1px solid #d4a72c}
-main{padding:16px 28px}input[type=search]{width:100%;max-width:520px;padding:8px 10px;border:1px solid var(--line);border-radius:6px;font-size:14px}
-section{margin:22px 0}h2{font-size:15px;margin:0 0 8px;display:flex;gap:8px;align-items:baseline}
-h2 .profile{font-size:12px;padding:1px 8px;border-radius:10px;background:#ddf4ff;color:#0969da}
-h2 .count{font-weight:400;color:#57606a;font-size:12px}
+main{padding:8px 28px 40px}
+h2{font-size:16px;margin:22px 0 8px}
+.attention{border:2px solid var(--fail);border-radius:8px;padding:4px 14px 10px;margin-top:16px}
+.attention h2{margin-top:8px;color:var(--fail)}
+.attention.ok{border-color:var(--pass)}.attention.ok h2{color:var(--pass)}
+.attention p{margin:4px 0;color:var(--muted)}
+.filters{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:10px 0 4px;padding:10px 12px;border:1px solid var(--line);border-radius:8px;background:var(--bg)}
+.filters legend{font-weight:600;padding:0 4px}
+.filters label.opt{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer;user-select:none}
+.filters label.opt:hover{border-color:#8c959f}.filters label.opt.empty{opacity:.5;cursor:default}
+.filters .n{color:var(--muted);font-variant-numeric:tabular-nums}
+.filters .dot{width:10px;height:10px;border-radius:2px;display:inline-block}
+.filters .row2{flex-basis:100%;display:flex;gap:8px;align-items:center;margin-top:4px}
+.filters .search{margin-left:auto;display:flex;gap:6px;align-items:center}
+.filters input[type=search]{width:340px;padding:5px 8px;border:1px solid var(--line);border-radius:6px;font-size:14px}
+.filters button{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer;font-size:13px}
+#shown{color:var(--muted);font-size:13px;margin:4px 2px}
+section.group{margin:18px 0}
+section.group h3{font-size:15px;margin:0 0 6px;display:flex;gap:8px;align-items:baseline}
+h3 .profile{font-size:12px;padding:1px 8px;border-radius:10px;background:#ddf4ff;color:#0969da}
+h3 .count{font-weight:400;color:var(--muted);font-size:12px}h3 .count.bad{color:var(--fail);font-weight:600}
 table{border-collapse:collapse;width:100%}td{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top}
-td.id{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px;width:110px}
-td.st{width:130px}td.t{width:70px;color:#57606a;font-size:12px;text-align:right}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
-.badge.passed{background:var(--pass)}.badge.failed{background:var(--fail)}.badge.expected-failure{background:var(--xfail)}.badge.unexpected-pass{background:var(--upass)}.badge.skipped{background:var(--skip)}
-.req{color:#57606a;font-size:12.5px}details summary{cursor:pointer;color:#0969da;font-size:12.5px;margin-top:4px}
-pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px;font-size:12px;max-height:480px;overflow:auto}
+td.id a{color:inherit}td.id{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px;width:100px}
+td.st{width:170px}td.t{width:64px;color:var(--muted);font-size:12px;text-align:right}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
+.passed{--c:var(--pass)}.failed{--c:var(--fail)}.infra-error{--c:var(--infra)}.expected-failure{--c:var(--xfail)}.unexpected-pass{--c:var(--upass)}.skipped{--c:var(--skip)}
+.badge{background:var(--c)}.tile{border-left-color:var(--c)}.dot{background:var(--c)}
+.badge.infra-error{background:repeating-linear-gradient(135deg,#24292f 0 6px,#424a53 6px 12px);border-radius:3px}
+.badge.infra-error::before{content:"\26A0\FE0E  "}
+.req{color:var(--muted);font-size:12.5px}
+.reason{color:var(--muted);font-size:12.5px;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.fsum{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;margin-top:4px;overflow-wrap:anywhere;border-left:3px solid var(--c,var(--line));padding-left:8px}
+details summary{cursor:pointer;color:#0969da;font-size:12.5px;margin-top:4px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px;font-size:12px;max-height:480px;overflow:auto}
+tr:target td{background:#fff8c5}
 .hidden{display:none}
 </style></head><body>
 <header>
 <h1>{{.Run.Implementation.Name}} {{.Run.Implementation.Version}}</h1>
-<div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
-<div class="summary">{{range .Statuses}}<span class="chip {{.}}" data-status="{{.}}">{{index $.Counts .}} {{.}}</span>{{end}}</div>
-{{if .Run.Interrupted}}<div class="banner"><strong>Interrupted:</strong> {{.Run.InterruptReason}} — specs that did not run are marked skipped.</div>{{end}}
+<div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.LabelFilter}} · label filter <code>{{.Run.LabelFilter}}</code>{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
+<div class="tiles">{{range .Kinds}}<div class="tile {{.Kind}}{{if not .Count}} zero{{end}}"><b>{{.Count}}</b><span>{{.Label}}</span></div>{{end}}</div>
+{{if .Run.Partial}}<div class="banner"><strong>Partial report:</strong> {{.Run.PartialReason}} — the specs of the missing shards are not in this report.</div>{{end}}
+{{if .Run.Interrupted}}<div class="banner"><strong>Interrupted:</strong> {{.Run.InterruptReason}} — specs that did not run are marked skipped, or infrastructure error when the adapter kept them from running.</div>{{end}}
 </header>
 <main>
-<input type="search" id="q" placeholder="Filter by ID, title, requirement, area…" aria-label="filter">
-{{range .Groups}}<section data-group>
-<h2><span class="profile">{{.Profile}}</span>{{.Area}} <span class="count">{{.Counts.Passed}}/{{len .Specs}} passed</span></h2>
-<table>{{range .Specs}}<tr data-status="{{.Status}}" data-text="{{.ID}} {{.Title}} {{.Requirement}} {{.Area}} {{.Profile}}">
-<td class="id">{{.ID}}</td><td class="st"><span class="badge {{.Status}}">{{.Status}}</span></td>
-<td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
-{{if .Expectation}}<div class="req">Expected to fail: {{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
-{{if .Failure}}<details{{if eq .Status "failed"}} open{{end}}><summary>failure details</summary><pre>{{text .}}</pre></details>{{end}}</td>
-<td class="t">{{dur .}}</td></tr>{{end}}</table></section>{{end}}
+{{if .Attention}}<section class="attention" id="attention">
+<h2>Needs attention ({{len .Attention}})</h2>
+<p>Unexpected failures, infrastructure errors (the adapter or harness failed, not the implementation's behaviour) and unexpected passes (remove them from the expectations file).</p>
+<table>{{range .AttentionShown}}{{template "arow" .}}{{end}}</table>
+{{if .AttentionFolded}}<details><summary>{{len .AttentionFolded}} more</summary><table>{{range .AttentionFolded}}{{template "arow" .}}{{end}}</table></details>{{end}}
+</section>{{else}}<section class="attention ok" id="attention"><h2>Nothing needs attention</h2><p>No unexpected failure, no infrastructure error, no unexpected pass.{{with index .KindCounts "expected-failure"}} The {{.}} expected failures are known gaps listed in the expectations file.{{end}}</p></section>{{end}}
+
+<h2>All specs</h2>
+<fieldset class="filters" id="filters"><legend>Show</legend>
+{{range .Kinds}}<label class="opt{{if not .Count}} empty{{end}}"><input type="checkbox" name="kind" value="{{.Kind}}" checked{{if not .Count}} disabled{{end}}><span class="dot {{.Kind}}"></span>{{.Label}} <span class="n">({{.Count}})</span></label>
+{{end}}<div class="row2"><button type="button" id="problems">Only what needs attention</button><button type="button" id="all">Show all</button>
+<span class="search"><label for="q">Text filter</label><input type="search" id="q" placeholder="ID, title, requirement, area…"></span></div>
+</fieldset>
+<div id="shown" aria-live="polite"></div>
+{{range .Groups}}<section class="group" data-group>
+<h3><span class="profile">{{.Profile}}</span>{{.Area}} <span class="count">{{.Passed}}/{{len .Specs}} passed</span>{{if .Attention}} <span class="count bad">{{.Attention}} need attention</span>{{end}}</h3>
+<table>{{range .Specs}}{{template "row" .}}{{end}}</table></section>{{end}}
 </main>
 <script>
 (function(){
-  var q=document.getElementById('q'), off={};
+  var q=document.getElementById('q'), boxes=[].slice.call(document.querySelectorAll('#filters input[name=kind]'));
+  var rows=[].slice.call(document.querySelectorAll('section[data-group] tr'));
   function apply(){
-    var needle=q.value.toLowerCase();
+    var on={}, needle=q.value.toLowerCase(), n=0;
+    boxes.forEach(function(b){ on[b.value]=b.checked; });
     document.querySelectorAll('section[data-group]').forEach(function(sec){
       var shown=0;
       sec.querySelectorAll('tr').forEach(function(tr){
-        var ok=!off[tr.dataset.status]&&tr.dataset.text.toLowerCase().indexOf(needle)>=0;
+        var ok=on[tr.dataset.kind]&&tr.dataset.text.toLowerCase().indexOf(needle)>=0;
         tr.classList.toggle('hidden',!ok); if(ok) shown++;
       });
-      sec.classList.toggle('hidden',shown===0);
+      sec.classList.toggle('hidden',shown===0); n+=shown;
     });
+    document.getElementById('shown').textContent='Showing '+n+' of '+rows.length+' specs';
   }
+  function set(kinds){ boxes.forEach(function(b){ if(!b.disabled) b.checked=!kinds||kinds.indexOf(b.value)>=0; }); apply(); }
+  boxes.forEach(function(b){ b.addEventListener('change',apply); });
   q.addEventListener('input',apply);
-  document.querySelectorAll('.chip').forEach(function(c){c.addEventListener('click',function(){
-    off[c.dataset.status]=!off[c.dataset.status]; c.classList.toggle('off',off[c.dataset.status]); apply();
-  });});
+  document.getElementById('all').addEventListener('click',function(){ set(null); });
+  document.getElementById('problems').addEventListener('click',function(){ set(['failed','infra-error','unexpected-pass']); });
+  apply();
 })();
 </script>
 </body></html>
-`))
+`
+
+// htmlRow is the row of one spec in the matrix, with its failure's details, and
+// htmlAttentionRow its row in the needs-attention section, which links to the former
+// (the details are in the page once, however many specs an adapter crash hits).
+const htmlRow = `{{define "arow"}}<tr class="{{kind .}}">
+<td class="id"><a href="#spec-{{.ID}}">{{.ID}}</a></td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
+<td><strong>{{.Title}}</strong>
+{{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}</div>{{end}}</td>
+<td class="t">{{dur .}}</td></tr>{{end}}{{/* no text between the definitions: it would end the page */}}{{define "row"}}<tr class="{{kind .}}" id="spec-{{.ID}}" data-kind="{{kind .}}" data-text="{{.ID}} {{.Title}} {{.Requirement}} {{.Area}} {{.Profile}}">
+<td class="id">{{.ID}}</td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
+<td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
+{{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
+{{if .Failure}}<details><summary>failure details</summary>{{if .Expectation}}<p class="req">{{.Expectation.Reason}}</p>{{end}}<pre>{{text .}}</pre></details>{{end}}</td>
+<td class="t">{{dur .}}</td></tr>{{end}}`

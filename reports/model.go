@@ -25,9 +25,13 @@ type Run struct {
 	FinishedAt     time.Time      `json:"finishedAt"`
 	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
 	// every selected spec ran; InterruptReason says why.
-	Interrupted     bool         `json:"interrupted"`
-	InterruptReason string       `json:"interruptReason,omitempty"`
-	Specs           []SpecResult `json:"specs"`
+	Interrupted     bool   `json:"interrupted"`
+	InterruptReason string `json:"interruptReason,omitempty"`
+	// Partial is set on a merged report that lacks shards of its run ('conform report
+	// merge --allow-partial'); PartialReason names them ("shard 2/3 missing").
+	Partial       bool         `json:"partial,omitempty"`
+	PartialReason string       `json:"partialReason,omitempty"`
+	Specs         []SpecResult `json:"specs"`
 }
 
 // Implementation identifies the implementation under test.
@@ -57,13 +61,36 @@ type SpecResult struct {
 
 // Failure is why a spec failed, with everything a reader needs to act on it.
 type Failure struct {
-	Message    string `json:"message"`            // the assertion that failed
+	Message string `json:"message"` // the assertion that failed, as the assertion library wrote it
+	// Summary is one line of at most SummaryMax characters saying what was expected and
+	// what was seen; the runner may set it, otherwise the writers derive it from Message
+	// (see Summarize) and report.json carries the derived line.
+	Summary    string `json:"summary,omitempty"`
 	Location   string `json:"location,omitempty"` // file:line in the suite
 	Evidence   string `json:"evidence,omitempty"` // what mocknet observed
 	AdapterLog string `json:"adapterLog,omitempty"`
 	// Infrastructure is set when the failure came from the adapter or harness (crash,
 	// timeout, protocol error) rather than from an assertion about behaviour.
 	Infrastructure bool `json:"infrastructure,omitempty"`
+}
+
+// InfrastructureFault reports whether the spec failed, or did not run, because of the
+// adapter or the harness (a crash, a hang, a protocol error, an adapter that never started
+// or could not be restarted) rather than because of the implementation's behaviour.
+func (s SpecResult) InfrastructureFault() bool {
+	return s.Failure != nil && s.Failure.Infrastructure && (s.Status == StatusFailed || s.Status == StatusSkipped)
+}
+
+// MarkNotRun gives every skipped spec that has no reason yet the infrastructure failure
+// why, for a run the adapter stopped (it could not be restarted): those specs did not run
+// because of the adapter, and a report must not show them as ordinary skips.
+func MarkNotRun(run *Run, why string) {
+	for i := range run.Specs {
+		s := &run.Specs[i]
+		if s.Status == StatusSkipped && s.Failure == nil {
+			s.Failure = &Failure{Message: why, Infrastructure: true}
+		}
+	}
 }
 
 // Expectation is one entry of an expectations file.

@@ -28,20 +28,63 @@ func WriteAll(dir string, run *Run) error {
 	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(run, "", "  ")
+	js, err := JSON(run)
 	if err != nil {
-		return fmt.Errorf("encode JSON report: %w", err)
+		return err
 	}
 	html, err := HTML(run)
 	if err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{JUnitFile: junit, JSONFile: append(js, '\n'), HTMLFile: html} {
+	for name, data := range map[string][]byte{JUnitFile: junit, JSONFile: js, HTMLFile: html} {
 		if err := writeAtomic(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// JSON renders run as report.json (report.schema.json), with every failure's Summary
+// filled in and every text field capped at JSONFieldMax bytes. Control characters are
+// kept (JSON escapes them): report.json is the exact record, and whoever prints its text
+// on a terminal passes it through TerminalText.
+func JSON(run *Run) ([]byte, error) {
+	capped := func(s string) string { return capText(s, JSONFieldMax, false) }
+	js, err := json.MarshalIndent(prepare(run, capped, func(s string) string { return capText(s, JSONFieldMax, true) }), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode JSON report: %w", err)
+	}
+	return append(js, '\n'), nil
+}
+
+// prepareMarkup is prepare for junit.xml and report.html: CleanText at MarkupFieldMax.
+func prepareMarkup(run *Run) *Run {
+	return prepare(run,
+		func(s string) string { return CleanText(s, MarkupFieldMax) },
+		func(s string) string { return capText(stripControls(s), MarkupFieldMax, true) })
+}
+
+// prepare returns the copy of run a writer renders, so run itself is never modified:
+// every failure gets its one-line Summary, then every text field goes through clean
+// (adapter logs through logClean). This is the one place where text from an
+// implementation is made fit to be written.
+func prepare(run *Run, clean, logClean func(string) string) *Run {
+	out := *run
+	out.Specs = make([]SpecResult, len(run.Specs))
+	for i, s := range run.Specs {
+		if s.Failure != nil {
+			f := *s.Failure
+			f.Summary = f.SummaryText()
+			s.Failure = &f
+		}
+		if s.Expectation != nil {
+			e := *s.Expectation
+			s.Expectation = &e
+		}
+		out.Specs[i] = s
+	}
+	cleanRun(&out, clean, logClean)
+	return &out
 }
 
 func writeAtomic(path string, data []byte) error {
@@ -147,11 +190,25 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// JUnit renders run as JUnit XML: one testsuite per area, one testcase per spec. Expected
-// failures are passing testcases with a note (the gate stays green for known gaps);
-// unexpected passes are passing testcases with a note; infrastructure failures are
-// errors, conformance failures are failures.
+// JUnit renders run as JUnit XML the way CI dashboards count it: one testsuite per area,
+// one testcase per spec, and the run's properties once, on the first testsuite (the JUnit
+// XSD allows no properties on testsuites).
+//
+//   - a conformance failure is a <failure type="conformance">;
+//   - an unexpected pass is a <failure type="unexpected-pass">: the expectations file is
+//     stale and someone has to act, even when the gate (without --strict-expectations)
+//     stays green;
+//   - an infrastructure fault (the adapter crashed, hung or broke the protocol) and a spec
+//     not run because of one is an <error type="infrastructure">, so an adapter crash never
+//     reads as a conformance failure or as a skip;
+//   - an expected failure is <skipped message="expected failure: REASON">: the gate stays
+//     green for a known gap, but the dashboard does not count it as a pass;
+//   - any other spec that did not run is <skipped>.
+//
+// A run that was stopped before any spec was recorded still gets one <error> testcase
+// naming the reason, so a dashboard never shows an empty, green run.
 func JUnit(run *Run) ([]byte, error) {
+	run = prepareMarkup(run)
 	byArea := map[string][]SpecResult{}
 	var areas []string
 	for _, s := range run.Specs {
@@ -161,6 +218,37 @@ func JUnit(run *Run) ([]byte, error) {
 		byArea[s.Area] = append(byArea[s.Area], s)
 	}
 	sort.Strings(areas)
+	out := junitSuites{Name: "conform " + run.Implementation.Name, Time: seconds(run.FinishedAt.Sub(run.StartedAt).Seconds())}
+	timestamp := run.StartedAt.UTC().Format("2006-01-02T15:04:05")
+	for _, area := range areas {
+		suite := junitSuite{Name: "conform." + area, Timestamp: timestamp}
+		var total float64
+		for _, s := range byArea[area] {
+			tc := junitCase(s, "conform."+area)
+			total += s.Duration.Seconds()
+			suite.add(tc)
+		}
+		suite.Time = seconds(total)
+		out.add(suite)
+	}
+	if len(out.Suites) == 0 && run.Interrupted {
+		suite := junitSuite{Name: "conform", Timestamp: timestamp, Time: seconds(0)}
+		suite.add(junitTestCase{Name: "run", Classname: "conform", Time: seconds(0), Error: &junitFailure{
+			Message: "no spec ran: " + run.InterruptReason, Type: "infrastructure", Text: run.InterruptReason,
+		}})
+		out.add(suite)
+	}
+	if len(out.Suites) > 0 {
+		out.Suites[0].Properties = &junitProps{junitRunProperties(run)}
+	}
+	data, err := xml.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode JUnit report: %w", err)
+	}
+	return append([]byte(xml.Header), append(data, '\n')...), nil
+}
+
+func junitRunProperties(run *Run) []junitProp {
 	props := []junitProp{
 		{"implementation.name", run.Implementation.Name},
 		{"implementation.version", run.Implementation.Version},
@@ -174,67 +262,67 @@ func JUnit(run *Run) ([]byte, error) {
 	if run.Shard != "" {
 		props = append(props, junitProp{"shard", run.Shard})
 	}
-	out := junitSuites{Name: "conform " + run.Implementation.Name, Time: seconds(run.FinishedAt.Sub(run.StartedAt).Seconds())}
-	for _, area := range areas {
-		suite := junitSuite{Name: "conform." + area, Timestamp: run.StartedAt.UTC().Format("2006-01-02T15:04:05"), Properties: &junitProps{props}}
-		var total float64
-		for _, s := range byArea[area] {
-			tc := junitTestCase{Name: s.ID + ": " + s.Title, Classname: "conform." + area, Time: seconds(s.Duration.Seconds())}
-			total += s.Duration.Seconds()
-			switch s.Status {
-			case StatusFailed:
-				f := &junitFailure{Message: firstLine(failureMessage(s)), Type: "conformance", Text: failureText(s)}
-				if s.Failure != nil && s.Failure.Infrastructure {
-					f.Type = "infrastructure"
-					tc.Error = f
-					suite.Errors++
-				} else {
-					tc.Failure = f
-					suite.Failures++
-				}
-			case StatusSkipped:
-				tc.Skipped = &junitSkipped{Message: skipMessage(s)}
-				suite.Skipped++
-			case StatusExpectedFailure:
-				tc.SystemOut = "Expected failure: " + expectationReason(s) + "\n\n" + failureText(s)
-			case StatusUnexpectedPass:
-				tc.SystemOut = "Unexpected pass: this spec is listed as an expected failure (" + expectationReason(s) + ") but passed; remove it from the expectations file."
-			}
-			suite.Cases = append(suite.Cases, tc)
-			suite.Tests++
+	if run.Partial {
+		props = append(props, junitProp{"partial", "true"}, junitProp{"partialReason", run.PartialReason})
+	}
+	return props
+}
+
+// junitCase is the testcase of one spec; see JUnit for the mapping of statuses.
+func junitCase(s SpecResult, classname string) junitTestCase {
+	tc := junitTestCase{Name: s.ID + ": " + s.Title, Classname: classname, Time: seconds(s.Duration.Seconds())}
+	switch {
+	case s.InfrastructureFault():
+		tc.Error = &junitFailure{Message: failureMessage(s), Type: "infrastructure", Text: failureText(s)}
+	case s.Status == StatusFailed:
+		tc.Failure = &junitFailure{Message: failureMessage(s), Type: "conformance", Text: failureText(s)}
+	case s.Status == StatusUnexpectedPass:
+		tc.Failure = &junitFailure{
+			Message: "unexpected pass: listed as an expected failure (" + shortReason(s) + ") but passed",
+			Type:    "unexpected-pass",
+			Text:    "Unexpected pass: this spec is listed as an expected failure (" + expectationReason(s) + ") but passed; remove it from the expectations file.",
 		}
-		suite.Time = seconds(total)
-		out.Tests += suite.Tests
-		out.Failures += suite.Failures
-		out.Errors += suite.Errors
-		out.Suites = append(out.Suites, suite)
+	case s.Status == StatusExpectedFailure:
+		tc.Skipped = &junitSkipped{Message: "expected failure: " + shortReason(s)}
+		tc.SystemOut = "Expected failure: " + expectationReason(s) + "\n\n" + failureText(s)
+	case s.Status == StatusSkipped:
+		tc.Skipped = &junitSkipped{Message: skipMessage(s)}
 	}
-	data, err := xml.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode JUnit report: %w", err)
+	return tc
+}
+
+func (s *junitSuite) add(tc junitTestCase) {
+	s.Tests++
+	switch {
+	case tc.Error != nil:
+		s.Errors++
+	case tc.Failure != nil:
+		s.Failures++
+	case tc.Skipped != nil:
+		s.Skipped++
 	}
-	return append([]byte(xml.Header), append(data, '\n')...), nil
+	s.Cases = append(s.Cases, tc)
+}
+
+func (s *junitSuites) add(suite junitSuite) {
+	s.Tests += suite.Tests
+	s.Failures += suite.Failures
+	s.Errors += suite.Errors
+	s.Suites = append(s.Suites, suite)
 }
 
 func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
 
 func failureMessage(s SpecResult) string {
 	if s.Failure == nil {
 		return "failed"
 	}
-	return s.Failure.Message
+	return s.Failure.SummaryText()
 }
 
 func skipMessage(s SpecResult) string {
 	if s.Failure != nil {
-		return s.Failure.Message
+		return s.Failure.SummaryText()
 	}
 	return "not run"
 }
@@ -244,6 +332,17 @@ func expectationReason(s SpecResult) string {
 		return ""
 	}
 	return s.Expectation.Reason
+}
+
+// shortReason is the expectation's reason on one line of at most SummaryMax characters,
+// for a message= attribute that dashboards show in a list; the whole reason is in the
+// testcase's text.
+func shortReason(s SpecResult) string {
+	reason := collapseSpace(expectationReason(s))
+	if runes := []rune(reason); len(runes) > SummaryMax {
+		reason = strings.TrimRight(string(runes[:SummaryMax-1]), " ") + "…"
+	}
+	return reason
 }
 
 // failureText is everything a reader needs: the requirement, the assertion, what mocknet

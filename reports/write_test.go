@@ -3,6 +3,7 @@ package reports_test
 import (
 	"bytes"
 	"encoding/xml"
+	stdhtml "html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,16 +106,15 @@ func fixtureRun() *reports.Run {
 	}
 }
 
-// xmlText is what a string looks like after a round trip through XML 1.0: bytes that are
-// not valid UTF-8 and characters outside the XML Char production cannot be represented
-// and come back as U+FFFD, one per byte or character. Everything else must survive.
+// xmlText is what a string looks like in junit.xml and report.html: control characters
+// other than newline and tab are removed (CRLF becomes LF), bytes that are not valid UTF-8
+// come back as U+FFFD, one per byte, and everything else survives.
 func xmlText(s string) string {
 	var b strings.Builder
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, r := range s { // ranging decodes each invalid byte as U+FFFD
-		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF) {
+		if r == '\t' || r == '\n' || (r >= 0x20 && r < 0x7f) || (r > 0x9f && r != 0xFFFE && r != 0xFFFF) {
 			b.WriteRune(r)
-		} else {
-			b.WriteRune('\uFFFD')
 		}
 	}
 	return b.String()
@@ -180,6 +180,7 @@ func TestWriteAllJUnitValidatesAgainstXSD(t *testing.T) {
 	// An empty and an interrupted run must validate too.
 	for name, run := range map[string]*reports.Run{
 		"empty":       {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}},
+		"nothing ran": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "start adapter: exit status 1"},
 		"interrupted": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "SIGINT <ctrl-c> & \x00", Specs: fixtureRun().Specs[4:5]},
 	} {
 		d := filepath.Join(t.TempDir(), name)
@@ -255,22 +256,28 @@ func TestWriteAllJUnitContent(t *testing.T) {
 
 	cases := map[string]jCase{} // by spec ID
 	var total, failures, errs int
-	for _, s := range doc.Suites {
+	for i, s := range doc.Suites {
 		props := map[string]string{}
 		for _, p := range s.Properties {
 			props[p.Name] = p.Value
 		}
-		if got, want := props["implementation.name"], xmlText(run.Implementation.Name); got != want {
-			t.Errorf("suite %s: property implementation.name = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["implementation.version"], run.Implementation.Version; got != want {
-			t.Errorf("suite %s: property implementation.version = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["profiles"], "core,fetch-api"; got != want {
-			t.Errorf("suite %s: property profiles = %q, want %q", s.Name, got, want)
-		}
-		if got, want := props["shard"], "1/2"; got != want {
-			t.Errorf("suite %s: property shard = %q, want %q", s.Name, got, want)
+		if i > 0 {
+			if len(s.Properties) > 0 {
+				t.Errorf("suite %s repeats the run's properties; they belong on the first testsuite only", s.Name)
+			}
+		} else {
+			if got, want := props["implementation.name"], xmlText(run.Implementation.Name); got != want {
+				t.Errorf("suite %s: property implementation.name = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["implementation.version"], run.Implementation.Version; got != want {
+				t.Errorf("suite %s: property implementation.version = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["profiles"], "core,fetch-api"; got != want {
+				t.Errorf("suite %s: property profiles = %q, want %q", s.Name, got, want)
+			}
+			if got, want := props["shard"], "1/2"; got != want {
+				t.Errorf("suite %s: property shard = %q, want %q", s.Name, got, want)
+			}
 		}
 		if s.Tests != len(s.Cases) {
 			t.Errorf("suite %s: tests=%d but %d testcases", s.Name, s.Tests, len(s.Cases))
@@ -336,18 +343,18 @@ func TestWriteAllJUnitContent(t *testing.T) {
 		if want := (s.Duration.Seconds()); c.Time == "" || !regexp.MustCompile(`^[0-9]+\.[0-9]{3}$`).MatchString(c.Time) {
 			t.Errorf("%s: time %q, want seconds with 3 decimals (%.3f)", s.ID, c.Time, want)
 		}
-		switch s.Status {
-		case reports.StatusPassed:
+		switch {
+		case s.Status == reports.StatusPassed:
 			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
 				t.Errorf("%s passed but its testcase is not a pass: %+v", s.ID, c)
 			}
-		case reports.StatusFailed:
+		case s.Status == reports.StatusFailed || s.InfrastructureFault():
 			f := c.Failure
 			wantType := "conformance"
 			if s.Failure.Infrastructure {
 				f, wantType = c.Error, "infrastructure"
-				if c.Failure != nil {
-					t.Errorf("%s: infrastructure failure reported as <failure>, want <error>", s.ID)
+				if c.Failure != nil || c.Skipped != nil {
+					t.Errorf("%s: infrastructure fault reported as <failure>/<skipped>, want <error>", s.ID)
 				}
 			} else if c.Error != nil {
 				t.Errorf("%s: conformance failure reported as <error>, want <failure>", s.ID)
@@ -359,9 +366,8 @@ func TestWriteAllJUnitContent(t *testing.T) {
 			if f.Type != wantType {
 				t.Errorf("%s: failure type %q, want %q", s.ID, f.Type, wantType)
 			}
-			firstLine, _, _ := strings.Cut(s.Failure.Message, "\n")
-			if f.Message != xmlText(firstLine) {
-				t.Errorf("%s: failure message attribute %q, want first line of the message %q", s.ID, f.Message, xmlText(firstLine))
+			if want := xmlText(s.Failure.SummaryText()); f.Message != want || want == "" {
+				t.Errorf("%s: failure message attribute %q, want the failure's summary %q", s.ID, f.Message, want)
 			}
 			for what, want := range map[string]string{
 				"message": s.Failure.Message, "location": s.Failure.Location, "evidence": s.Failure.Evidence,
@@ -371,32 +377,43 @@ func TestWriteAllJUnitContent(t *testing.T) {
 					t.Errorf("%s: failure text lacks the %s %q (characters lost or mangled?)\n--- text ---\n%q", s.ID, what, xmlText(want), f.Text)
 				}
 			}
-		case reports.StatusExpectedFailure:
-			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
-				t.Errorf("%s: an expected failure must be a passing testcase, got %+v", s.ID, c)
+		case s.Status == reports.StatusExpectedFailure:
+			if c.Skipped == nil || c.Failure != nil || c.Error != nil {
+				t.Errorf("%s: an expected failure must be a skipped testcase, got %+v", s.ID, c)
+				continue
+			}
+			if want := "expected failure: " + xmlText(s.Expectation.Reason); c.Skipped.Message != want {
+				t.Errorf("%s: skipped message %q, want %q", s.ID, c.Skipped.Message, want)
 			}
 			for _, want := range []string{"Expected failure", s.Expectation.Reason, s.Failure.Message, s.Failure.Evidence} {
 				if !strings.Contains(c.SystemOut, xmlText(want)) {
 					t.Errorf("%s: system-out lacks %q:\n%q", s.ID, xmlText(want), c.SystemOut)
 				}
 			}
-		case reports.StatusUnexpectedPass:
-			if c.Failure != nil || c.Error != nil || c.Skipped != nil {
-				t.Errorf("%s: an unexpected pass must be a passing testcase, got %+v", s.ID, c)
+		case s.Status == reports.StatusUnexpectedPass:
+			if c.Failure == nil || c.Error != nil || c.Skipped != nil {
+				t.Errorf("%s: an unexpected pass must be a <failure>, got %+v", s.ID, c)
+				continue
 			}
-			for _, want := range []string{"Unexpected pass", s.Expectation.Reason, "expectations file"} {
-				if !strings.Contains(c.SystemOut, xmlText(want)) {
-					t.Errorf("%s: system-out lacks %q:\n%q", s.ID, xmlText(want), c.SystemOut)
+			if c.Failure.Type != "unexpected-pass" {
+				t.Errorf("%s: failure type %q, want unexpected-pass", s.ID, c.Failure.Type)
+			}
+			for _, want := range []string{"unexpected pass", xmlText(s.Expectation.Reason)} {
+				if !strings.Contains(c.Failure.Message, want) {
+					t.Errorf("%s: failure message %q lacks %q", s.ID, c.Failure.Message, want)
 				}
 			}
-		case reports.StatusSkipped:
+			if !strings.Contains(c.Failure.Text, "expectations file") {
+				t.Errorf("%s: failure text does not say to edit the expectations file: %q", s.ID, c.Failure.Text)
+			}
+		case s.Status == reports.StatusSkipped:
 			if c.Skipped == nil {
 				t.Errorf("%s was skipped but its testcase has no <skipped>", s.ID)
 				continue
 			}
 			want := "not run"
 			if s.Failure != nil {
-				want = s.Failure.Message
+				want = s.Failure.SummaryText()
 			}
 			if c.Skipped.Message != xmlText(want) {
 				t.Errorf("%s: skipped message %q, want %q", s.ID, c.Skipped.Message, xmlText(want))
@@ -433,6 +450,11 @@ func TestWriteAllJSONRoundTrip(t *testing.T) {
 	// JSON strings are UTF-8: invalid bytes come back as U+FFFD, everything else (NUL,
 	// markup, CDATA terminators, control characters) exactly.
 	want := fixtureRun()
+	for _, s := range want.Specs {
+		if s.Failure != nil {
+			s.Failure.Summary = reports.Summarize(s.Failure.Message) // report.json carries each failure's summary
+		}
+	}
 	mapStrings(reflect.ValueOf(want).Elem(), jsonText)
 	sameRun(t, got, want)
 	if run.Specs[1].Failure.Message == want.Specs[1].Failure.Message {
@@ -499,6 +521,16 @@ func TestWriteAllHTML(t *testing.T) {
 	for _, s := range run.Specs {
 		if !strings.Contains(html, ">"+s.ID+"<") {
 			t.Errorf("report.html lacks a cell for spec %s", s.ID)
+		}
+	}
+	// Each failure's one-line summary is shown without opening its details.
+	shown := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<div class="fsum">([^<]*)</div>`).FindAllStringSubmatch(html, -1) {
+		shown[stdhtml.UnescapeString(m[1])] = true
+	}
+	for _, s := range run.Specs {
+		if s.Failure != nil && !shown[xmlText(s.Failure.SummaryText())] {
+			t.Errorf("report.html lacks the summary line of %s: %q (shows %v)", s.ID, s.Failure.SummaryText(), shown)
 		}
 	}
 	// Hostile text is escaped, not interpreted.

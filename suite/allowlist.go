@@ -46,10 +46,12 @@ func allowlistSpecs() []Spec {
 			},
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				t.ExpectCanReach(vat, HostAllowed)
+				mark := t.Mark()
 				res := vat.Run("allowlist/fetch-url", map[string]any{"url": t.URL(HostEvil, "/anything")})
 				Expect(res).To(Threw(""))
 				vat.Terminate()
-				Expect(t.Observations()).To(BeEmpty(), "no request may reach the network for a denied host; what mocknet saw")
+				Expect(t.ObservationsAfter(mark)).To(BeEmpty(), "no request may reach the network for a denied host; what mocknet saw")
 			},
 		},
 	}

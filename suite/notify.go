@@ -102,10 +102,15 @@ func notifySpecs() []Spec {
 			},
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				t.Precondition("an allowed fetch in the same vat must emit OutboundRequest and OutboundResponse (NOTIFY-001), or silence after a denied one proves nothing", func() {
+					Expect(fetchAndRead(t, vat, "/status/200", "none")).To(ReturnedJSON(200))
+					Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp), "notify methods of the allowed fetch")
+				})
+				before := len(vat.Notifications())
 				var got struct{ Failed bool }
 				vat.Run("notify/fetch-failing", map[string]any{"url": t.URL(HostEvil, "/status/200")}).Decode(&got)
 				Expect(got.Failed).To(BeTrue(), "fetch of a denied host must reject")
-				Expect(vat.NotifyMethods()).To(BeEmpty(), "a denied fetch emitted notify events")
+				Expect(vat.NotifyMethods()[before:]).To(BeEmpty(), "a denied fetch emitted notify events")
 			},
 		},
 		{

@@ -84,6 +84,9 @@ type Spec struct {
 	// others, so that an implementation that lets them (and shares the damage between vats)
 	// does not spoil the results of unrelated specs.
 	Tampers bool
+	// Serial marks specs that must run alone, never beside other specs (conform run -p):
+	// they state a time bound that load from other specs could break.
+	Serial bool
 	// Run checks the requirement; it fails the spec through Gomega assertions.
 	Run func(t *dsl.T)
 }

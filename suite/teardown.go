@@ -56,6 +56,7 @@ func (c teardownCase) run(t *T) {
 	if c.awaitReady {
 		vat.AwaitLog(ReadyMarker, CloseDeadline)
 	}
+	t.ExpectOpen("the program's connections", 1, c.open)
 	vat.Terminate()
 	t.ExpectClosedWithin(fmt.Sprintf("every connection of %s", c.fixture), vat.TerminatedAt, CloseDeadline, c.open)
 	task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
@@ -188,6 +189,9 @@ func teardownSpecs() []Spec {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
 				t.AwaitObservation("the streaming response", CloseDeadline, Streaming("/drip-forever"))
+				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
+					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
+				})
 				vat.Terminate()
 				before := len(vat.Notifications())
 				Consistently(func() int { return len(vat.Notifications()) }).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).
@@ -204,13 +208,12 @@ func teardownSpecs() []Spec {
 				Fixture: "teardown/many-reads",
 			},
 			Run: func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				task := vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
-				Eventually(func() int { return len(Filter(t.Observations(), Streaming("/drip-forever"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(Equal(10), "all ten streams must be open before teardown")
+				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
+				task := vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
 				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				vat.Terminate()
-				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, PathIs("/drip-forever"))
+				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, OnPath("/drip-forever"))
 				task.ExpectNeverSettles("a torn-down vat's promises must never settle")
 			},
 		},
@@ -223,15 +226,22 @@ func teardownSpecs() []Spec {
 				Source:  srcTeardown,
 				Fixture: "teardown/fetch-and-wait",
 			},
+			// It states a time bound per vat; specs running beside it would eat into it.
+			Serial: true,
 			Run: func(t *T) {
 				const n = 20
+				// Five vats per host: no host needs more than 6 connections (a browser's limit).
+				hosts := []string{"tear-013-a.test", "tear-013-b.test", "tear-013-c.test", "tear-013-d.test"}
+				for _, h := range hosts {
+					t.AddHost(h)
+				}
 				vats := make([]*Vat, n)
 				for i := range vats {
-					vats[i] = t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-					vats[i].Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, fmt.Sprintf("/hang?vat=%d", i))})
+					host := hosts[i%len(hosts)]
+					vats[i] = t.NewVat(VatConfig{AllowedHosts: []string{host}})
+					vats[i].Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(host, fmt.Sprintf("/hang?vat=%d", i))})
 				}
-				Eventually(func() int { return len(Filter(t.Observations(), PathIs("/hang"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(Equal(n), "every vat's request must reach mocknet")
+				t.ExpectOpen("the twenty vats' requests", n, OnPath("/hang"))
 				for i, v := range vats {
 					v.Terminate()
 					query := fmt.Sprintf("vat=%d", i)
@@ -315,11 +325,13 @@ func teardownSpecs() []Spec {
 				Source:  srcTeardown,
 				Fixture: "teardown/many-reads",
 			},
+			// It bounds how long terminateVat takes; specs running beside it would eat into that.
+			Serial: true,
 			Run: func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				vat.Start("teardown/many-reads", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20"), "count": 10})
-				Eventually(func() int { return len(Filter(t.Observations(), Streaming("/drip-forever"))) }).
-					WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(Equal(10))
+				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
+				vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
+				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				start := time.Now()
 				vat.Terminate()
 				Expect(vat.TerminatedAt.Sub(start)).To(BeNumerically("<", time.Second), "terminateVat took too long")
@@ -343,4 +355,17 @@ func teardownSpecs() []Spec {
 			},
 		},
 	}
+}
+
+// streamHosts are the allowed hosts specs spread many streams over, so that no host needs
+// more than 6 connections at once (a browser's HTTP/1.1 limit per host).
+func streamHosts() []string { return []string{HostAllowed, HostSubAllowed, HostOther} }
+
+// dripURLs are never-ending streaming bodies, one on each of streamHosts.
+func dripURLs(t *T) []string {
+	var urls []string
+	for _, h := range streamHosts() {
+		urls = append(urls, t.URL(h, "/drip-forever?interval=20"))
+	}
+	return urls
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/mocknet"
+	"github.com/conform-suite/conform/reports"
 )
 
 // cmdAdapterCheck walks an adapter through every method and notification of the protocol,
@@ -102,14 +103,14 @@ func (e *checkEvents) TaskSettled(ev harness.TaskSettledEvent) {
 func (c *checker) pass(what, detail string) {
 	c.passed++
 	if detail != "" {
-		detail = " (" + detail + ")"
+		detail = " (" + reports.TerminalText(detail) + ")"
 	}
 	fmt.Fprintf(c.out, "ok    %s%s\n", what, detail)
 }
 
 func (c *checker) fail(what, got, fix string) {
 	c.failed++
-	fmt.Fprintf(c.out, "FAIL  %s\n      got: %s\n      fix: %s\n", what, got, fix)
+	fmt.Fprintf(c.out, "FAIL  %s\n      got: %s\n      fix: %s\n", what, reports.TerminalText(got), fix)
 }
 
 func (c *checker) call() (context.Context, context.CancelFunc) {
@@ -360,7 +361,7 @@ func tail(s string) string {
 	if len(s) > 2000 {
 		s = s[len(s)-2000:]
 	}
-	return s
+	return reports.CleanText(s, reports.TerminalFieldMax) // the adapter's own stderr: no escape sequences reach the terminal
 }
 
 func indent(s string) string {

@@ -11,6 +11,9 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/conform-suite/conform/harness"
+	"github.com/conform-suite/conform/suite"
 )
 
 // Exit codes: the contract with CI.
@@ -19,14 +22,20 @@ const (
 	exitFailures    = 1 // conformance failures
 	exitUsage       = 2 // usage or configuration error
 	exitInfra       = 3 // the adapter or the infrastructure failed
-	conformVersion  = "0.1.0"
+	conformVersion  = "0.2.0"
 	conformHomepage = "https://github.com/conform-suite/conform"
 )
 
 func main() {
+	os.Exit(runWithSignals(os.Args[1:]))
+}
+
+// runWithSignals runs conform with SIGINT and SIGTERM cancelling the run, so that reports are
+// still written (a parallel run passes the signal on to its workers).
+func runWithSignals(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	return run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // usageError is a mistake in how conform was called; it exits 2.
@@ -63,10 +72,10 @@ Commands:
 Examples:
   conform run                                   # the suite against the embedded reference
   conform run --adapter "node adapter.mjs" --expect expectations.yaml
-  conform list --profile strict
+  conform list --profile strict --focus teardown     # a dry run: what 'run' would select
   conform adapter check --adapter "node adapter.mjs"
 
-Run 'conform <command> --help' for a command's flags. Exit codes of 'run': 0 no unexpected
+Run 'conform <command> --help' for a command's flags; 'conform --version' for versions. Exit codes of 'run': 0 no unexpected
 failure, 1 conformance failures, 2 usage or configuration error, 3 adapter or infrastructure
 failure.
 `
@@ -75,6 +84,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var list strings.Builder
 	for _, c := range commands() {
 		fmt.Fprintf(&list, "  %-9s %s\n", c.name, c.summary)
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintf(stdout, topUsage, list.String())
@@ -112,15 +124,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // newFlags returns a flag set that reports errors instead of exiting, with a usage text of
-// the command's synopsis, description and examples.
+// the command's synopsis, description and examples (printed for --help only: a mistyped
+// flag gets one line and a suggestion, not the whole manual).
 func newFlags(name, synopsis, description, examples string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("conform "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage:\n  conform %s %s\n\n%s\n\nFlags:\n", name, synopsis, description)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		printFlags(stdout, fs)
 		if examples != "" {
 			fmt.Fprintf(stdout, "\nExamples:\n%s\n", examples)
 		}
@@ -128,7 +139,35 @@ func newFlags(name, synopsis, description, examples string, stdout io.Writer) *f
 	return fs
 }
 
-// parseFlags parses args; --help prints usage and stops the command with exit 0.
+// internalFlag marks flags conform passes to itself (a parallel run's workers); --help
+// leaves them out.
+const internalFlag = "internal: "
+
+// printFlags lists the flags as users type them (--name), without the internal ones.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, internalFlag) {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		line := "  " + dash + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		usage = strings.ReplaceAll(usage, "\n", "\n    \t")
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, usage)
+	})
+}
+
+// parseFlags parses args; --help prints usage and stops the command with exit 0. A flag
+// error is one line, with the nearest known flag when the name looks mistyped.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
@@ -136,10 +175,59 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			return flag.ErrHelp
 		}
 	}
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+		msg := err.Error()
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + name
+			if near := nearestFlag(fs, strings.TrimLeft(name, "-")); near != "" {
+				msg += fmt.Sprintf(" (did you mean --%s?)", near)
+			}
+		}
+		return usagef("%s", msg)
 	}
 	return nil
+}
+
+// nearestFlag is the defined flag closest to name (at most two edits, or a prefix of it).
+func nearestFlag(fs *flag.FlagSet, name string) string {
+	best, bestDist := "", 3
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, internalFlag) {
+			return
+		}
+		d := editDistance(name, f.Name)
+		if len(name) >= 3 && strings.HasPrefix(f.Name, name) {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func cmdVersion(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
@@ -151,6 +239,7 @@ func cmdVersion(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		build = info.Main.Version
 	}
-	fmt.Fprintf(stdout, "conform %s (module %s, adapter protocol 1)\n%s\n", conformVersion, build, conformHomepage)
+	fmt.Fprintf(stdout, "conform %s (module %s, adapter protocol %s, spec catalogue %s: %d specs)\n%s\n",
+		conformVersion, build, harness.ProtocolVersion, suite.Version(), len(suite.Requirements()), conformHomepage)
 	return exitOK, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -22,7 +21,7 @@ const asCLI = "CONFORM_TEST_AS_CLI"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(runWithSignals(os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }
@@ -70,7 +69,7 @@ func TestUsageErrorsExitTwoAndSayWhatToDo(t *testing.T) {
 	}{
 		{[]string{"run", "--profile", "bogus"}, `unknown profile "bogus": valid profiles are core, strict, fetch-api, snaps-compat`},
 		{[]string{"run", "--spec", "NOPE-001"}, `unknown spec ID "NOPE-001"`},
-		{[]string{"run", "--no-such-flag"}, "flag provided but not defined: -no-such-flag"},
+		{[]string{"run", "--no-such-flag"}, "unknown flag -no-such-flag"},
 		{[]string{"run", "--shard", "3/2"}, "shard"},
 		{[]string{"run", "--expect", "/nonexistent/expect.yaml"}, "/nonexistent/expect.yaml"},
 		{[]string{"run", "--label-filter", "core &&"}, "label"},
@@ -179,6 +178,35 @@ func TestAdapterThatCannotStartExitsThree(t *testing.T) {
 	}
 }
 
+// An adapter's text is printed through reports.TerminalText: no escape sequence, NUL or
+// backspace of an adapter reaches the user's terminal, and the reports show the specs
+// the adapter kept from running as errors.
+func TestAdapterTextReachesTheTerminalWithoutControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	adapter := filepath.Join(dir, "noisy.sh")
+	script := "#!/bin/sh\nread -r request\nprintf 'starting\\033[2J\\033]0;title\\007 back\\bspace\\000nul\\n' >&2\nprintf 'not json \\033[31mred\\n'\nexit 1\n"
+	if err := os.WriteFile(adapter, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := conform(t, "run", "--adapter", adapter, "--spec", "ALLOW-001", "--report-dir", filepath.Join(dir, "reports"))
+	if r.code != exitInfra {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitInfra, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "not json") || !strings.Contains(r.stderr, "backspacenul") {
+		t.Errorf("stderr does not show the adapter's text (without its control characters):\n%q", r.stderr)
+	}
+	if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x00\b\a") {
+		t.Errorf("the adapter's control characters reached the terminal:\nstdout %q\nstderr %q", r.stdout, r.stderr)
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, "reports", reports.JUnitFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(junit), `<error message="not run: `) {
+		t.Errorf("junit.xml does not show the spec the adapter kept from running as an <error>:\n%s", junit)
+	}
+}
+
 func TestInterruptWritesReports(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "run", "--label-filter", "teardown", "--report-dir", dir)
@@ -283,5 +311,105 @@ func TestAdapterCheckExplainsABrokenAdapter(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "FAIL  initialize is answered") || !strings.Contains(r.stdout, "fix:") {
 		t.Errorf("the check must say what failed and how to fix it:\n%s", r.stdout)
+	}
+}
+
+// A mistyped flag gets one line naming it and the flag it resembles, on stderr, not the manual.
+func TestMistypedFlagSuggestsTheNearestOne(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--adaptr", "x"}, "did you mean --adapter?"},
+		{[]string{"run", "--fcous", "x"}, "did you mean --focus?"},
+		{[]string{"list", "--jsn"}, "did you mean --json?"},
+	} {
+		r := conform(t, c.args...)
+		if r.code != exitUsage {
+			t.Errorf("conform %v: exit %d, want %d", c.args, r.code, exitUsage)
+		}
+		if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("conform %v: stderr does not say %q:\n%s", c.args, c.want, r.stderr)
+		}
+		if lines := strings.Count(strings.TrimSpace(r.stderr), "\n") + 1; lines > 3 {
+			t.Errorf("conform %v: %d lines on stderr, want at most 3:\n%s", c.args, lines, r.stderr)
+		}
+		if r.stdout != "" {
+			t.Errorf("conform %v: a flag error printed on stdout:\n%s", c.args, r.stdout)
+		}
+	}
+}
+
+// --focus and --skip select by regular expression over "ID: title", in run and in list.
+func TestFocusAndSkipSelect(t *testing.T) {
+	dir := t.TempDir()
+	r := conform(t, "run", "--focus", "ALLOW-00[1-3]", "--report-dir", dir)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var ids []string
+	for _, s := range readReport(t, dir).Specs {
+		ids = append(ids, s.ID)
+	}
+	if strings.Join(ids, " ") != "ALLOW-001 ALLOW-002 ALLOW-003" {
+		t.Errorf("--focus 'ALLOW-00[1-3]' ran %v", ids)
+	}
+	r = conform(t, "list", "--json", "--focus", "^ALLOW-", "--skip", "redirect")
+	var listed []struct{ ID, Title string }
+	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil {
+		t.Fatalf("list --json: %v\n%s", err, r.stdout)
+	}
+	if len(listed) < 40 {
+		t.Errorf("list --focus ^ALLOW- listed %d specs", len(listed))
+	}
+	for _, l := range listed {
+		if !strings.HasPrefix(l.ID, "ALLOW-") || strings.Contains(l.Title, "redirect") {
+			t.Errorf("list --focus ^ALLOW- --skip redirect listed %s: %s", l.ID, l.Title)
+		}
+	}
+	if r := conform(t, "run", "--focus", "("); r.code != exitUsage || !strings.Contains(r.stderr, "--focus") {
+		t.Errorf("an invalid --focus: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// A parallel run reports exactly what a serial run reports, failures included.
+func TestParallelRunMatchesSerial(t *testing.T) {
+	statuses := func(p string) (map[string]reports.Status, int) {
+		dir := t.TempDir()
+		r := conform(t, "run", "-p", p, "--mutant", "notify-missing", "--label-filter", "notify || config", "--report-dir", dir)
+		out := map[string]reports.Status{}
+		for _, s := range readReport(t, dir).Specs {
+			out[s.ID] = s.Status
+		}
+		return out, r.code
+	}
+	serial, serialCode := statuses("1")
+	parallel, parallelCode := statuses("3")
+	if serialCode != exitFailures || parallelCode != exitFailures {
+		t.Errorf("exit codes: serial %d, parallel %d; want %d for both", serialCode, parallelCode, exitFailures)
+	}
+	if len(serial) == 0 || len(parallel) != len(serial) {
+		t.Fatalf("serial ran %d specs, parallel %d", len(serial), len(parallel))
+	}
+	failed := 0
+	for id, s := range serial {
+		if parallel[id] != s {
+			t.Errorf("%s: %s serially but %s in parallel", id, s, parallel[id])
+		}
+		if s == reports.StatusFailed {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Error("the broken variant failed nothing, so the comparison shows nothing")
+	}
+}
+
+func TestVersionNamesTheCatalogue(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		r := conform(t, args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "spec catalogue 0.2.0") {
+			t.Errorf("conform %v: exit %d:\n%s", args, r.code, r.stdout)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -47,11 +48,15 @@ func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Write
 	} else {
 		args = args[1:]
 	}
-	fs := newFlags("report merge", "[--out DIR] DIR...",
-		"Merges the reports of shards (each a --report-dir of 'conform run --shard I/N') into one JUnit/JSON/HTML set.",
-		"  conform report merge --out conform-reports shard-1 shard-2 shard-3", stdout)
+	fs := newFlags("report merge", "[--out DIR] [--allow-partial] DIR...",
+		`Merges the reports of shards (each a --report-dir of 'conform run --shard I/N') into one JUnit/JSON/HTML set.
+Every shard of the run must be given, once: a missing shard, shards of different totals or of
+different implementations are refused (exit 2). With --allow-partial missing shards are
+accepted and the merged report is marked partial, naming them.`,
+		"  conform report merge --out conform-reports shard-1 shard-2 shard-3\n  conform report merge --allow-partial --out conform-reports shard-1 shard-3", stdout)
 	out := fs.String("out", "conform-reports", "directory for the merged reports")
 	fs.StringVar(out, "report-dir", "conform-reports", "the same as --out, named as in 'conform run'")
+	allowPartial := fs.Bool("allow-partial", false, "merge although shards are missing; the merged report is marked partial")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -66,7 +71,11 @@ func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Write
 		}
 		runs = append(runs, r)
 	}
-	merged, err := reports.Merge(runs...)
+	merged, err := reports.Merge(reports.MergeOptions{AllowPartial: *allowPartial}, runs...)
+	var incomplete *reports.IncompleteShardsError
+	if errors.As(err, &incomplete) {
+		return exitUsage, usagef("%v; merge every shard, or pass --allow-partial to write a report marked partial", err)
+	}
 	if err != nil {
 		return exitUsage, usagef("%v", err)
 	}
@@ -75,5 +84,8 @@ func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Write
 	}
 	c := merged.Count()
 	fmt.Fprintf(stdout, "merged %d reports (%d specs: %d passed, %d failed) into %s\n", len(runs), len(merged.Specs), c[reports.StatusPassed], c[reports.StatusFailed], *out)
+	if merged.Partial {
+		fmt.Fprintf(stdout, "the merged report is partial: %s\n", reports.TerminalText(merged.PartialReason))
+	}
 	return exitOK, nil
 }

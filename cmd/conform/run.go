@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +27,8 @@ Exit codes: 0 no unexpected failure; 1 conformance failures; 2 usage or configur
 const runExamples = `  conform run
   conform run --adapter "node adapters/snaps-node/adapter.mjs" --expect adapters/snaps-node/expectations.yaml
   conform run --profile core --label-filter 'teardown && !strict'
-  conform run --spec ALLOW-002 --spec TEAR-001 -v
+  conform run --focus 'ALLOW-00[1-3]' -v
+  conform run -p 1 --spec TEAR-001        # serial, in this process
   conform run --shard 2/4 --report-dir reports/shard-2`
 
 type stringList []string
@@ -42,79 +43,171 @@ func (s *stringList) Set(v string) error {
 	return nil
 }
 
+// runFlags are the flags of `conform run`.
+type runFlags struct {
+	sel               *selectionFlags
+	adapter, mutant   *string
+	expectFile        *string
+	strictExp         *bool
+	reportDir         *string
+	callTimeout       *time.Duration
+	initializeTimeout *time.Duration
+	suiteTimeout      *time.Duration
+	procs             *int
+	failFast          *bool
+	verbose, quiet    *bool
+	worker            *bool
+}
+
 func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", "[flags]", runDescription, runExamples, stdout)
-	adapter := fs.String("adapter", "", "adapter command line, e.g. \"node adapter.mjs\" (default: the embedded reference)")
-	var profiles, specIDs stringList
-	fs.Var(&profiles, "profile", "comma-separated profiles to run: core, strict, fetch-api, snaps-compat (default all)")
-	labelFilter := fs.String("label-filter", "", "Ginkgo label filter over profile, area and ID labels, e.g. 'core && !teardown'")
-	fs.Var(&specIDs, "spec", "run only this spec ID (repeatable)")
-	expectFile := fs.String("expect", "", "expectations file listing specs this implementation is known to fail")
-	strictExp := fs.Bool("strict-expectations", false, "fail the run when a spec listed as expected to fail passes")
-	reportDir := fs.String("report-dir", "conform-reports", "directory for junit.xml, report.json and report.html")
-	timeout := fs.Duration("timeout", 10*time.Second, "timeout of each protocol call to the implementation")
-	shard := fs.String("shard", "", "run shard I of N (\"I/N\"), a deterministic partition of the specs")
-	failFast := fs.Bool("fail-fast", false, "stop at the first failure")
-	verbose := fs.Bool("v", false, "verbose: show Ginkgo's own output")
-	quiet := fs.Bool("quiet", false, "print only the summary, no line per spec")
-	mutant := fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
+	f := runFlags{sel: addSelectionFlags(fs)}
+	f.adapter = fs.String("adapter", "", "adapter command line, e.g. \"node adapter.mjs\" (default: the embedded reference)")
+	f.expectFile = fs.String("expect", "", "expectations file listing specs this implementation is known to fail")
+	f.strictExp = fs.Bool("strict-expectations", false, "fail the run when a spec listed as expected to fail passes")
+	f.reportDir = fs.String("report-dir", "conform-reports", "directory for junit.xml, report.json and report.html")
+	f.callTimeout = fs.Duration("call-timeout", 10*time.Second, "timeout of each protocol call to the implementation (initialize has its own)")
+	fs.Var(durationAlias{f.callTimeout}, "timeout", "deprecated: the same as --call-timeout")
+	f.initializeTimeout = fs.Duration("initialize-timeout", 30*time.Second, "timeout of the implementation's initialize (adapter start-up)")
+	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
+	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 2 per CPU when there is more than one CPU, else 1; 1 runs in this process)")
+	fs.IntVar(f.procs, "procs", 0, "the same as -p")
+	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
+	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
+	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
+	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
+	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
 	if fs.NArg() > 0 {
-		return exitUsage, usagef("unexpected argument %q (flags go before nothing else; quote the adapter command: --adapter \"node adapter.mjs\")", fs.Arg(0))
+		return exitUsage, usagef("unexpected argument %q (quote the adapter command: --adapter \"node adapter.mjs\")", fs.Arg(0))
 	}
-	if *timeout <= 0 {
-		return exitUsage, usagef("--timeout must be positive, got %s", *timeout)
-	}
-	sel := runner.Selection{Profiles: profiles, LabelFilter: *labelFilter, SpecIDs: specIDs}
-	opts := runner.Options{CallTimeout: *timeout, FailFast: *failFast, Verbose: *verbose}
-	if !*quiet {
-		opts.Progress = stdout
-	}
-	if *shard != "" {
-		s, err := parseShard(*shard)
-		if err != nil {
-			return exitUsage, err
+	for name, d := range map[string]time.Duration{"--call-timeout": *f.callTimeout, "--initialize-timeout": *f.initializeTimeout, "--suite-timeout": *f.suiteTimeout} {
+		if d <= 0 {
+			return exitUsage, usagef("%s must be positive, got %s", name, d)
 		}
-		sel.Shard = s
 	}
-	target, err := targetFor(*adapter, *mutant)
+	if *f.procs < 0 {
+		return exitUsage, usagef("-p must be at least 1, got %d", *f.procs)
+	}
+	target, err := targetFor(*f.adapter, *f.mutant)
 	if err != nil {
 		return exitUsage, err
 	}
-	opts.Target = target
-	plan, err := runner.Select(sel)
+	plan, err := f.sel.plan()
 	if err != nil {
-		return exitUsage, usagef("%v", err)
+		return exitUsage, err
 	}
 	if len(plan.Specs) == 0 {
-		return exitUsage, usagef("the selection (profiles, --label-filter, --spec, --shard) matches no spec")
+		return exitUsage, usagef("the selection (--profile, --label-filter, --spec, --focus, --skip, --shard) matches no spec; 'conform list' with the same flags shows what it selects")
 	}
 	var exp *reports.Expectations
-	if *expectFile != "" {
+	if *f.expectFile != "" {
 		var ids []string
 		for _, r := range suite.Requirements() {
 			ids = append(ids, r.ID)
 		}
-		if exp, err = reports.LoadExpectations(*expectFile, ids); err != nil {
+		if exp, err = reports.LoadExpectations(*f.expectFile, ids); err != nil {
 			return exitUsage, usagef("%v", err)
 		}
 	}
+	opts := runner.Options{Target: target, CallTimeout: *f.callTimeout, InitializeTimeout: *f.initializeTimeout,
+		FailFast: *f.failFast, Verbose: *f.verbose}
+	if !*f.quiet {
+		opts.Progress = stdout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))
+	defer cancel()
 
-	fmt.Fprintf(stdout, "conform: running %d specs against %s\n", len(plan.Specs), describeTarget(opts.Target))
-	result, runErr := runner.Run(ctx, plan, opts)
+	procs := f.workers(len(plan.Specs))
+	if !*f.worker {
+		mode := "in this process"
+		if procs > 1 {
+			mode = fmt.Sprintf("in %d worker processes", procs)
+		}
+		fmt.Fprintf(stdout, "conform: running %d specs against %s, %s\n", len(plan.Specs), describeTarget(target), mode)
+	}
+	var result *reports.Run
+	var runErr error
+	if procs > 1 {
+		result, runErr = runParallel(ctx, plan, procs, f.workerArgs(), opts.Progress, stderr)
+	} else {
+		result, runErr = runner.Run(ctx, plan, opts)
+	}
 	if result == nil {
 		return exitInfra, runErr
 	}
+	if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded && result.Interrupted {
+		result.InterruptReason = "interrupted: " + cause.Error()
+	}
 	reports.Apply(result, exp)
-	if err := reports.WriteAll(*reportDir, result); err != nil {
+	if infra := (*runner.InfraError)(nil); errors.As(runErr, &infra) {
+		reports.MarkNotRun(result, "not run: "+runErr.Error())
+	}
+	if err := reports.WriteAll(*f.reportDir, result); err != nil {
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
 	}
+	if *f.worker {
+		return exitCode(result, runErr, *f.strictExp, io.Discard), nil
+	}
 	printSummary(stdout, result)
-	fmt.Fprintf(stdout, "Reports: %s/{%s,%s,%s}\n", *reportDir, reports.JUnitFile, reports.JSONFile, reports.HTMLFile)
-	return exitCode(result, runErr, *strictExp, stderr), nil
+	fmt.Fprintf(stdout, "Reports: %s/{%s,%s,%s}\n", *f.reportDir, reports.JUnitFile, reports.JSONFile, reports.HTMLFile)
+	return exitCode(result, runErr, *f.strictExp, stderr), nil
+}
+
+// workers is how many worker processes the run uses: -p if given, else 2 per CPU (specs
+// mostly wait on the network, so more workers than CPUs pays), 1 on one CPU, under -v, or
+// inside a worker; never more than there are specs.
+func (f runFlags) workers(specs int) int {
+	n := *f.procs
+	if *f.worker {
+		return 1
+	}
+	if n == 0 {
+		n = 1
+		if cpus := runtime.NumCPU(); cpus > 1 && !*f.verbose {
+			n = 2 * cpus
+		}
+	}
+	return max(1, min(n, specs))
+}
+
+// workerArgs are the flags every worker of a parallel run gets besides its specs: the same
+// implementation and limits, no expectations (the parent applies them to the merged run).
+func (f runFlags) workerArgs() []string {
+	args := []string{"run", "--worker", "-p", "1",
+		"--call-timeout", f.callTimeout.String(), "--initialize-timeout", f.initializeTimeout.String()}
+	if *f.adapter != "" {
+		args = append(args, "--adapter", *f.adapter)
+	}
+	if *f.mutant != "" {
+		args = append(args, "--mutant", *f.mutant)
+	}
+	if *f.failFast {
+		args = append(args, "--fail-fast")
+	}
+	return args
+}
+
+// durationAlias is a deprecated flag name that sets another flag's value.
+type durationAlias struct{ d *time.Duration }
+
+func (a durationAlias) String() string {
+	if a.d == nil {
+		return ""
+	}
+	return a.d.String()
+}
+
+func (a durationAlias) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	*a.d = d
+	return nil
 }
 
 func describeTarget(t runner.Target) string {
@@ -139,7 +232,7 @@ func parseShard(s string) (runner.Shard, error) {
 func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io.Writer) int {
 	var infra *runner.InfraError
 	if errors.As(runErr, &infra) {
-		fmt.Fprintf(stderr, "conform run: the implementation failed: %v\n", runErr)
+		fmt.Fprintf(stderr, "conform run: the implementation failed: %s\n", reports.TerminalText(runErr.Error()))
 		return exitInfra
 	}
 	counts := run.Count()
@@ -206,7 +299,7 @@ func printSummary(w io.Writer, run *reports.Run) {
 		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
 			msg := ""
 			if s.Failure != nil {
-				msg = firstLine(s.Failure.Message)
+				msg = reports.TerminalText(s.Failure.SummaryText())
 			}
 			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
 			if msg != "" {
@@ -219,44 +312,30 @@ func printSummary(w io.Writer, run *reports.Run) {
 		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
 	}
 	if run.Interrupted {
-		fmt.Fprintf(w, "\nRun interrupted: %s\n", run.InterruptReason)
+		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
 	}
 	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
 		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
 		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
 }
 
-// firstLine is the first line of a failure message that says something: Gomega opens
-// async failures with "Timed out after 2.001s." and the description follows.
-func firstLine(s string) string {
-	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || gomegaPreamble.MatchString(line) {
-			continue
-		}
-		return line
-	}
-	return strings.TrimSpace(s)
-}
-
-var gomegaPreamble = regexp.MustCompile(`^(Timed out|Failed) after [0-9.]+(ms|s|m)\.$`)
-
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
-	fs := newFlags("list", "[--json|--markdown] [--profile P]", "Lists every spec of the suite with its ID, title, labels and requirement.",
-		"  conform list\n  conform list --json --profile strict\n  conform list --markdown > REQUIREMENTS.md", stdout)
+	fs := newFlags("list", "[--json|--markdown] [selection flags]",
+		"Lists the specs the selection flags choose (all by default) with ID, profile, area and title:\n"+
+			"the same flags as 'conform run', so 'conform list' is its dry run.",
+		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --markdown > REQUIREMENTS.md", stdout)
 	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since}")
 	asMarkdown := fs.Bool("markdown", false, "print the REQUIREMENTS.md document")
-	var profiles stringList
-	fs.Var(&profiles, "profile", "only these profiles (comma-separated)")
+	sel := addSelectionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
 	if *asJSON && *asMarkdown {
 		return exitUsage, usagef("--json and --markdown are exclusive")
 	}
-	plan, err := runner.Select(runner.Selection{Profiles: profiles})
+	plan, err := sel.plan()
 	if err != nil {
-		return exitUsage, usagef("%v", err)
+		return exitUsage, err
 	}
 	reqs := plan.Requirements()
 	switch {

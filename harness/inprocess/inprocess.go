@@ -20,11 +20,10 @@ import (
 	"github.com/conform-suite/conform/reference"
 )
 
-// Endowment is what a vat is given: the reference, or a deliberately broken variant.
-type Endowment interface {
-	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
-	Teardown(ctx context.Context) error
-}
+// Endowment is what a vat is given: the reference, or a deliberately broken variant of it
+// (reference/mutants). It is the reference's interface under the name this package's
+// callers use; the interface is declared once, in reference.
+type Endowment = reference.VatEndowment
 
 // Options configure the in-process implementation.
 type Options struct {

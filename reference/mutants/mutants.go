@@ -1,26 +1,16 @@
 package mutants
 
 import (
-	"context"
 	"fmt"
 	"sort"
-
-	"github.com/dop251/goja"
-	"github.com/dop251/goja_nodejs/eventloop"
 
 	"github.com/conform-suite/conform/reference"
 	"github.com/conform-suite/conform/reference/internal/endowment"
 )
 
-// Endowment is what a variant provides: the reference's Install and Teardown.
-type Endowment interface {
-	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
-	Teardown(ctx context.Context) error
-}
-
 // Factory creates one endowment per vat. Variants whose bug spans vats keep that state in
 // the factory, so each run of the suite starts from a fresh factory.
-type Factory func(opts reference.Options) (Endowment, error)
+type Factory func(opts reference.Options) (reference.VatEndowment, error)
 
 // variants maps each name to the bug it plants, as a function of fresh shared state.
 func variants() map[string]func() endowment.Faults {
@@ -55,7 +45,7 @@ func New(name string) (Factory, error) {
 		return nil, fmt.Errorf("unknown broken variant %q: known variants are %v", name, Names())
 	}
 	faults := mk()
-	return func(opts reference.Options) (Endowment, error) {
+	return func(opts reference.Options) (reference.VatEndowment, error) {
 		return reference.NewWithFaults(opts, faults)
 	}, nil
 }

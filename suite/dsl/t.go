@@ -72,6 +72,13 @@ func (t *T) URL(host, path string) string {
 	return "http://" + host + path
 }
 
+// AddHost adds a virtual host with the standard routes (the catalogue of mocknet) for the
+// rest of the run, for specs that spread connections over more hosts than the standard
+// scenario has. Names should be unique to the spec (contain its ID) since hosts are shared.
+func (t *T) AddHost(name string) {
+	t.session.Network.AddHost(name)
+}
+
 // Handle adds a spec-specific route on a virtual host for the rest of the run. Paths should
 // be unique to the spec (prefix them with the spec ID) since hosts are shared.
 func (t *T) Handle(host, pattern string, handler http.HandlerFunc) {

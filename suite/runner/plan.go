@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -14,7 +15,10 @@ type Selection struct {
 	Profiles    []string // empty: all
 	LabelFilter string   // Ginkgo label filter syntax over profile, area and ID
 	SpecIDs     []string // empty: all
-	Shard       Shard    // zero: no sharding
+	// Focus and Skip are regular expressions over "ID: title", as Ginkgo's --focus and
+	// --skip are over spec text: a spec runs when it matches Focus (if given) and not Skip.
+	Focus, Skip string
+	Shard       Shard // zero: no sharding
 }
 
 // Shard selects a deterministic part of the specs: Index in 1..Total.
@@ -80,6 +84,14 @@ func Select(sel Selection) (Plan, error) {
 		}
 		filter = f
 	}
+	focus, err := compileText("--focus", sel.Focus)
+	if err != nil {
+		return Plan{}, err
+	}
+	skip, err := compileText("--skip", sel.Skip)
+	if err != nil {
+		return Plan{}, err
+	}
 	if sel.Shard.Total < 0 || (sel.Shard.Total > 0 && (sel.Shard.Index < 1 || sel.Shard.Index > sel.Shard.Total)) {
 		return Plan{}, &ConfigError{fmt.Sprintf("invalid shard %d/%d: use I/N with 1 ≤ I ≤ N", sel.Shard.Index, sel.Shard.Total)}
 	}
@@ -96,6 +108,10 @@ func Select(sel Selection) (Plan, error) {
 		if !filter(s.Labels()) {
 			continue
 		}
+		text := s.ID + ": " + s.Title
+		if (focus != nil && !focus.MatchString(text)) || (skip != nil && skip.MatchString(text)) {
+			continue
+		}
 		selected = append(selected, s)
 	}
 	if sel.Shard.Total > 1 {
@@ -110,6 +126,18 @@ func Select(sel Selection) (Plan, error) {
 		selected = shard
 	}
 	return Plan{Selection: sel, Specs: selected}, nil
+}
+
+// compileText compiles a --focus or --skip expression; empty means none.
+func compileText(flag, expr string) (*regexp.Regexp, error) {
+	if strings.TrimSpace(expr) == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, &ConfigError{fmt.Sprintf("invalid %s %q: %v (a Go regular expression over \"ID: title\", e.g. 'ALLOW-00[1-3]' or 'teardown|abort')", flag, expr, err)}
+	}
+	return re, nil
 }
 
 func setOf(items []string) map[string]bool {

@@ -80,7 +80,7 @@ func suiteLocation(cl types.CodeLocation) string {
 }
 
 func failureMessage(sr types.SpecReport) string {
-	msg := sr.Failure.Message
+	msg := withoutTypeHeaders(sr.Failure.Message)
 	if sr.State == types.SpecStateTimedout || sr.State == types.SpecStateInterrupted || sr.State == types.SpecStateAborted {
 		msg = fmt.Sprintf("spec %s: %s", sr.State, msg)
 	}

@@ -99,6 +99,7 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	registerSpecs(env, plan.Specs)
 	ReportAfterSuite("conform", func(r Report) { suiteReport = r })
 
+	registerJSONFormat()
 	RegisterFailHandler(Fail)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.FailFast = opts.FailFast

@@ -1,5 +1,35 @@
-// Package endowment is the implementation behind the reference package: the Go host of the
-// Web API classes (webapi.js), the transport with its allowlist and redirect checks, notify,
-// and teardown. It also carries the fault switches that reference/mutants turns on to build
-// deliberately broken variants for the suite's self-test; the reference never sets them.
+// Package endowment is the implementation behind the reference package.
+//
+// The Web API classes are JavaScript, one file per API in webapi/, in the order they are
+// compiled (webapi.go concatenates them into one program, compiled once per process):
+//
+//	intrinsics.js     Object.freeze, Promise and the like, captured before vat code runs
+//	dom-exception.js  DOMException (WebIDL)
+//	abort.js          AbortController, AbortSignal (DOM §3.3)
+//	text.js           TextEncoder, TextDecoder (Encoding §7)
+//	streams.js        ReadableStream, ReadableStreamDefaultReader, tee (Streams §4)
+//	headers.js        Headers (Fetch §5.2)
+//	body.js           the Body mixin and body extraction (Fetch §5.3)
+//	request.js        Request (Fetch §5.4)
+//	response.js       Response (Fetch §5.5)
+//	fetch.js          fetch() (Fetch §5.6), on top of the host's network primitives
+//	harden.js         freezes every endowed global and what it reaches
+//
+// Each file names the standard section it implements, marks deliberate deviations with a
+// "Note:" line and starts each WebIDL operation with its spec anchor. Each has a test in
+// testdata/<api>_test.js, run by webapi_test.go.
+//
+// The Go side, by concern:
+//
+//	endowment.go   options, the Endowment type, New and Install
+//	host.go        `host`, the primitives the JavaScript is given (URL parsing, UTF-8, timers,
+//	               the network calls), all run on the event loop
+//	network.go     the network path: send, the allowlist check of the input and of each
+//	               redirect hop, notify, body reads and streamed uploads, the size limit
+//	teardown.go    Teardown: aborting requests, closing bodies and uploads, the epoch that
+//	               keeps a torn-down vat's promises from settling, the goroutine tracker
+//	textdecode.go  the Encoding Standard's UTF-8 decoder
+//
+// It also carries the fault switches that reference/mutants turns on to build deliberately
+// broken variants for the suite's self-test; the reference never sets them.
 package endowment

@@ -1,0 +1,132 @@
+package endowment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/conform-suite/conform/reference/allowlist"
+)
+
+// hostObject builds `host`, the primitives the Web API files in webapi/ are given. They
+// run on the loop.
+func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
+	h := vm.NewObject()
+	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = h.Set(name, fn) }
+	typeError := func(format string, args ...any) *goja.Object {
+		return vm.NewTypeError(fmt.Sprintf(format, args...))
+	}
+	bytesOf := func(v goja.Value) []byte {
+		var b []byte
+		if err := vm.ExportTo(v, &b); err != nil {
+			panic(typeError("expected bytes: %v", err))
+		}
+		return b
+	}
+
+	set("parseURL", func(c goja.FunctionCall) goja.Value {
+		out := vm.NewObject()
+		u, err := allowlist.Parse(c.Argument(0).String())
+		if err != nil && !errors.Is(err, allowlist.ErrScheme) {
+			_ = out.Set("error", err.Error())
+			return out
+		}
+		if err != nil {
+			// Other schemes are valid URLs; fetch rejects them when it checks the request.
+			_ = out.Set("href", c.Argument(0).String())
+			_ = out.Set("credentials", false)
+			return out
+		}
+		_ = out.Set("credentials", u.User != nil)
+		_ = out.Set("href", u.String())
+		return out
+	})
+	set("encodeUTF8", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(vm.NewArrayBuffer([]byte(c.Argument(0).String())))
+	})
+	set("decodeUTF8", func(c goja.FunctionCall) goja.Value {
+		text, err := decodeUTF8(bytesOf(c.Argument(0)), c.Argument(1).ToBoolean(), c.Argument(2).ToBoolean())
+		if err != nil {
+			panic(typeError("%v", err))
+		}
+		return vm.ToValue(text)
+	})
+	set("notify", func(c goja.FunctionCall) goja.Value {
+		e.notify(e.currentEpoch(), c.Argument(0).String())
+		return goja.Undefined()
+	})
+	set("reportError", func(goja.FunctionCall) goja.Value { return goja.Undefined() })
+	set("setTimeout", func(c goja.FunctionCall) goja.Value {
+		fn, ok := goja.AssertFunction(c.Argument(0))
+		if !ok {
+			panic(typeError("setTimeout: not a function"))
+		}
+		epoch := e.currentEpoch()
+		delay := time.Duration(c.Argument(1).ToFloat() * float64(time.Millisecond))
+		e.loop.SetTimeout(func(*goja.Runtime) {
+			if !e.opts.Faults.LateSettlements && e.currentEpoch() != epoch {
+				return
+			}
+			_, _ = fn(goja.Undefined())
+		}, delay)
+		return goja.Undefined()
+	})
+	set("send", func(c goja.FunctionCall) goja.Value {
+		return e.send(vm, c.Argument(0).ToObject(vm), bytesOf)
+	})
+	set("read", func(c goja.FunctionCall) goja.Value {
+		return e.read(vm, c.Argument(0).ToInteger())
+	})
+	set("cancelBody", func(c goja.FunctionCall) goja.Value {
+		if cl, ok := e.lookup(c.Argument(0).ToInteger()); ok {
+			e.closeCall(cl)
+		}
+		return goja.Undefined()
+	})
+	set("noteClone", func(c goja.FunctionCall) goja.Value {
+		if cl, ok := e.lookup(c.Argument(0).ToInteger()); ok {
+			cl.mu.Lock()
+			cl.cloned = true
+			cl.mu.Unlock()
+		}
+		return goja.Undefined()
+	})
+	set("abort", func(c goja.FunctionCall) goja.Value {
+		if cl, ok := e.lookup(c.Argument(0).ToInteger()); ok {
+			e.closeCall(cl)
+		}
+		return goja.Undefined()
+	})
+	set("uploadChunk", func(c goja.FunctionCall) goja.Value {
+		return e.uploadChunk(vm, c.Argument(0).ToInteger(), append([]byte(nil), bytesOf(c.Argument(1))...))
+	})
+	set("uploadEnd", func(c goja.FunctionCall) goja.Value {
+		if cl, ok := e.lookup(c.Argument(0).ToInteger()); ok && cl.upload != nil {
+			if msg := c.Argument(1); goja.IsNull(msg) || goja.IsUndefined(msg) {
+				_ = cl.upload.Close()
+			} else {
+				_ = cl.upload.CloseWithError(errors.New(msg.String()))
+			}
+		}
+		return goja.Undefined()
+	})
+	return h
+}
+
+// closeCall aborts a call: its request, upload and body.
+func (e *Endowment) closeCall(c *call) {
+	c.cancel()
+	if c.upload != nil {
+		_ = c.upload.CloseWithError(context.Canceled)
+	}
+	c.mu.Lock()
+	body := c.body
+	c.mu.Unlock()
+	if body != nil {
+		_ = body.Close()
+	}
+	e.forget(c.id)
+}

@@ -1,0 +1,53 @@
+package endowment
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+)
+
+func TestSameOrigin(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"http://a.test/x", "http://a.test/y?q", true},
+		{"http://a.test/", "http://A.TEST:80/", true},
+		{"https://a.test/", "https://a.test:443/", true},
+		{"http://a.test/", "https://a.test/", false},
+		{"http://a.test/", "http://a.test:8080/", false},
+		{"http://a.test/", "http://b.a.test/", false},
+		{"http://[::1]:80/", "http://[::1]/", true},
+	}
+	for _, tc := range tests {
+		a, _ := url.Parse(tc.a)
+		b, _ := url.Parse(tc.b)
+		if got := sameOrigin(a, b); got != tc.want {
+			t.Errorf("sameOrigin(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestWithoutCredentialHeaders(t *testing.T) {
+	in := [][2]string{{"Authorization", "a"}, {"x-keep", "1"}, {"cookie", "c"}, {"Proxy-Authorization", "p"}, {"content-type", "t"}}
+	want := [][2]string{{"x-keep", "1"}, {"content-type", "t"}}
+	if got := withoutCredentialHeaders(in); !slices.Equal(got, want) {
+		t.Errorf("withoutCredentialHeaders = %v, want %v", got, want)
+	}
+}
+
+func TestRedirectChangesToGET(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		method string
+		want   bool
+	}{
+		{301, "POST", true}, {302, "POST", true}, {301, "PUT", false}, {302, "DELETE", false},
+		{303, "PUT", true}, {303, "POST", true}, {303, "GET", false}, {303, "HEAD", false},
+		{307, "POST", false}, {308, "POST", false},
+	} {
+		if got := redirectChangesToGET(tc.status, tc.method); got != tc.want {
+			t.Errorf("redirectChangesToGET(%d, %s) = %v, want %v", tc.status, tc.method, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+// serverURL is a loopback server on the allowlist (see webapi_test.go for its routes).
+
+test('fetch resolves with the status, headers and body the server sent', async () => {
+  const res = await fetch(serverURL + '/hello');
+  assertEquals([res.status, res.ok, res.type, res.redirected, res.url], [200, true, 'basic', false, serverURL + '/hello'], 'members');
+  assertEquals(res.headers.get('x-test'), 'yes', 'a response header');
+  assertThrows(() => res.headers.set('x-test', 'no'), TypeError, 'response headers are immutable');
+  assertEquals(await res.text(), 'hello', 'body');
+});
+
+test('a redirect is followed and reported', async () => {
+  const res = await fetch(serverURL + '/redirect');
+  assertEquals([res.status, res.redirected, res.url], [200, true, serverURL + '/hello'], 'members');
+  const manual = await fetch(serverURL + '/redirect', { redirect: 'manual' });
+  assertEquals([manual.type, manual.status], ['opaqueredirect', 0], 'manual');
+  await assertRejects(fetch(serverURL + '/redirect', { redirect: 'error' }), TypeError, 'redirect mode error');
+});
+
+test('a host off the allowlist is refused with a TypeError', async () => {
+  const err = await assertRejects(fetch('http://denied.invalid/'), TypeError, 'a denied host');
+  assert(err.message.includes('Invalid host: denied.invalid'), `message: ${err.message}`);
+  await assertRejects(fetch('ftp://127.0.0.1/'), TypeError, 'another scheme');
+});
+
+test('abort rejects a pending fetch with the signal reason', async () => {
+  const c = new AbortController();
+  const pending = fetch(serverURL + '/hang', { signal: c.signal });
+  c.abort('gave up');
+  try {
+    await pending;
+    throw new Error('fetch did not reject');
+  } catch (err) {
+    assertEquals(err, 'gave up', 'rejection');
+  }
+  await assertRejects(fetch(serverURL + '/hello', { signal: AbortSignal.abort() }), DOMException, 'an aborted signal');
+});
+
+test('a request body is sent, with its content type', async () => {
+  const res = await fetch(serverURL + '/echo', { method: 'POST', body: 'ping' });
+  assertEquals(await res.text(), 'POST text/plain;charset=UTF-8 ping', 'echo');
+  const streamed = await fetch(serverURL + '/echo', {
+    method: 'PUT', duplex: 'half',
+    body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('st')); c.enqueue(new TextEncoder().encode('ream')); c.close(); } }),
+  });
+  assertEquals(await streamed.text(), 'PUT  stream', 'a streamed body');
+});
+
+test('fetch and the classes are frozen', () => {
+  assert(Object.isFrozen(fetch) && Object.isFrozen(Headers.prototype) && Object.isFrozen(Response), 'frozen');
+  assertEquals(fetch.prototype, undefined, 'fetch has no prototype property');
+});

@@ -1,0 +1,45 @@
+test('methods are validated and the standard ones upper-cased', () => {
+  assertEquals(new Request('http://127.0.0.1/', { method: 'post' }).method, 'POST', 'post');
+  assertEquals(new Request('http://127.0.0.1/', { method: 'patch' }).method, 'patch', 'patch is kept as given');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'CONNECT' }), TypeError, 'CONNECT');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'bad method' }), TypeError, 'not a token');
+});
+
+test('URLs are parsed, and credentials in them are refused', () => {
+  assertEquals(new Request('http://127.0.0.1:8080/a/../b?q').url, 'http://127.0.0.1:8080/b?q', 'normalised');
+  assertThrows(() => new Request('http://user:pw@127.0.0.1/'), TypeError, 'credentials');
+  assertThrows(() => new Request('not a url'), TypeError, 'an invalid URL');
+});
+
+test('GET and HEAD cannot have a body; a stream body needs duplex', () => {
+  assertThrows(() => new Request('http://127.0.0.1/', { body: 'x' }), TypeError, 'GET with a body');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'HEAD', body: 'x' }), TypeError, 'HEAD with a body');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'POST', body: new ReadableStream() }), TypeError, 'a stream without duplex');
+  assertEquals(new Request('http://127.0.0.1/', { method: 'POST', body: new ReadableStream(), duplex: 'half' }).method, 'POST', 'with duplex');
+});
+
+test('defaults of the fixed members and redirect modes', () => {
+  const r = new Request('http://127.0.0.1/');
+  assertEquals([r.method, r.redirect, r.mode, r.credentials, r.cache, r.referrer, r.destination, r.duplex],
+    ['GET', 'follow', 'cors', 'same-origin', 'default', 'about:client', '', 'half'], 'members');
+  assertEquals(new Request(r, { redirect: 'manual' }).redirect, 'manual', 'manual');
+  assertThrows(() => new Request('http://127.0.0.1/', { redirect: 'nope' }), TypeError, 'an invalid mode');
+});
+
+test('a Request built from a Request takes its body and leaves it used', async () => {
+  const first = new Request('http://127.0.0.1/', { method: 'PUT', body: 'payload', headers: { 'x-a': '1' } });
+  const second = new Request(first);
+  assertEquals([second.method, second.headers.get('x-a')], ['PUT', '1'], 'copied members');
+  assertEquals(first.bodyUsed, true, 'the input is used');
+  assertEquals(await second.text(), 'payload', 'the body moved');
+  assertThrows(() => new Request(first), TypeError, 'a used input');
+});
+
+test('clone copies headers independently and tees the body', async () => {
+  const r = new Request('http://127.0.0.1/', { method: 'POST', body: 'b', headers: { 'x-a': '1' } });
+  const c = r.clone();
+  c.headers.set('x-a', '2');
+  assertEquals(r.headers.get('x-a'), '1', 'the original headers');
+  assertEquals([await r.text(), await c.text()], ['b', 'b'], 'both bodies');
+  assertThrows(() => r.clone(), TypeError, 'clone of a used request');
+});

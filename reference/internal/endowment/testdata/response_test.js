@@ -1,0 +1,41 @@
+test('status must be in 200..599', () => {
+  assertEquals(new Response().status, 200, 'default');
+  assertEquals(new Response(null, { status: 599 }).status, 599, '599');
+  assertEquals(new Response(null, { status: 200 }).ok, true, 'ok at 200');
+  assertEquals(new Response(null, { status: 300 }).ok, false, 'not ok at 300');
+  assertThrows(() => new Response(null, { status: 199 }), RangeError, '199');
+  assertThrows(() => new Response(null, { status: 600 }), RangeError, '600');
+  assertThrows(() => new Response(null, { status: 200.5 }), RangeError, 'a fraction');
+});
+
+test('statusText is validated and null-body statuses refuse a body', () => {
+  assertEquals(new Response(null, { statusText: 'Fine' }).statusText, 'Fine', 'statusText');
+  assertThrows(() => new Response(null, { statusText: 'a\nb' }), TypeError, 'a newline');
+  assertThrows(() => new Response('x', { status: 204 }), TypeError, '204 with a body');
+  assertEquals(new Response(null, { status: 204 }).body, null, '204 without a body');
+});
+
+test('Response.error, Response.redirect and Response.json', async () => {
+  const e = Response.error();
+  assertEquals([e.type, e.status, e.ok], ['error', 0, false], 'error');
+  const r = Response.redirect('http://127.0.0.1/next', 301);
+  assertEquals([r.status, r.headers.get('location')], [301, 'http://127.0.0.1/next'], 'redirect');
+  assertThrows(() => Response.redirect('http://127.0.0.1/', 200), RangeError, 'a redirect status of 200');
+  const j = Response.json({ a: 1 }, { status: 201, headers: { 'x-y': 'z' } });
+  assertEquals([j.status, j.headers.get('content-type'), j.headers.get('x-y'), await j.json()],
+    [201, 'application/json', 'z', { a: 1 }], 'json');
+  assertThrows(() => Response.json(undefined), TypeError, 'undefined data');
+});
+
+test('clone gives two readable bodies and refuses a used one', async () => {
+  const r = new Response('twice', { headers: { 'x-a': '1' } });
+  const c = r.clone();
+  assertEquals([await r.text(), await c.text(), c.headers.get('x-a')], ['twice', 'twice', '1'], 'clone');
+  assertThrows(() => r.clone(), TypeError, 'clone of a used response');
+});
+
+test('members check their receiver', () => {
+  const status = Object.getOwnPropertyDescriptor(Response.prototype, 'status').get;
+  assertThrows(() => status.call({}), TypeError, 'status on a plain object');
+  assertEquals(Object.prototype.toString.call(new Response()), '[object Response]', 'toStringTag');
+});

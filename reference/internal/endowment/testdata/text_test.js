@@ -1,0 +1,54 @@
+const arr = (u8) => Array.from(u8);
+
+test('TextEncoder encodes UTF-8', () => {
+  const enc = new TextEncoder();
+  assertEquals(enc.encoding, 'utf-8', 'encoding');
+  assertEquals(arr(enc.encode('a€😀')), [0x61, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80], 'bytes');
+  assertEquals(arr(enc.encode()), [], 'encode() of nothing');
+  assert(enc.encode('x') instanceof Uint8Array, 'a Uint8Array');
+});
+
+test('a leading BOM is removed unless ignoreBOM, and only at the start of a stream', () => {
+  const withBOM = bytes(0xEF, 0xBB, 0xBF, 0x68, 0x69);
+  assertEquals(new TextDecoder().decode(withBOM), 'hi', 'default');
+  assertEquals(new TextDecoder('utf-8', { ignoreBOM: true }).decode(withBOM), '\uFEFFhi', 'ignoreBOM');
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0xEF, 0xBB, 0xBF, 0x61), { stream: true }), 'a', 'first chunk');
+  assertEquals(d.decode(bytes(0xEF, 0xBB, 0xBF, 0x62)), '\uFEFFb', 'a BOM in a later chunk is kept');
+  assertEquals(d.decode(withBOM), 'hi', 'after the end of a stream, the next decode starts afresh');
+  const split = new TextDecoder();
+  assertEquals(split.decode(bytes(0xEF, 0xBB), { stream: true }) + split.decode(bytes(0xBF, 0x7A)), 'z', 'a BOM split across chunks');
+});
+
+test('invalid UTF-8 becomes one U+FFFD per maximal subpart', () => {
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0x61, 0xFF, 0x62)), 'a\uFFFDb', 'an invalid byte');
+  assertEquals(d.decode(bytes(0xE2, 0x82, 0x41)), '\uFFFDA', 'a truncated three-byte sequence');
+  assertEquals(d.decode(bytes(0xF0, 0x80, 0x80)), '\uFFFD\uFFFD\uFFFD', 'an overlong lead is its own subpart');
+  assertEquals(d.decode(bytes(0xED, 0xA0, 0x80)), '\uFFFD\uFFFD\uFFFD', 'a surrogate');
+  assertEquals(d.decode(bytes(0xE2, 0x82)), '\uFFFD', 'a truncated sequence at the end');
+});
+
+test('fatal decoding throws a TypeError on invalid input', () => {
+  const d = new TextDecoder('utf-8', { fatal: true });
+  assertEquals(d.fatal, true, 'fatal');
+  assertThrows(() => d.decode(bytes(0x61, 0xC0)), TypeError, 'invalid input');
+  assertEquals(d.decode(bytes(0x61)), 'a', 'valid input after a failure');
+});
+
+test('a multi-byte sequence split across streamed chunks decodes whole', () => {
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0xE2), { stream: true }), '', 'first byte of €');
+  assertEquals(d.decode(bytes(0x82), { stream: true }), '', 'second byte of €');
+  assertEquals(d.decode(bytes(0xAC, 0xF0, 0x9F), { stream: true }), '€', 'last byte of € and half an emoji');
+  assertEquals(d.decode(bytes(0x98, 0x80), { stream: true }), '😀', 'rest of the emoji');
+  assertEquals(d.decode(bytes(0xF0, 0x9F), { stream: true }), '', 'an incomplete tail');
+  assertEquals(d.decode(), '\uFFFD', 'the incomplete tail at the end of the stream');
+  assertEquals(d.decode(new Uint8Array([0x61]).buffer), 'a', 'an ArrayBuffer input');
+});
+
+test('only UTF-8 labels are accepted', () => {
+  assertEquals(new TextDecoder(' UTF8 ').encoding, 'utf-8', 'a label with spaces and case');
+  assertThrows(() => new TextDecoder('latin1'), RangeError, 'latin1');
+  assertThrows(() => new TextDecoder().decode('text'), TypeError, 'a string input');
+});

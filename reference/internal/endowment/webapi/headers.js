@@ -1,0 +1,214 @@
+// Headers: Fetch Standard §5.2, https://fetch.spec.whatwg.org/#headers-class
+//
+// A header list is an array of [lowercased name, value] pairs in insertion order; the
+// iterators and forEach see it sorted and combined.
+// Note: names are stored lowercased where the spec keeps the case they were given in;
+// every getter and iterator lowercases them anyway, so only the request on the wire
+// differs (and Go's HTTP client canonicalises header names there).
+// Note: the "request-no-cors" guard does not exist: this endowment sends no no-cors
+// requests.
+
+// https://fetch.spec.whatwg.org/#concept-headers-guard
+const headersState = new WeakMap();
+const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const invalidValueRe = /[\0\r\n]/;
+const forbiddenRequestHeaders = new Set([
+  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
+  'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive',
+  'origin', 'referer', 'set-cookie', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via',
+]);
+const forbiddenResponseHeaders = new Set(['set-cookie', 'set-cookie2']);
+
+// https://fetch.spec.whatwg.org/#concept-header-value-normalize
+function normalizeValue(value) {
+  return String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+}
+
+function validateName(name) {
+  const n = String(name);
+  if (!tokenRe.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
+  return n.toLowerCase();
+}
+
+function validateValue(value) {
+  const v = normalizeValue(value);
+  if (invalidValueRe.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  return v;
+}
+
+// https://fetch.spec.whatwg.org/#forbidden-request-header
+function isForbidden(guard, name) {
+  if (guard === 'request') {
+    return forbiddenRequestHeaders.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
+  }
+  if (guard === 'response') return forbiddenResponseHeaders.has(name);
+  return false;
+}
+
+class Headers {
+  // https://fetch.spec.whatwg.org/#dom-headers
+  constructor(init) {
+    headersState.set(this, { list: [], guard: 'none', sorted: null });
+    if (init !== undefined) fillHeaders(this, init);
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-append
+  append(name, value) {
+    const h = headersOf(this);
+    const n = validateName(name);
+    const v = validateValue(value);
+    if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
+    if (isForbidden(h.guard, n)) return;
+    h.list.push([n, v]);
+    h.sorted = null;
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-delete
+  delete(name) {
+    const h = headersOf(this);
+    const n = validateName(name);
+    if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
+    if (isForbidden(h.guard, n)) return;
+    h.list = h.list.filter((e) => e[0] !== n);
+    h.sorted = null;
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-get
+  get(name) {
+    const h = headersOf(this);
+    const n = validateName(name);
+    const values = h.list.filter((e) => e[0] === n).map((e) => e[1]);
+    return values.length === 0 ? null : values.join(', ');
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
+  getSetCookie() {
+    return headersOf(this).list.filter((e) => e[0] === 'set-cookie').map((e) => e[1]);
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-has
+  has(name) {
+    const h = headersOf(this);
+    const n = validateName(name);
+    return h.list.some((e) => e[0] === n);
+  }
+  // https://fetch.spec.whatwg.org/#dom-headers-set
+  set(name, value) {
+    const h = headersOf(this);
+    const n = validateName(name);
+    const v = validateValue(value);
+    if (h.guard === 'immutable') throw new TypeError('Headers are immutable');
+    if (isForbidden(h.guard, n)) return;
+    const i = h.list.findIndex((e) => e[0] === n);
+    h.sorted = null;
+    if (i < 0) {
+      h.list.push([n, v]);
+      return;
+    }
+    h.list[i] = [n, v];
+    h.list = h.list.filter((e, j) => j <= i || e[0] !== n);
+  }
+  // https://webidl.spec.whatwg.org/#es-forEach
+  forEach(callback, thisArg) {
+    if (typeof callback !== 'function') throw new TypeError('Headers.forEach: callback is not a function');
+    const pairs = sortAndCombine(headersOf(this));
+    for (const [n, v] of pairs) callback.call(thisArg, v, n, this);
+  }
+  // https://webidl.spec.whatwg.org/#es-iterable-entries
+  entries() { return makeIterator(this, (p) => [p[0], p[1]]); }
+  keys() { return makeIterator(this, (p) => p[0]); }
+  values() { return makeIterator(this, (p) => p[1]); }
+}
+// WebIDL pair iterables: @@iterator is the same function object as entries.
+defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
+
+function headersOf(headers) {
+  const h = headersState.get(headers);
+  if (!h) throw new TypeError('Illegal invocation: not a Headers object');
+  return h;
+}
+
+// https://fetch.spec.whatwg.org/#concept-headers-fill
+function fillHeaders(headers, init) {
+  if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
+    throw new TypeError('Headers init must be an object or a sequence of pairs');
+  }
+  if (headersState.has(init)) {
+    for (const [n, v] of headersState.get(init).list) Headers.prototype.append.call(headers, n, v);
+    return;
+  }
+  if (typeof init[Symbol.iterator] === 'function') {
+    for (const pair of init) {
+      if (pair === null || typeof pair !== 'object' || typeof pair[Symbol.iterator] !== 'function') {
+        throw new TypeError('Each header pair must be a sequence');
+      }
+      const items = Array.from(pair);
+      if (items.length !== 2) throw new TypeError('Each header pair must have exactly two items');
+      Headers.prototype.append.call(headers, items[0], items[1]);
+    }
+    return;
+  }
+  for (const key of Reflect.ownKeys(init)) {
+    const desc = Reflect.getOwnPropertyDescriptor(init, key);
+    if (desc === undefined || !desc.enumerable) continue;
+    if (typeof key === 'symbol') throw new TypeError('Header names cannot be symbols');
+    Headers.prototype.append.call(headers, key, init[key]);
+  }
+}
+
+// https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine
+// The result is kept in h.sorted until the list changes (every write sets it to null), so
+// that iterating n headers sorts once, O(n log n), instead of once per step. An iterator
+// still reads the current list at every step, as the WebIDL iterator of a pair iterable
+// does, so mutations during iteration are seen.
+function sortAndCombine(h) {
+  if (h.sorted !== null) return h.sorted;
+  // A stable sort keeps the values of one name in list order.
+  const entries = h.list.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out = [];
+  for (const [n, v] of entries) {
+    const last = out.length > 0 ? out[out.length - 1] : null;
+    if (last !== null && last[0] === n && n !== 'set-cookie') last[1] = `${last[1]}, ${v}`;
+    else out.push([n, v]);
+  }
+  h.sorted = out;
+  return out;
+}
+
+// clearHeaders empties a header list whatever its guard (Response.json replaces the
+// headers its Response constructor call put there).
+function clearHeaders(headers) {
+  const h = headersOf(headers);
+  h.list = [];
+  h.sorted = null;
+}
+
+// https://webidl.spec.whatwg.org/#es-iterator-prototype-object
+const HeadersIteratorPrototype = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+const iteratorState = new WeakMap();
+HeadersIteratorPrototype.next = function next() {
+  const it = iteratorState.get(this);
+  if (!it) throw new TypeError('Illegal invocation: not a Headers iterator');
+  const pairs = sortAndCombine(headersOf(it.target));
+  if (it.index >= pairs.length) return { value: undefined, done: true };
+  const value = it.project(pairs[it.index]);
+  it.index += 1;
+  return { value, done: false };
+};
+defineProperty(HeadersIteratorPrototype, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
+
+function makeIterator(headers, project) {
+  headersOf(headers);
+  const it = Object.create(HeadersIteratorPrototype);
+  iteratorState.set(it, { target: headers, project, index: 0 });
+  return it;
+}
+
+function newHeaders(guard, list) {
+  const headers = new Headers();
+  const h = headersOf(headers);
+  if (list) for (const [n, v] of list) h.list.push([String(n).toLowerCase(), String(v)]);
+  h.sorted = null;
+  h.guard = guard;
+  return headers;
+}
+
+function setGuard(headers, guard) {
+  headersOf(headers).guard = guard;
+}

@@ -1,0 +1,120 @@
+// Request: Fetch Standard §5.4, https://fetch.spec.whatwg.org/#request-class
+//
+// Note: mode, credentials, cache, destination and referrer are fixed ("cors",
+// "same-origin", "default", "", "about:client"): this endowment has no CORS, cache or
+// referrer machinery, and the RequestInit members for them are ignored.
+// Note: a body stream needs duplex: "half", as the spec requires; redirect may be
+// "follow", "error" or "manual".
+
+// https://fetch.spec.whatwg.org/#concept-method
+const methodRe = tokenRe;
+const normalizedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+const requestState = new WeakMap();
+
+function parseURL(input) {
+  const parsed = host.parseURL(String(input));
+  if (parsed.error) throw new TypeError(`Invalid URL: ${parsed.error}`);
+  return parsed;
+}
+
+class Request {
+  // https://fetch.spec.whatwg.org/#dom-request
+  constructor(input, init) {
+    const opts = init == null ? {} : init;
+    if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('RequestInit must be an object');
+    let base = null;
+    let url;
+    if (requestState.has(input)) {
+      base = requestState.get(input);
+      url = base.url;
+    } else {
+      const parsed = parseURL(input);
+      if (parsed.credentials) throw new TypeError('Request cannot be constructed from a URL that includes credentials');
+      url = parsed.href;
+    }
+    let method = base ? base.method : 'GET';
+    if (opts.method !== undefined) {
+      method = String(opts.method);
+      if (!methodRe.test(method)) throw new TypeError(`Invalid method: "${method}"`);
+      const upper = method.toUpperCase();
+      if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK') throw new TypeError(`Forbidden method: ${method}`);
+      if (normalizedMethods.includes(upper)) method = upper;
+    }
+    const redirect = opts.redirect !== undefined ? String(opts.redirect) : (base ? base.redirect : 'follow');
+    if (!['follow', 'error', 'manual'].includes(redirect)) throw new TypeError(`Invalid redirect mode: ${redirect}`);
+    const signal = newSignal();
+    const parentSignal = opts.signal !== undefined ? opts.signal : (base ? base.signal : null);
+    if (parentSignal != null) {
+      if (!signalState.has(parentSignal)) throw new TypeError('RequestInit.signal must be an AbortSignal');
+      followSignal(signal, parentSignal);
+    }
+    const headers = new Headers();
+    setGuard(headers, 'request');
+    const headersInit = opts.headers !== undefined ? opts.headers : (base ? base.headers : undefined);
+    if (headersInit !== undefined) fillHeaders(headers, headersInit);
+
+    let inputBody = base ? bodyState.get(input) : null;
+    if (inputBody && isUnusable(inputBody)) throw new TypeError('The input request body has already been used');
+    const hasInitBody = opts.body !== undefined && opts.body !== null;
+    if ((hasInitBody || (inputBody && inputBody.body !== null)) && (method === 'GET' || method === 'HEAD')) {
+      throw new TypeError('Request with GET/HEAD method cannot have a body');
+    }
+    let body = null;
+    if (hasInitBody) {
+      const extracted = extractBody(opts.body);
+      body = extracted.body;
+      if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+      if (body.source === null && opts.duplex !== 'half') throw new TypeError("RequestInit: duplex option is required when sending a body stream ('half')");
+    } else if (inputBody && inputBody.body !== null) {
+      body = inputBody.body;
+      // The input's body moves to the new request, leaving the input disturbed.
+      inputBody.body = { stream: streamFromBytes(new Uint8ArrayCtor(0)), source: null, length: 0 };
+      streamState.get(inputBody.body.stream).disturbed = true;
+    }
+    requestState.set(this, { url, method, redirect, signal, headers });
+    bodyState.set(this, { body });
+  }
+  // https://fetch.spec.whatwg.org/#dom-request-method
+  get method() { return reqOf(this).method; }
+  // https://fetch.spec.whatwg.org/#dom-request-url
+  get url() { return reqOf(this).url; }
+  // https://fetch.spec.whatwg.org/#dom-request-headers
+  get headers() { return reqOf(this).headers; }
+  // https://fetch.spec.whatwg.org/#dom-request-redirect
+  get redirect() { return reqOf(this).redirect; }
+  // https://fetch.spec.whatwg.org/#dom-request-signal
+  get signal() { return reqOf(this).signal; }
+  // https://fetch.spec.whatwg.org/#dom-request-destination
+  get destination() { reqOf(this); return ''; }
+  // https://fetch.spec.whatwg.org/#dom-request-referrer
+  get referrer() { reqOf(this); return 'about:client'; }
+  // https://fetch.spec.whatwg.org/#dom-request-mode
+  get mode() { reqOf(this); return 'cors'; }
+  // https://fetch.spec.whatwg.org/#dom-request-credentials
+  get credentials() { reqOf(this); return 'same-origin'; }
+  // https://fetch.spec.whatwg.org/#dom-request-cache
+  get cache() { reqOf(this); return 'default'; }
+  // https://fetch.spec.whatwg.org/#dom-request-duplex
+  get duplex() { reqOf(this); return 'half'; }
+  // https://fetch.spec.whatwg.org/#dom-request-clone
+  clone() {
+    const r = reqOf(this);
+    const b = bodyOf(this);
+    if (isUnusable(b)) throw new TypeError('Request body has already been used');
+    const copy = Object.create(Request.prototype);
+    const signal = newSignal();
+    followSignal(signal, r.signal);
+    const headers = newHeaders('request', headersOf(r.headers).list);
+    requestState.set(copy, { url: r.url, method: r.method, redirect: r.redirect, signal, headers });
+    bodyState.set(copy, { body: cloneBody(b) });
+    return copy;
+  }
+}
+mixBody(Request.prototype);
+defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+
+function reqOf(req) {
+  const r = requestState.get(req);
+  if (!r) throw new TypeError('Illegal invocation: not a Request');
+  return r;
+}

@@ -1,0 +1,94 @@
+// Response: Fetch Standard §5.5, https://fetch.spec.whatwg.org/#response-class
+//
+// Note: a network response's statusText is the reason phrase the server sent; HTTP/2 has
+// none, so it is "" there.
+
+const responseState = new WeakMap();
+const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
+const redirectStatus = new Set([301, 302, 303, 307, 308]);
+const reasonPhraseRe = /^[\t\x20-\x7E\x80-\xFF]*$/;
+
+class Response {
+  // https://fetch.spec.whatwg.org/#dom-response
+  constructor(body, init) {
+    const opts = init == null ? {} : init;
+    if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('ResponseInit must be an object');
+    const status = opts.status === undefined ? 200 : Number(opts.status);
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
+    const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
+    if (!reasonPhraseRe.test(statusText)) throw new TypeError('Invalid statusText');
+    const headers = new Headers();
+    setGuard(headers, 'response');
+    if (opts.headers !== undefined) fillHeaders(headers, opts.headers);
+    let b = null;
+    if (body !== undefined && body !== null) {
+      if (nullBodyStatus.has(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
+      const extracted = extractBody(body);
+      b = extracted.body;
+      if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+    }
+    responseState.set(this, { type: 'default', status, statusText, headers, url: '', redirected: false });
+    bodyState.set(this, { body: b });
+  }
+  // https://fetch.spec.whatwg.org/#dom-response-type
+  get type() { return resOf(this).type; }
+  // https://fetch.spec.whatwg.org/#dom-response-url
+  get url() { return resOf(this).url; }
+  // https://fetch.spec.whatwg.org/#dom-response-redirected
+  get redirected() { return resOf(this).redirected; }
+  // https://fetch.spec.whatwg.org/#dom-response-status
+  get status() { return resOf(this).status; }
+  // https://fetch.spec.whatwg.org/#dom-response-ok
+  get ok() { const s = resOf(this).status; return s >= 200 && s <= 299; }
+  // https://fetch.spec.whatwg.org/#dom-response-statustext
+  get statusText() { return resOf(this).statusText; }
+  // https://fetch.spec.whatwg.org/#dom-response-headers
+  get headers() { return resOf(this).headers; }
+  // https://fetch.spec.whatwg.org/#dom-response-clone
+  clone() {
+    const r = resOf(this);
+    const b = bodyOf(this);
+    if (isUnusable(b)) throw new TypeError('Response body has already been used');
+    const copy = Object.create(Response.prototype);
+    responseState.set(copy, Object.assign({}, r, { headers: newHeaders(headersOf(r.headers).guard, headersOf(r.headers).list) }));
+    bodyState.set(copy, { body: cloneBody(b), bodyId: b.bodyId, onRead: b.onRead });
+    return copy;
+  }
+  // https://fetch.spec.whatwg.org/#dom-response-error
+  static error() {
+    const res = Object.create(Response.prototype);
+    responseState.set(res, { type: 'error', status: 0, statusText: '', headers: newHeaders('immutable'), url: '', redirected: false });
+    bodyState.set(res, { body: null });
+    return res;
+  }
+  // https://fetch.spec.whatwg.org/#dom-response-redirect
+  static redirect(url, status) {
+    const code = status === undefined ? 302 : Number(status);
+    const parsed = parseURL(url);
+    if (!redirectStatus.has(code)) throw new RangeError(`Invalid redirect status: ${status}`);
+    const res = Object.create(Response.prototype);
+    responseState.set(res, { type: 'default', status: code, statusText: '', headers: newHeaders('immutable', [['location', parsed.href]]), url: '', redirected: false });
+    bodyState.set(res, { body: null });
+    return res;
+  }
+  // https://fetch.spec.whatwg.org/#dom-response-json
+  static json(data, init) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError('Response.json: data is not JSON-serialisable');
+    const opts = init == null ? {} : init;
+    const res = new Response(text, Object.assign({}, opts, { headers: undefined }));
+    const headers = resOf(res).headers;
+    clearHeaders(headers);
+    if (opts.headers !== undefined) fillHeaders(headers, opts.headers);
+    if (!headers.has('content-type')) headers.append('content-type', 'application/json');
+    return res;
+  }
+}
+mixBody(Response.prototype);
+defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+
+function resOf(res) {
+  const r = responseState.get(res);
+  if (!r) throw new TypeError('Illegal invocation: not a Response');
+  return r;
+}
