@@ -417,3 +417,22 @@ func bracket(host string) string {
 	}
 	return host
 }
+
+// TestCompressIPv6 pins the URL Standard's IPv6 compression on its own: the first longest run
+// of two or more zero pieces becomes "::", a single zero piece stays.
+func TestCompressIPv6(t *testing.T) {
+	tests := []struct{ pieces, want string }{
+		{"1 0 2 3 4 5 6 7", "1:0:2:3:4:5:6:7"},
+		{"1 0 0 2 3 4 5 6", "1::2:3:4:5:6"},
+		{"1 0 0 2 0 0 3 4", "1::2:0:0:3:4"},
+		{"1 0 0 2 0 0 0 3", "1:0:0:2::3"},
+		{"0 0 0 0 0 ffff 7f00 1", "::ffff:7f00:1"},
+		{"1 2 3 4 5 6 0 0", "1:2:3:4:5:6::"},
+		{"0 0 0 0 0 0 0 0", "::"},
+	}
+	for _, tc := range tests {
+		if got := compressIPv6(strings.Fields(tc.pieces)); got != tc.want {
+			t.Errorf("compressIPv6(%s) = %q, want %q", tc.pieces, got, tc.want)
+		}
+	}
+}
