@@ -20,6 +20,9 @@ type Report struct {
 	Survived   int     `json:"survived"`
 	NotBuilt   int     `json:"not_built"`
 	Equivalent int     `json:"equivalent"`
+	// KilledBy counts the killed and timed-out mutants by what noticed them first: the suite
+	// runs before the unit tests.
+	KilledBy map[string]int `json:"killed_by"`
 	// PerFile counts, for every source file, its candidates and the outcomes of its mutants.
 	PerFile []FileCount `json:"per_file"`
 	Mutants []Result    `json:"mutants"`
@@ -38,7 +41,7 @@ type FileCount struct {
 }
 
 func newReport(c config, files []*sourceFile, results []Result, took time.Duration) Report {
-	r := Report{Seed: c.seed, Count: c.count, Files: c.files, Seconds: took.Round(time.Second).Seconds()}
+	r := Report{Seed: c.seed, Count: c.count, Files: c.files, Seconds: took.Round(time.Second).Seconds(), KilledBy: map[string]int{}}
 	perFile := map[string]*FileCount{}
 	for _, f := range files {
 		perFile[f.Path] = &FileCount{File: f.Path, Candidates: len(f.Mutants)}
@@ -57,6 +60,9 @@ func newReport(c config, files []*sourceFile, results []Result, took time.Durati
 			perFile[res.File] = fc
 		}
 		fc.Run++
+		if res.KilledBy != "" {
+			r.KilledBy[res.KilledBy]++
+		}
 		switch res.Status {
 		case statusKilled:
 			r.Killed++
@@ -110,6 +116,6 @@ func (r Report) print(w io.Writer) {
 		}
 	}
 	built := r.Killed + r.Timeout + r.Survived + r.Equivalent
-	fmt.Fprintf(w, "\nscore %.1f%%: %d killed (%d of them by timeout) of %d built mutants less %d equivalent; %d did not build; %s\n",
-		r.Score, r.Killed+r.Timeout, r.Timeout, built, r.Equivalent, r.NotBuilt, time.Duration(r.Seconds)*time.Second)
+	fmt.Fprintf(w, "\nscore %.1f%%: %d killed (%d of them by timeout; %d first by the suite, %d by the unit tests) of %d built mutants less %d equivalent; %d did not build; %s\n",
+		r.Score, r.Killed+r.Timeout, r.Timeout, r.KilledBy[killerSuite], r.KilledBy[killerUnit], built, r.Equivalent, r.NotBuilt, time.Duration(r.Seconds)*time.Second)
 }
