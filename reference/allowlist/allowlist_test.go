@@ -56,6 +56,7 @@ var parseCases = []parseCase{
 	{name: "ipv4 trailing dot dropped", in: "http://1.2.3.4./", host: "1.2.3.4", href: "http://1.2.3.4/"},
 	{name: "ipv4 percent-encoded digits", in: "http://%31%32%37.0.0.1/", host: "127.0.0.1", href: "http://127.0.0.1/"},
 	{name: "ipv4 full-width digits", in: "http://１２７.0.0.1/", host: "127.0.0.1", href: "http://127.0.0.1/"},
+	{name: "ipv4 one part and a trailing dot", in: "http://1./", host: "0.0.0.1", href: "http://0.0.0.1/"},
 	{name: "ipv4 part over 255", in: "http://256.0.0.1/", err: ErrInvalidURL},
 	{name: "ipv4 five parts", in: "http://1.2.3.4.5/", err: ErrInvalidURL},
 	{name: "ipv4 decimal overflow", in: "http://4294967296/", err: ErrInvalidURL},
