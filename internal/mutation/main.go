@@ -195,7 +195,8 @@ func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []
 }
 
 // referencePackages lists the packages whose unit tests run against each mutant: every
-// package under reference/ but the broken variants.
+// package under reference/, reference/mutants included (its tests build every broken variant,
+// so they reach the code paths only the variants switch on).
 func referencePackages(ctx context.Context, root string) ([]string, error) {
 	cmd := exec.CommandContext(ctx, "go", "list", "./reference/...")
 	cmd.Dir = root
@@ -203,13 +204,7 @@ func referencePackages(ctx context.Context, root string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("go list ./reference/...: %w", err)
 	}
-	var packages []string
-	for _, p := range strings.Fields(string(out)) {
-		if !strings.HasSuffix(p, "/reference/mutants") {
-			packages = append(packages, p)
-		}
-	}
-	return packages, nil
+	return strings.Fields(string(out)), nil
 }
 
 // runAll runs the mutants on parallel workers, printing a line as each finishes. Equivalent
