@@ -49,3 +49,13 @@ test('fetch and the classes are frozen', () => {
   assert(Object.isFrozen(fetch) && Object.isFrozen(Headers.prototype) && Object.isFrozen(Response), 'frozen');
   assertEquals(fetch.prototype, undefined, 'fetch has no prototype property');
 });
+
+test('a response aborted after its headers can still be cloned, and both bodies reject', async () => {
+  const c = new AbortController();
+  const res = await fetch(serverURL + '/hello', { signal: c.signal });
+  c.abort();
+  const copy = res.clone();
+  const original = await assertRejects(res.text(), DOMException, 'the original body');
+  const cloned = await assertRejects(copy.text(), DOMException, 'the cloned body');
+  assertEquals([original.name, cloned.name], ['AbortError', 'AbortError'], 'both reject with the abort reason');
+});
