@@ -23,8 +23,13 @@ func goEdits(filename string, src []byte) ([]edit, error) {
 	}
 	offset := func(p token.Pos) int { return fset.Position(p).Offset }
 	var edits []edit
+	arrayLengths := map[ast.Node]bool{} // [2]string: a type, not a value
 	ast.Inspect(file, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.ArrayType:
+			if n.Len != nil {
+				arrayLengths[n.Len] = true
+			}
 		case *ast.GenDecl:
 			// Import paths are not behaviour.
 			return n.Tok != token.IMPORT
@@ -52,7 +57,7 @@ func goEdits(filename string, src []byte) ([]edit, error) {
 				edits = append(edits, edit{opFlipBool, offset(n.Pos()), offset(n.End()), "true"})
 			}
 		case *ast.BasicLit:
-			if n.Kind != token.INT {
+			if n.Kind != token.INT || arrayLengths[n] {
 				break
 			}
 			if v, err := strconv.ParseInt(n.Value, 10, 64); err == nil && v <= maxBoundaryLiteral {

@@ -117,6 +117,7 @@ func TestGoOperators(t *testing.T) {
 			"num-boundary: func f() error { g := func() int { return 1 }; _ = g; return nil }",
 		}},
 		{"large and hex literals stay", "var v = 1001 + 0x10", nil},
+		{"array lengths are types", "var v [2]string", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

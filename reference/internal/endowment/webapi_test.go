@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -163,6 +164,29 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		_, _ = fmt.Fprintf(w, "%s %s %s", r.Method, r.Header.Get("Content-Type"), body)
+	})
+	// /chain/{n} redirects n times before /hello: Fetch follows at most 20 redirects.
+	mux.HandleFunc("/chain/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if err != nil || n < 0 {
+			http.Error(w, "bad count", http.StatusBadRequest)
+			return
+		}
+		next := "/hello"
+		if n > 1 {
+			next = fmt.Sprintf("/chain/%d", n-1)
+		}
+		http.Redirect(w, r, next, http.StatusFound)
+	})
+	// /status/{code} answers with that status and, where HTTP allows one, a body.
+	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		code, err := strconv.Atoi(r.PathValue("code"))
+		if err != nil {
+			http.Error(w, "bad status", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, "body")
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

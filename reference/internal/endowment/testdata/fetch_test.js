@@ -59,3 +59,24 @@ test('a response aborted after its headers can still be cloned, and both bodies 
   const cloned = await assertRejects(copy.text(), DOMException, 'the cloned body');
   assertEquals([original.name, cloned.name], ['AbortError', 'AbortError'], 'both reject with the abort reason');
 });
+
+test('20 redirects are followed; the 21st is a network error', async () => {
+  const res = await fetch(serverURL + '/chain/20');
+  assertEquals([res.status, res.redirected, res.url], [200, true, serverURL + '/hello'], 'after 20 redirects');
+  assertEquals(await res.text(), 'hello', 'body after 20 redirects');
+  const err = await assertRejects(fetch(serverURL + '/chain/21'), TypeError, '21 redirects');
+  assert(err.message.includes('redirect'), `message: ${err.message}`);
+});
+
+test('responses with a null body status have a null body, whatever the server wrote', async () => {
+  for (const status of [204, 205, 304]) {
+    const res = await fetch(serverURL + '/status/' + status);
+    assertEquals([res.status, res.body], [status, null], `status ${status}`);
+    assertEquals(await res.text(), '', `text of ${status}`);
+  }
+  const ok = await fetch(serverURL + '/status/206');
+  assert(ok.body !== null, 'a 206 has a body');
+  assertEquals(await ok.text(), 'body', 'text of 206');
+  const head = await fetch(serverURL + '/status/200', { method: 'HEAD' });
+  assertEquals(head.body, null, 'the response to a HEAD');
+});
