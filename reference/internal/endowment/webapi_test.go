@@ -165,6 +165,14 @@ func TestFetch(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		_, _ = fmt.Fprintf(w, "%s %s %s", r.Method, r.Header.Get("Content-Type"), body)
 	})
+	// /upload-hang reads the request body and never answers. A handler that does not read
+	// the body would never learn that the client went away, and srv.Close would wait for it.
+	mux.HandleFunc("/upload-hang", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			return
+		}
+		<-r.Context().Done()
+	})
 	// /chain/{n} redirects n times before /hello: Fetch follows at most 20 redirects.
 	mux.HandleFunc("/chain/{n}", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(r.PathValue("n"))

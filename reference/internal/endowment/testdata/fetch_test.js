@@ -80,3 +80,24 @@ test('responses with a null body status have a null body, whatever the server wr
   const head = await fetch(serverURL + '/status/200', { method: 'HEAD' });
   assertEquals(head.body, null, 'the response to a HEAD');
 });
+
+test('aborting a fetch in the middle of a streamed upload rejects it and stops the upload', async () => {
+  const c = new AbortController();
+  let pulls = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      pulls++;
+      // Abort while a chunk is being produced: the upload pump then hands that chunk to a
+      // call that is already gone.
+      if (pulls === 3) c.abort();
+      controller.enqueue(new Uint8Array(1024));
+    },
+  });
+  const err = await assertRejects(fetch(serverURL + '/upload-hang', { method: 'POST', body, duplex: 'half', signal: c.signal }), DOMException, 'the aborted upload');
+  assertEquals(err.name, 'AbortError', 'rejection');
+  // A later fetch goes through: the endowment survived the orphaned chunk.
+  assertEquals(await (await fetch(serverURL + '/hello')).text(), 'hello', 'a fetch after the abort');
+  const after = pulls;
+  await (await fetch(serverURL + '/hello')).text();
+  assert(pulls <= after + 1, `the body was still pulled after the abort: ${after} then ${pulls}`);
+});
