@@ -43,3 +43,8 @@ test('clone copies headers independently and tees the body', async () => {
   assertEquals([await r.text(), await c.text()], ['b', 'b'], 'both bodies');
   assertThrows(() => r.clone(), TypeError, 'clone of a used request');
 });
+
+test('a clone of a request without a body has none either', async () => {
+  const c = new Request('http://127.0.0.1/').clone();
+  assertEquals([c.body, c.bodyUsed, await c.text()], [null, false, ''], 'clone of a GET');
+});

@@ -39,3 +39,12 @@ test('members check their receiver', () => {
   assertThrows(() => status.call({}), TypeError, 'status on a plain object');
   assertEquals(Object.prototype.toString.call(new Response()), '[object Response]', 'toStringTag');
 });
+
+test('a clone of a response without a body has none either', async () => {
+  for (const r of [new Response(null, { status: 204 }), new Response(), Response.redirect('http://127.0.0.1/', 307)]) {
+    const c = r.clone();
+    assertEquals([c.status, c.body, c.bodyUsed], [r.status, null, false], `clone of a ${r.status}`);
+    assertEquals(await c.text(), '', `text of the clone of a ${r.status}`);
+    assertEquals(Array.from(await c.bytes()), [], `bytes of the clone of a ${r.status}`);
+  }
+});
