@@ -148,6 +148,7 @@ func TestHeaders(t *testing.T)      { runJSTest(t, "headers_test.js", noNetwork,
 func TestBody(t *testing.T)         { runJSTest(t, "body_test.js", noNetwork, nil) }
 func TestRequest(t *testing.T)      { runJSTest(t, "request_test.js", noNetwork, nil) }
 func TestResponse(t *testing.T)     { runJSTest(t, "response_test.js", noNetwork, nil) }
+func TestHarden(t *testing.T)       { runJSTest(t, "harden_test.js", noNetwork, nil) }
 
 func TestFetch(t *testing.T) {
 	mux := http.NewServeMux()
