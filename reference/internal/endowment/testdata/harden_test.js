@@ -44,3 +44,11 @@ test('the prototypes reached only through instances are frozen too', () => {
     { name: 'ReadableStreamDefaultReader', value: Object.getPrototypeOf(reader) },
   ]), [], 'unfrozen objects');
 });
+
+test('the runtime\'s own Object, Function and Error prototypes are left alone', () => {
+  // Hardening stops at the realm's intrinsics: freezing them would break vat code that
+  // polyfills, and they are the vat's, not the endowment's.
+  for (const [name, proto] of [['Object.prototype', Object.prototype], ['Function.prototype', Function.prototype], ['Error.prototype', Error.prototype]]) {
+    assert(!Object.isFrozen(proto) && Object.isExtensible(proto), `${name} was frozen`);
+  }
+});
