@@ -48,3 +48,13 @@ test('a clone of a request without a body has none either', async () => {
   const c = new Request('http://127.0.0.1/').clone();
   assertEquals([c.body, c.bodyUsed, await c.text()], [null, false, ''], 'clone of a GET');
 });
+
+test('RequestInit must be an object, a function, null or undefined', () => {
+  for (const init of [5, 'x', true, Symbol('s')]) {
+    assertThrows(() => new Request('http://127.0.0.1/', init), TypeError, `init ${String(init)}`);
+  }
+  assertEquals(new Request('http://127.0.0.1/', null).method, 'GET', 'null');
+  const fn = () => {};
+  fn.method = 'PUT';
+  assertEquals(new Request('http://127.0.0.1/', fn).method, 'PUT', 'a function is an object');
+});

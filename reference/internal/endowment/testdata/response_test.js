@@ -48,3 +48,12 @@ test('a clone of a response without a body has none either', async () => {
     assertEquals(Array.from(await c.bytes()), [], `bytes of the clone of a ${r.status}`);
   }
 });
+
+test('ResponseInit must be an object, a function, null or undefined', () => {
+  for (const init of [5, 'x', true]) {
+    assertThrows(() => new Response(null, init), TypeError, `init ${String(init)}`);
+  }
+  const fn = () => {};
+  fn.status = 201;
+  assertEquals(new Response(null, fn).status, 201, 'a function is an object');
+});
