@@ -58,3 +58,17 @@ test('RequestInit must be an object, a function, null or undefined', () => {
   fn.method = 'PUT';
   assertEquals(new Request('http://127.0.0.1/', fn).method, 'PUT', 'a function is an object');
 });
+
+test('the body of a Request used as input cannot be read any more', async () => {
+  const first = new Request('http://127.0.0.1/', { method: 'PUT', body: 'payload' });
+  new Request(first);
+  // The Fetch Standard pipes the input's stream into the new request (it stays locked);
+  // either way not one byte of it is left to read.
+  let chunk = null;
+  try {
+    chunk = await first.body.getReader().read();
+  } catch (err) {
+    assert(err instanceof TypeError, `reading the moved body threw ${err}`);
+  }
+  if (chunk !== null) assertEquals(chunk, { done: true }, 'a read of the moved body');
+});
