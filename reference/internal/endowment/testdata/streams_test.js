@@ -135,3 +135,13 @@ test('releaseLock rejects the closed promise of a reader of a readable stream', 
   await tick();
   assert(outcome instanceof TypeError, `closed after releaseLock: ${outcome}`);
 });
+
+test('cancelling a tee branch after the source closed settles at once', async () => {
+  const s = new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.close(); } });
+  const [a, b] = s.tee();
+  assertEquals(await drain(a), [1, 2], 'branch 1 read to its end');
+  let settled = false;
+  b.cancel('late').then(() => { settled = true; });
+  await tick();
+  assertEquals(settled, true, 'the cancel of branch 2, whose chunks were never read');
+});

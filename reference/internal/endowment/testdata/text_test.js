@@ -52,3 +52,13 @@ test('only UTF-8 labels are accepted', () => {
   assertThrows(() => new TextDecoder('latin1'), RangeError, 'latin1');
   assertThrows(() => new TextDecoder().decode('text'), TypeError, 'a string input');
 });
+
+test('streaming holds back exactly the bytes a later chunk could complete', () => {
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0xF0, 0x9F, 0x98), { stream: true }), '', 'three bytes of a four-byte sequence');
+  assertEquals(d.decode(bytes(0x80), { stream: true }), '😀', 'its last byte');
+  assertEquals(d.decode(bytes(0xC2, 0xA9), { stream: true }), '©', 'a whole two-byte sequence is not held back');
+  assertEquals(d.decode(bytes(0xE2, 0x82, 0xAC), { stream: true }), '€', 'nor a whole three-byte one');
+  assertEquals(d.decode(bytes(0xF0, 0x90, 0xC0), { stream: true }), '\uFFFD\uFFFD', 'C0 is no continuation byte: nothing to complete');
+  assertEquals(d.decode(), '', 'nothing held at the end');
+});
