@@ -48,13 +48,18 @@ func requireInstalled(t *testing.T, adapter string) {
 	if _, err := os.Stat(filepath.Join(adapter, "node_modules")); err != nil {
 		t.Fatalf("adapters/%s has no node_modules: run `npm ci` in adapters/%s (bash .ci/run does)", adapter, adapter)
 	}
+	if adapter == "chromium" {
+		if _, err := exec.LookPath("chromium"); err != nil {
+			t.Fatalf("chromium is not on PATH: adapters/chromium drives Debian's chromium package (apt-get install chromium; bash .ci/run does, from adapters/chromium/apt-packages)")
+		}
+	}
 }
 
 // TestExpectationsMatchTheImplementations runs the whole suite against each adapter with
 // its expectations file: every listed spec must fail and every other spec must pass. With
 // -update it also writes the embedded reference's reports to reports/reference/.
 func TestExpectationsMatchTheImplementations(t *testing.T) {
-	targets := []string{"snaps-node", "node-plain"}
+	targets := []string{"snaps-node", "node-plain", "deno", "chromium"}
 	if *update {
 		targets = append(targets, "reference")
 	}
@@ -69,7 +74,9 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"run", "--report-dir", abs}
+			// Two workers each: the adapters run side by side, and a 2-core machine starting
+			// four runtimes per adapter at once spends its time starting them.
+			args := []string{"run", "-p", "2", "--report-dir", abs}
 			if target != "reference" {
 				requireInstalled(t, target)
 				args = append(args,

@@ -4,12 +4,15 @@
 //   - snaps-node: MetaMask Snaps' network endowment
 //     (@metamask/snaps-execution-environments, unmodified) under SES in Node, behind a host
 //     allowlist written as ocap-kernel documents it;
-//   - node-plain: Node's own fetch handed to a vat unchanged, the suite's negative control.
+//   - node-plain: Node's own fetch handed to a vat unchanged, the suite's negative control;
+//   - deno: Deno's own fetch, each vat a Deno Worker whose net permission is its allowlist
+//     (the Deno binary comes from the npm package @deno/linux-x64-glibc).
 //
 // Each adapter has an expectations.yaml listing every spec it fails, with the evidence and
 // what would fix it, and its reports are committed under reports/<adapter>/. The Go package
-// itself only holds the test that keeps both true: it runs the suite against each adapter
+// itself only holds the tests that keep both true: one runs the suite against each adapter
 // with its expectations and --strict-expectations, so a new failure or a fixed one fails
-// `go test ./...`. `go test ./adapters -update` rewrites reports/<adapter>/ from that run,
+// `go test ./...`; another drives the deno adapter directly to check what the suite does
+// not (a program pending at termination is answered -32002). `go test ./adapters -update` rewrites reports/<adapter>/ from that run,
 // and reports/reference/ from a run against the embedded reference.
 package adapters

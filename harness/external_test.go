@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,8 +27,25 @@ import (
 const (
 	fakeModeEnv    = "CONFORM_FAKE_ADAPTER"
 	fakePIDFileEnv = "CONFORM_FAKE_PIDFILE"
+	// How long the "slow" fake takes to start.
+	fakeStartDelayEnv = "CONFORM_FAKE_START_DELAY"
 	// The proxy is never contacted: no test program fetches.
 	unusedProxy = "http://127.0.0.1:1"
+)
+
+// Timing. These tests run beside others on a busy 2-core machine, so they wait on events,
+// never on how fast something happens:
+//   - a hang is only found by a timeout, so hang cases set hangTimeout: long enough for a
+//     fake adapter to have started and logged before it expires, however loaded the
+//     machine;
+//   - where a call must end through an event (a crash, a protocol fault), its timeouts are
+//     notATimeout, and finishing in less than half of it shows that no timeout ended it;
+//   - a wait that needs a bound to fail rather than hang uses settleBound, far above what
+//     the awaited event takes.
+const (
+	hangTimeout = 2 * time.Second
+	notATimeout = time.Minute
+	settleBound = 30 * time.Second
 )
 
 func TestMain(m *testing.M) {
@@ -45,8 +63,13 @@ func fakeAdapter(mode string) int {
 	case "good":
 		return serveInProcess()
 	case "slow":
+		delay, err := time.ParseDuration(os.Getenv(fakeStartDelayEnv))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fake adapter:", fakeStartDelayEnv, err)
+			return 2
+		}
 		fmt.Fprintln(os.Stderr, "fake adapter: starting slowly")
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(delay)
 		return serveInProcess()
 	case "early-exit":
 		fmt.Fprintln(os.Stderr, "fake adapter: cannot load the implementation")
@@ -87,6 +110,10 @@ func fakeLoop(mode string) int {
 		var req struct {
 			ID     json.RawMessage `json:"id"`
 			Method string          `json:"method"`
+			Params struct {
+				VatID  string `json:"vatId"`
+				TaskID string `json:"taskId"`
+			} `json:"params"`
 		}
 		if err := json.Unmarshal(line, &req); err != nil {
 			fmt.Fprintln(os.Stderr, "fake adapter: bad request:", err)
@@ -107,10 +134,35 @@ func fakeLoop(mode string) int {
 				}
 			}
 			respond(req.ID, `{"name":"fake","version":"0","protocolVersion":"1","globals":["Headers"],"features":[]}`)
-		case harness.MethodCreateVat, harness.MethodTerminateVat, harness.MethodStart:
+		case harness.MethodCreateVat, harness.MethodTerminateVat:
+			if mode == "extra-members" {
+				respond(req.ID, `{"realm":"compartment"}`)
+				continue
+			}
 			respond(req.ID, `{}`)
+		case harness.MethodStart:
+			respond(req.ID, `{}`)
+			settled := fmt.Sprintf(`{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":%q,"taskId":%q,"status":"fulfilled","value":1}}`, req.Params.VatID, req.Params.TaskID)
+			fmt.Fprintln(os.Stdout, settled)
+			if mode == "settle-twice" {
+				fmt.Fprintln(os.Stdout, settled)
+			}
 		case harness.MethodEvaluate:
 			switch mode {
+			case "extra-members":
+				respond(req.ID, `{"value":2,"elapsedMs":1}`)
+				continue
+			case "strays":
+				// Notifications that belong to nothing the harness asked for.
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"notify","params":{"vatId":"ghost","method":"OutboundRequest"}}`)
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"log","params":{"vatId":"ghost","level":"info","message":"boo"}}`)
+				fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"method\":\"taskSettled\",\"params\":{\"vatId\":%q,\"taskId\":\"never-started\",\"status\":\"fulfilled\"}}\n", req.Params.VatID)
+			case "many-strays":
+				for i := range 3 * harness.MaxWarnings {
+					fmt.Fprintf(os.Stdout, "{\"jsonrpc\":\"2.0\",\"method\":\"log\",\"params\":{\"vatId\":\"ghost-%d\",\"level\":\"info\",\"message\":\"boo\"}}\n", i)
+				}
+				// The same one again: counted, not kept twice.
+				fmt.Fprintln(os.Stdout, `{"jsonrpc":"2.0","method":"log","params":{"vatId":"ghost-0","level":"info","message":"boo"}}`)
 			case "crash":
 				fmt.Fprintln(os.Stderr, "boom")
 				return 1
@@ -146,10 +198,13 @@ func fakeLoop(mode string) int {
 			case "orphan-mute":
 				fmt.Fprintln(os.Stderr, "fake adapter: shutdown will never be answered")
 				continue
-			case "orphan-linger":
+			case "orphan-linger", "linger":
 				respond(req.ID, `{}`)
 				fmt.Fprintln(os.Stderr, "fake adapter: answered shutdown but not exiting")
 				forever()
+			case "exit-1-after-shutdown":
+				respond(req.ID, `{}`)
+				return 1
 			}
 			respond(req.ID, `{}`)
 			return 0
@@ -183,18 +238,17 @@ func spawnSleeper() error {
 // ---------------------------------------------------------------------------------------
 // Helpers (run in the test process).
 
-// quoteArg quotes s for harness.SplitCommand when it needs it.
-func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // newFake prepares an External running this test binary as a fake adapter in mode.
 func newFake(t *testing.T, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
 	t.Helper()
-	opts.Command = quoteArg(os.Args[0])
+	return newFakeArgv(t, []string{os.Args[0]}, mode, opts, extraEnv...)
+}
+
+// newFakeArgv is newFake with the adapter started by argv, which must end up running this
+// test binary.
+func newFakeArgv(t *testing.T, argv []string, mode string, opts harness.ExternalOptions, extraEnv ...string) *harness.External {
+	t.Helper()
+	opts.Argv = argv
 	// Under -race the child would sleep 1s at exit (GORACE atexit_sleep_ms), which would
 	// turn every clean exit into a slow one.
 	opts.Env = append([]string{
@@ -316,7 +370,7 @@ func groupGone(t *testing.T, pgid int, d time.Duration) {
 
 // TestExternalGood is the baseline: the in-process reference served over the protocol.
 func TestExternalGood(t *testing.T) {
-	x := newFake(t, "good", harness.ExternalOptions{CallTimeout: 2 * time.Second, StartTimeout: 5 * time.Second})
+	x := newFake(t, "good", harness.ExternalOptions{CallTimeout: notATimeout, InitializeTimeout: notATimeout})
 	ctx := context.Background()
 	res, err := x.Initialize(ctx, initParams())
 	if err != nil {
@@ -339,7 +393,10 @@ func TestExternalGood(t *testing.T) {
 	if err := x.Shutdown(ctx); err != nil {
 		t.Errorf("shutdown: %v", err)
 	}
-	groupGone(t, pid, time.Second)
+	groupGone(t, pid, settleBound)
+	if w := x.Warnings(); len(w) > 0 {
+		t.Errorf("a well-behaved adapter got warnings: %q", w)
+	}
 }
 
 // TestExternalFaults runs one misbehaving adapter per case and checks the error the user
@@ -352,7 +409,6 @@ func TestExternalFaults(t *testing.T) {
 		method     string // the call that fails
 		cause      string // what the error must say
 		stderr     string // what the stderr tail must contain ("": nothing expected)
-		maxTime    time.Duration
 	}{
 		{
 			name: "crash mid-call", mode: "crash",
@@ -367,12 +423,12 @@ func TestExternalFaults(t *testing.T) {
 			method: harness.MethodInitialize, cause: "exit status 3", stderr: "cannot load the implementation",
 		},
 		{
-			name: "hang in evaluate", mode: "hang", opts: harness.ExternalOptions{CallTimeout: 300 * time.Millisecond},
-			method: harness.MethodEvaluate, cause: "no answer to evaluate within 300ms", stderr: "evaluate will never be answered",
+			name: "hang in evaluate", mode: "hang", opts: harness.ExternalOptions{CallTimeout: hangTimeout},
+			method: harness.MethodEvaluate, cause: "no answer to evaluate within " + hangTimeout.String(), stderr: "evaluate will never be answered",
 		},
 		{
-			name: "hang in initialize", mode: "hang-init", opts: harness.ExternalOptions{StartTimeout: 300 * time.Millisecond},
-			method: harness.MethodInitialize, cause: "no answer to initialize within 300ms", stderr: "initialize will never be answered",
+			name: "hang in initialize", mode: "hang-init", opts: harness.ExternalOptions{InitializeTimeout: hangTimeout},
+			method: harness.MethodInitialize, cause: "no answer to initialize within " + hangTimeout.String(), stderr: "initialize will never be answered",
 		},
 		{
 			name: "non-JSON line", mode: "nonjson",
@@ -390,11 +446,12 @@ func TestExternalFaults(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tc.opts
+			hang := opts.CallTimeout != 0 || opts.InitializeTimeout != 0
 			if opts.CallTimeout == 0 {
-				opts.CallTimeout = 5 * time.Second
+				opts.CallTimeout = notATimeout
 			}
-			if opts.StartTimeout == 0 {
-				opts.StartTimeout = 5 * time.Second
+			if opts.InitializeTimeout == 0 {
+				opts.InitializeTimeout = notATimeout
 			}
 			x := newFake(t, tc.mode, opts)
 			ctx := context.Background()
@@ -408,27 +465,24 @@ func TestExternalFaults(t *testing.T) {
 			}
 			took := time.Since(began)
 			checkAdapterError(t, err, x, tc.method, tc.cause, tc.stderr)
-			if took > 2*time.Second {
-				t.Errorf("the fault took %s to report", took)
+			if !hang && took > notATimeout/2 {
+				t.Errorf("the fault took %s to report: was it found by a timeout?", took)
 			}
 			t.Logf("the user sees (after %s):\n%s", took.Round(time.Millisecond), truncateForLog(err.Error()))
 
-			// The fault sticks: the next call fails at once, naming its own method.
+			// The fault sticks: the next call fails with it, naming its own method, without
+			// waiting for anything (its timeout included).
 			began = time.Now()
 			_, err = x.Evaluate(ctx, "v1", "return 1")
 			checkAdapterError(t, err, x, harness.MethodEvaluate, tc.cause, tc.stderr)
-			if d := time.Since(began); d > 500*time.Millisecond {
+			if d := time.Since(began); d > settleBound {
 				t.Errorf("a call after the fault took %s", d)
 			}
 			if pid := x.PID(); pid != 0 {
-				groupGone(t, pid, time.Second)
+				groupGone(t, pid, settleBound)
 			}
-			// Shutdown after a fault is harmless and quick.
-			began = time.Now()
-			_ = x.Shutdown(ctx)
-			if d := time.Since(began); d > 500*time.Millisecond {
-				t.Errorf("shutdown after the fault took %s", d)
-			}
+			// Shutdown after a fault is harmless and does not wait for a timeout.
+			shutdownWithin(t, x, settleBound)
 		})
 	}
 }
@@ -443,7 +497,7 @@ func truncateForLog(s string) string {
 // TestExternalFloodedStderr: an adapter that logs many MB to stderr is never blocked by
 // it, its calls succeed, and only a bounded tail is kept.
 func TestExternalFloodedStderr(t *testing.T) {
-	x := newFake(t, "flood", harness.ExternalOptions{CallTimeout: 5 * time.Second, StartTimeout: 5 * time.Second})
+	x := newFake(t, "flood", harness.ExternalOptions{CallTimeout: notATimeout, InitializeTimeout: notATimeout})
 	ctx := context.Background()
 	if _, err := x.Initialize(ctx, initParams()); err != nil {
 		t.Fatalf("initialize: %v", err)
@@ -458,12 +512,18 @@ func TestExternalFloodedStderr(t *testing.T) {
 	if string(ev.Value) != "2" {
 		t.Errorf("evaluate = %s, want 2", ev.Value)
 	}
+	// The runner reaches the tail through the declared interface, not the concrete type.
+	var impl harness.Implementation = x
+	tailer, ok := impl.(harness.LogTailer)
+	if !ok {
+		t.Fatal("*harness.External is not a harness.LogTailer")
+	}
 	// stderr and stdout are separate pipes: the answer can arrive before the last stderr
 	// line has been read, so wait (bounded) for the tail to catch up.
-	tail := x.LogTail()
-	for deadline := time.Now().Add(2 * time.Second); !strings.HasSuffix(tail, "fake adapter: flood done") && time.Now().Before(deadline); {
+	tail := tailer.LogTail()
+	for deadline := time.Now().Add(settleBound); !strings.HasSuffix(tail, "fake adapter: flood done") && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
-		tail = x.LogTail()
+		tail = tailer.LogTail()
 	}
 	// The tail is at most DefaultStderrTail bytes plus the "[N earlier bytes omitted]" line.
 	if limit := harness.DefaultStderrTail + 64; len(tail) > limit {
@@ -480,27 +540,24 @@ func TestExternalFloodedStderr(t *testing.T) {
 	}
 }
 
-// TestExternalSlowStart: an adapter that takes 500ms to start is fine under a generous
-// start timeout.
+// TestExternalSlowStart: initialize has its own timeout, not the per-call one: an adapter
+// that takes three call timeouts to start is fine under a generous initialize timeout.
 func TestExternalSlowStart(t *testing.T) {
-	x := newFake(t, "slow", harness.ExternalOptions{CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second})
+	const callTimeout = 200 * time.Millisecond
+	const startDelay = 3 * callTimeout
+	x := newFake(t, "slow", harness.ExternalOptions{CallTimeout: callTimeout, InitializeTimeout: notATimeout},
+		fakeStartDelayEnv+"="+startDelay.String())
 	ctx := context.Background()
 	began := time.Now()
-	if _, err := x.Initialize(ctx, initParams()); err != nil {
-		t.Fatalf("initialize: %v", err)
-	}
-	if d := time.Since(began); d < 500*time.Millisecond {
-		t.Errorf("initialize took %s; the fake should have slept 500ms", d)
-	}
-	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
-		t.Fatalf("createVat: %v", err)
-	}
-	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	res, err := x.Initialize(ctx, initParams())
 	if err != nil {
-		t.Fatalf("evaluate: %v", err)
+		t.Fatalf("initialize of an adapter that starts in %s, with a %s call timeout: %v", startDelay, callTimeout, err)
 	}
-	if string(ev.Value) != "2" {
-		t.Errorf("evaluate = %s, want 2", ev.Value)
+	if d := time.Since(began); d < startDelay {
+		t.Errorf("initialize took %s; the fake should have slept %s", d, startDelay)
+	}
+	if res.ProtocolVersion != harness.ProtocolVersion {
+		t.Errorf("initialize result = %+v", res)
 	}
 	if err := x.Shutdown(ctx); err != nil {
 		t.Errorf("shutdown: %v", err)
@@ -512,22 +569,31 @@ func TestExternalSlowStart(t *testing.T) {
 // open) at initialize and reports the pid in a file.
 func TestExternalNoOrphans(t *testing.T) {
 	cases := []struct {
-		name, mode string
-		run        func(t *testing.T, x *harness.External) // after initialize and createVat
-		shutdown   func(t *testing.T, x *harness.External, err error)
+		name, mode  string
+		callTimeout time.Duration                           // default hangTimeout
+		run         func(t *testing.T, x *harness.External) // after initialize and createVat
+		shutdown    func(t *testing.T, x *harness.External, err error)
 	}{
 		{
 			name: "evaluate hangs past the call timeout", mode: "orphan-hang",
 			run: func(t *testing.T, x *harness.External) {
 				_, err := x.Evaluate(context.Background(), "v1", "return 1")
-				checkAdapterError(t, err, x, harness.MethodEvaluate, "no answer to evaluate within 300ms", "evaluate will never be answered")
+				checkAdapterError(t, err, x, harness.MethodEvaluate, "no answer to evaluate within "+hangTimeout.String(), "evaluate will never be answered")
 			},
 		},
 		{
-			name: "evaluate abandoned by its caller, shutdown unanswered", mode: "orphan-mute",
+			name: "evaluate abandoned by its caller, shutdown unanswered", mode: "orphan-mute", callTimeout: notATimeout,
 			run: func(t *testing.T, x *harness.External) {
+				// The caller gives up once the adapter has the request (it says so on stderr).
 				ctx, cancel := context.WithCancel(context.Background())
-				time.AfterFunc(100*time.Millisecond, cancel)
+				go func() {
+					defer cancel()
+					for deadline := time.Now().Add(settleBound); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+						if strings.Contains(x.LogTail(), "evaluate will never be answered") {
+							return
+						}
+					}
+				}()
 				_, err := x.Evaluate(ctx, "v1", "return 1")
 				if !errors.Is(err, context.Canceled) {
 					t.Fatalf("evaluate = %v, want context.Canceled", err)
@@ -538,7 +604,7 @@ func TestExternalNoOrphans(t *testing.T) {
 				}
 			},
 			shutdown: func(t *testing.T, x *harness.External, err error) {
-				checkAdapterError(t, err, x, harness.MethodShutdown, "no answer to shutdown within 300ms", "shutdown will never be answered")
+				checkAdapterError(t, err, x, harness.MethodShutdown, "no answer to shutdown within "+hangTimeout.String(), "shutdown will never be answered")
 			},
 		},
 		{
@@ -561,9 +627,13 @@ func TestExternalNoOrphans(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			pidFile := t.TempDir() + "/sleep.pid"
+			callTimeout := tc.callTimeout
+			if callTimeout == 0 {
+				callTimeout = hangTimeout
+			}
 			x := newFake(t, tc.mode, harness.ExternalOptions{
-				CallTimeout: 300 * time.Millisecond, StartTimeout: 5 * time.Second,
-				ShutdownTimeout: 300 * time.Millisecond, ExitTimeout: 200 * time.Millisecond,
+				CallTimeout: callTimeout, InitializeTimeout: notATimeout,
+				ShutdownTimeout: hangTimeout, ExitTimeout: 200 * time.Millisecond,
 			}, fakePIDFileEnv+"="+pidFile)
 			ctx := context.Background()
 			if _, err := x.Initialize(ctx, initParams()); err != nil {
@@ -587,16 +657,252 @@ func TestExternalNoOrphans(t *testing.T) {
 			if tc.run != nil {
 				tc.run(t, x)
 			}
-			began := time.Now()
-			err = x.Shutdown(ctx)
-			if d := time.Since(began); d > 1500*time.Millisecond {
-				t.Errorf("shutdown took %s", d)
-			}
+			err = shutdownWithin(t, x, settleBound).err
 			if tc.shutdown != nil {
 				tc.shutdown(t, x, err)
 			}
-			waitGone(t, "the adapter", adapterPID, time.Second)
-			waitGone(t, "the adapter's child `sleep 30`", sleepPID, time.Second)
+			waitGone(t, "the adapter", adapterPID, settleBound)
+			waitGone(t, "the adapter's child `sleep 30`", sleepPID, settleBound)
 		})
+	}
+}
+
+// escapeeScript starts the fake adapter ($0) from sh after leaving a `sleep 1000` behind
+// in a session of its own (setsid): outside the adapter's process group, so the harness
+// cannot kill it, and holding the adapter's stdout and stderr open. The sleeper writes its
+// pid to $CONFORM_FAKE_PIDFILE, and the adapter starts once it has.
+const escapeeScript = `setsid sh -c 'echo $$ > "$` + fakePIDFileEnv + `.tmp"; mv "$` + fakePIDFileEnv + `.tmp" "$` + fakePIDFileEnv + `"; exec sleep 1000' &
+until [ -s "$` + fakePIDFileEnv + `" ]; do sleep 0.01; done
+exec "$0"`
+
+// newFakeWithEscapee is newFake with the fake adapter started by escapeeScript; it returns
+// the sleeper's pid, and kills the sleeper when the test ends.
+func newFakeWithEscapee(t *testing.T, mode string, opts harness.ExternalOptions) (*harness.External, func() int) {
+	t.Helper()
+	pidFile := t.TempDir() + "/escapee.pid"
+	x := newFakeArgv(t, []string{"sh", "-c", escapeeScript, os.Args[0]}, mode, opts, fakePIDFileEnv+"="+pidFile)
+	sleeperPID := func() int {
+		t.Helper()
+		raw, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatalf("the wrapper did not start its sleeper: %v", err)
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	t.Cleanup(func() {
+		if raw, err := os.ReadFile(pidFile); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	return x, sleeperPID
+}
+
+// TestExternalOutputHeldOutsideTheGroup: an adapter that leaves a process outside its
+// process group holding its stdout and stderr must not keep Shutdown, or the report of a
+// crash, waiting: the harness stops reading OutputGrace after the adapter has exited.
+func TestExternalOutputHeldOutsideTheGroup(t *testing.T) {
+	const grace = harness.DefaultOutputGrace
+	// Generous: what is checked is that the wait ends, not how fast a loaded machine is.
+	const bound = 10 * (grace + harness.DefaultExitTimeout)
+	opts := harness.ExternalOptions{
+		CallTimeout: notATimeout, InitializeTimeout: notATimeout, ShutdownTimeout: notATimeout,
+		ExitTimeout: harness.DefaultExitTimeout, OutputGrace: grace,
+	}
+
+	t.Run("shutdown", func(t *testing.T) {
+		x, sleeperPID := newFakeWithEscapee(t, "good", opts)
+		ctx := context.Background()
+		if _, err := x.Initialize(ctx, initParams()); err != nil {
+			t.Fatalf("initialize: %v", err)
+		}
+		if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+			t.Fatalf("createVat: %v", err)
+		}
+		if !alive(sleeperPID()) {
+			t.Fatal("the sleeper outside the group is not running")
+		}
+		took := shutdownWithin(t, x, bound)
+		if err := took.err; err != nil {
+			t.Errorf("shutdown of an adapter that answered and exited: %v", err)
+		}
+		if w := x.Warnings(); len(w) != 1 || !strings.Contains(w[0], "held open") || !strings.Contains(w[0], "outside its process group") {
+			t.Errorf("warnings = %q; want one saying that a process outside the group held the output open", w)
+		}
+		t.Logf("shutdown took %s with a process outside the group holding the adapter's output", took.d.Round(time.Millisecond))
+	})
+
+	t.Run("crash mid-call", func(t *testing.T) {
+		x, sleeperPID := newFakeWithEscapee(t, "crash", opts)
+		ctx := context.Background()
+		if _, err := x.Initialize(ctx, initParams()); err != nil {
+			t.Fatalf("initialize: %v", err)
+		}
+		if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+			t.Fatalf("createVat: %v", err)
+		}
+		if !alive(sleeperPID()) {
+			t.Fatal("the sleeper outside the group is not running")
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := x.Evaluate(ctx, "v1", "return 1")
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			// The crash is reported as a crash (not as the one-minute call timeout), with
+			// the adapter's last words.
+			checkAdapterError(t, err, x, harness.MethodEvaluate, "the adapter exited before shutdown (exit status 1)", "boom")
+		case <-time.After(bound):
+			t.Fatalf("evaluate still waiting %s after the adapter crashed", bound)
+		}
+		if took := shutdownWithin(t, x, bound); took.err != nil {
+			t.Logf("shutdown after the crash: %v", took.err)
+		}
+	})
+}
+
+type shutdownTook struct {
+	d   time.Duration
+	err error
+}
+
+// shutdownWithin calls Shutdown and fails the test if it has not returned within bound.
+func shutdownWithin(t *testing.T, x *harness.External, bound time.Duration) shutdownTook {
+	t.Helper()
+	done := make(chan shutdownTook, 1)
+	began := time.Now()
+	go func() {
+		err := x.Shutdown(context.Background())
+		done <- shutdownTook{time.Since(began), err}
+	}()
+	select {
+	case took := <-done:
+		return took
+	case <-time.After(bound):
+		t.Fatalf("Shutdown still running %s after it was called", bound)
+		return shutdownTook{}
+	}
+}
+
+// TestExternalWarnings: protocol violations that do not stop the adapter are kept as
+// warnings that say what arrived and what to change, so that a run can report them and
+// `conform adapter check` can fail on them.
+func TestExternalWarnings(t *testing.T) {
+	cases := []struct {
+		mode string
+		want []string // each must appear in some warning
+	}{
+		{"good", nil},
+		{"settle-twice", []string{`a second taskSettled for task "t1" of vat "v1"`}},
+		{"strays", []string{
+			`a notify notification for vat "ghost", which no createVat of this adapter process created`,
+			`a log notification for vat "ghost"`,
+			`taskSettled for task "never-started" of vat "v1", which no start request began`,
+		}},
+		{"linger", []string{"answered shutdown but had not exited"}},
+		{"exit-1-after-shutdown", []string{"exited after shutdown with exit status 1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			// Long enough that a busy machine never makes a clean exit look late; short
+			// where the adapter is meant never to exit.
+			exitTimeout := 10 * time.Second
+			if tc.mode == "linger" {
+				exitTimeout = 300 * time.Millisecond
+			}
+			x := newFake(t, tc.mode, harness.ExternalOptions{
+				CallTimeout: notATimeout, InitializeTimeout: notATimeout,
+				ShutdownTimeout: notATimeout, ExitTimeout: exitTimeout,
+			})
+			ctx := context.Background()
+			if _, err := x.Initialize(ctx, initParams()); err != nil {
+				t.Fatalf("initialize: %v", err)
+			}
+			if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+				t.Fatalf("createVat: %v", err)
+			}
+			if err := x.Start(ctx, "v1", "t1", "return 1"); err != nil {
+				t.Fatalf("start: %v", err)
+			}
+			// Answered after every notification the adapter wrote before it, so those have
+			// all been read when it returns.
+			if _, err := x.Evaluate(ctx, "v1", "return 1+1"); err != nil {
+				t.Fatalf("evaluate: %v", err)
+			}
+			if err := x.Shutdown(ctx); err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+			warnings := x.Warnings()
+			t.Logf("warnings: %q", warnings)
+			if tc.want == nil && len(warnings) > 0 {
+				t.Errorf("a well-behaved adapter got warnings: %q", warnings)
+			}
+			for _, want := range tc.want {
+				if !slices.ContainsFunc(warnings, func(w string) bool { return strings.Contains(w, want) }) {
+					t.Errorf("no warning says %q; got %q", want, warnings)
+				}
+			}
+			for _, w := range warnings {
+				if !strings.Contains(w, "PROTOCOL.md") {
+					t.Errorf("warning %q does not point at the rule to follow", w)
+				}
+			}
+		})
+	}
+}
+
+// TestExternalWarningsAreBounded: an adapter that sends a flood of stray notifications
+// leaves a bounded list, which says how many more there were.
+func TestExternalWarningsAreBounded(t *testing.T) {
+	x := newFake(t, "many-strays", harness.ExternalOptions{CallTimeout: notATimeout, InitializeTimeout: notATimeout})
+	ctx := context.Background()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat: %v", err)
+	}
+	if _, err := x.Evaluate(ctx, "v1", "return 1"); err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	warnings := x.Warnings()
+	if len(warnings) != harness.MaxWarnings+1 {
+		t.Fatalf("%d warnings kept, want %d and a count of the rest", len(warnings), harness.MaxWarnings+1)
+	}
+	if first := warnings[0]; !strings.Contains(first, `vat "ghost-0"`) || !strings.HasSuffix(first, "[2 times]") {
+		t.Errorf("a repeated warning is not counted: %q", first)
+	}
+	if last := warnings[len(warnings)-1]; !strings.HasPrefix(last, fmt.Sprintf("%d more warnings were not kept", 2*harness.MaxWarnings)) {
+		t.Errorf("the last line does not count the warnings dropped: %q", last)
+	}
+}
+
+// TestExternalIgnoresUnknownMembers: PROTOCOL.md §4 says unknown members in results are
+// ignored, so later minor additions stay compatible; they are neither a fault nor a warning.
+func TestExternalIgnoresUnknownMembers(t *testing.T) {
+	x := newFake(t, "extra-members", harness.ExternalOptions{CallTimeout: notATimeout, InitializeTimeout: notATimeout})
+	ctx := context.Background()
+	if _, err := x.Initialize(ctx, initParams()); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat answered {\"realm\": …}: %v", err)
+	}
+	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
+	if err != nil {
+		t.Fatalf("evaluate answered {\"value\": 2, \"elapsedMs\": 1}: %v", err)
+	}
+	if string(ev.Value) != "2" || ev.Error != nil {
+		t.Errorf("evaluate = %s / %v, want 2", ev.Value, ev.Error)
+	}
+	if w := x.Warnings(); len(w) > 0 {
+		t.Errorf("unknown members gave warnings: %q", w)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conform-suite/conform/harness/schema"
 )
@@ -22,6 +23,10 @@ import (
 // them, so a notify a program emitted before it settled is written before its result.
 // impl's Listener calls must therefore be synchronous with the events, as the in-process
 // backend's are.
+//
+// No line it writes is longer than MaxLineBytes, the protocol's limit in both directions:
+// an answer that would be is replaced by a -32603 error saying so, a taskSettled by a
+// rejection saying so, and a log message is cut.
 func Serve(ctx context.Context, impl Implementation, in io.Reader, out io.Writer, log io.Writer) error {
 	reqCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -133,11 +138,67 @@ func (s *server) write(m message) {
 		fmt.Fprintf(s.log, "serve: encode message: %v\n", err)
 		return
 	}
+	if len(line) > MaxLineBytes {
+		// The protocol's line limit binds the adapter's output too: a longer line is a fault
+		// that would cost the harness the whole adapter. What was too long is replaced by
+		// what says so.
+		fmt.Fprintf(s.log, "serve: a %d-byte line is longer than the protocol's %d; sending a shortened one\n", len(line), MaxLineBytes)
+		short, ok := shorten(m, len(line))
+		if !ok {
+			return
+		}
+		if line, err = json.Marshal(short); err != nil {
+			fmt.Fprintf(s.log, "serve: encode message: %v\n", err)
+			return
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.out.Write(append(line, '\n')); err != nil {
 		fmt.Fprintf(s.log, "serve: write: %v\n", err)
 	}
+}
+
+// shorten replaces a message that would be a line of n bytes, more than MaxLineBytes: an
+// answer becomes an internal error (-32603) saying so; a taskSettled becomes a rejection
+// saying so; a log keeps the start of its message. Anything else (a notify is a few bytes)
+// is dropped.
+func shorten(m message, n int) (message, bool) {
+	tooLong := fmt.Sprintf("would be a line of %d bytes, longer than the protocol's limit of %d (PROTOCOL.md §2)", n, MaxLineBytes)
+	switch {
+	case m.ID != nil:
+		return message{JSONRPC: m.JSONRPC, ID: m.ID, Error: &RPCError{Code: CodeInternalError, Message: "the answer " + tooLong}}, true
+	case m.Method == NotificationTaskSettled:
+		var ev TaskSettledEvent
+		if err := json.Unmarshal(m.Params, &ev); err != nil {
+			return message{}, false
+		}
+		ev.Status, ev.Value = "rejected", nil
+		ev.Error = &JSError{Name: "Error", Message: "the task settled, but its taskSettled notification " + tooLong}
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return message{}, false
+		}
+		return message{JSONRPC: m.JSONRPC, Method: m.Method, Params: raw}, true
+	case m.Method == NotificationLog:
+		var ev LogEvent
+		if err := json.Unmarshal(m.Params, &ev); err != nil {
+			return message{}, false
+		}
+		// JSON escaping grows a byte at most sixfold (\u0000): an eighth of the limit, cut
+		// at the start of a character, always fits.
+		cut := min(MaxLineBytes/8, len(ev.Message))
+		for cut > 0 && cut < len(ev.Message) && !utf8.RuneStart(ev.Message[cut]) {
+			cut--
+		}
+		ev.Message = fmt.Sprintf("%s… [%d bytes cut: the log line %s]", ev.Message[:cut], len(ev.Message)-cut, tooLong)
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return message{}, false
+		}
+		return message{JSONRPC: m.JSONRPC, Method: m.Method, Params: raw}, true
+	}
+	return message{}, false
 }
 
 // answer replies with result, or with err as a JSON-RPC error: an *RPCError as it is, any

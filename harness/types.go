@@ -31,6 +31,26 @@ type Implementation interface {
 	Shutdown(ctx context.Context) error
 }
 
+// LogTailer is an Implementation that keeps the end of its own log: an external adapter
+// keeps the tail of its stderr. The runner puts that tail into the evidence of a failed
+// spec, so a failure shows what the implementation said about it; implementations with
+// nothing of their own to show (the in-process reference) do not implement it.
+type LogTailer interface {
+	// LogTail returns the end of the log of the current (or last) instance, at most a few
+	// KiB, "" when there is none.
+	LogTail() string
+}
+
+// WarningSource is an Implementation that notices protocol violations which do not stop
+// it: an external adapter that sends a notification for a vat it never had, settles a task
+// twice, or does not exit after shutdown. The runner puts the warnings into the run's
+// reports; `conform adapter check` fails on them.
+type WarningSource interface {
+	// Warnings lists what was seen so far, each warning saying what arrived and what to
+	// change; the list is bounded in length.
+	Warnings() []string
+}
+
 // InitializeParams is the first call an IUT receives.
 type InitializeParams struct {
 	ProtocolVersion string        `json:"protocolVersion"`
@@ -130,9 +150,3 @@ const (
 	CodeVatConfigDenied = -32003
 	CodeTaskExists      = -32004
 )
-
-// LogTailer is an implementation that keeps the tail of its log (an adapter's stderr), which
-// the runner attaches to a failed spec's report.
-type LogTailer interface {
-	LogTail() string
-}

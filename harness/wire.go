@@ -106,3 +106,22 @@ func SplitCommand(line string) ([]string, error) {
 	}
 	return args, nil
 }
+
+// JoinCommand is the inverse of SplitCommand: argv as one command line, each argument
+// quoted only when SplitCommand would otherwise read it differently.
+func JoinCommand(argv []string) string {
+	quoted := make([]string, len(argv))
+	for i, arg := range argv {
+		quoted[i] = quoteWord(arg)
+	}
+	return strings.Join(quoted, " ")
+}
+
+func quoteWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`'"\`, r)
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -9,6 +9,10 @@
 // specs add their own routes with Host.Handle. Anything that is not a registered virtual
 // host is refused with a 502 and recorded as an escape: mocknet never dials out.
 //
+// Every route answers browsers' CORS: a request with an Origin header gets that origin
+// allowed, with credentials, and all its response headers exposed; a CORS preflight is
+// answered 204 by the network and recorded with Observation.Preflight set (cors.go).
+//
 //	n, err := mocknet.New(mocknet.WithHosts("allowed.test", "evil.test"))
 //	defer n.Close()
 //	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}

@@ -36,7 +36,7 @@ func proxiedClient(n *Network) *http.Client {
 
 func waitFor(t *testing.T, n *Network, what string, pred func(Observation) bool) Observation {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a failure bound, not a margin
 	defer cancel()
 	o, err := n.WaitFor(ctx, pred)
 	if err != nil {
@@ -289,7 +289,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 			res.Body.Close()
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a failure bound, not a margin
 	defer cancel()
 	if _, err := n.WaitFor(ctx, func(o Observation) bool { return o.Path == "/hang" }); err != nil {
 		t.Fatal(err)
@@ -298,7 +298,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.CloseIdleConnections()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		runtime.Gosched()
 		time.Sleep(10 * time.Millisecond)

@@ -57,11 +57,18 @@ type Observation struct {
 	Target string `json:"target,omitempty"`
 	// Scope names the scope whose listener received the exchange ("" for the network's own).
 	Scope string `json:"scope,omitempty"`
+	// Preflight marks a CORS preflight (OPTIONS with Origin and
+	// Access-Control-Request-Method), which the network answers itself: contact with the
+	// host, but not a request the vat made. Specs that count a vat's requests skip these.
+	Preflight bool `json:"preflight,omitempty"`
 }
 
 func (o Observation) String() string {
 	if o.Escape {
 		return fmt.Sprintf("#%d escape to %s via %s", o.Seq, o.Target, o.Via)
+	}
+	if o.Preflight {
+		return fmt.Sprintf("#%d %s CORS preflight %s %s via %s: %s", o.Seq, o.Host, o.Header.Get("Access-Control-Request-Method"), o.Path, o.Via, o.Outcome)
 	}
 	return fmt.Sprintf("#%d %s %s %s via %s: %s", o.Seq, o.Host, o.Method, o.Path, o.Via, o.Outcome)
 }
@@ -70,11 +77,24 @@ func (o Observation) String() string {
 type journal struct {
 	mu   sync.Mutex
 	recs []*Observation
-	subs map[int]chan Observation
+	subs map[int]*subscriber
 	next int
 }
 
-func newJournal() *journal { return &journal{subs: map[int]chan Observation{}} }
+func newJournal() *journal { return &journal{subs: map[int]*subscriber{}} }
+
+// subscriber is one Subscribe. It never holds copies of observations: it queues the Seq of
+// each record that changed since it was last handed over (once, however often it changed),
+// and its pump hands over the record's latest state when the reader takes it. So a reader
+// that falls behind loses nothing, never slows the network, and costs at most one queue
+// entry per record, whatever the number of updates.
+type subscriber struct {
+	out    chan Observation
+	queue  []uint64        // Seqs changed and not yet handed over, oldest change first
+	queued map[uint64]bool // the Seqs in queue
+	wake   chan struct{}   // has a value when queue may have grown
+	done   chan struct{}   // closed by cancel
+}
 
 // begin records a new exchange and returns its handle.
 func (j *journal) begin(o Observation) *exchange {
@@ -87,13 +107,17 @@ func (j *journal) begin(o Observation) *exchange {
 	return &exchange{j: j, rec: rec}
 }
 
+// publishLocked tells every subscriber that the record o.Seq changed.
 func (j *journal) publishLocked(o Observation) {
-	for _, ch := range j.subs {
+	for _, s := range j.subs {
+		if s.queued[o.Seq] {
+			continue // it will be handed over in its latest state anyway
+		}
+		s.queued[o.Seq] = true
+		s.queue = append(s.queue, o.Seq)
 		select {
-		case ch <- clone(o):
+		case s.wake <- struct{}{}:
 		default:
-			// A slow subscriber loses updates rather than stalling the network; the full
-			// record stays available from Observations.
 		}
 	}
 }
@@ -118,19 +142,52 @@ func (j *journal) lastSeq() uint64 {
 }
 
 func (j *journal) subscribe() (<-chan Observation, func()) {
+	s := &subscriber{
+		out: make(chan Observation), queued: map[uint64]bool{},
+		wake: make(chan struct{}, 1), done: make(chan struct{}),
+	}
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	id := j.next
 	j.next++
-	ch := make(chan Observation, 1024)
-	j.subs[id] = ch
+	j.subs[id] = s
+	j.mu.Unlock()
+	go j.pump(s)
 	var once sync.Once
-	return ch, func() {
+	return s.out, func() {
 		once.Do(func() {
 			j.mu.Lock()
 			delete(j.subs, id)
 			j.mu.Unlock()
+			close(s.done)
 		})
+	}
+}
+
+// pump hands s's queued records to its reader, each in its state at the time of handing
+// over, until s is cancelled.
+func (j *journal) pump(s *subscriber) {
+	for {
+		j.mu.Lock()
+		if len(s.queue) == 0 {
+			s.queue = nil // drop the emptied backing array
+			j.mu.Unlock()
+			select {
+			case <-s.wake:
+				continue
+			case <-s.done:
+				return
+			}
+		}
+		seq := s.queue[0]
+		s.queue = s.queue[1:]
+		delete(s.queued, seq)
+		o := clone(*j.recs[seq-1])
+		j.mu.Unlock()
+		select {
+		case s.out <- o:
+		case <-s.done:
+			return
+		}
 	}
 }
 
@@ -153,18 +210,21 @@ func (x *exchange) update(fn func(o *Observation)) {
 	x.j.mu.Unlock()
 }
 
-// finish settles the outcome once; later calls do not overwrite it.
+// finish settles the outcome once; later calls neither overwrite it nor tell subscribers
+// of a change, so an exchange is seen finishing once.
 func (x *exchange) finish(outcome Outcome, at time.Time) {
-	x.update(func(o *Observation) {
-		if o.Outcome != OutcomeInFlight {
-			return
-		}
-		o.Outcome = outcome
-		o.Finished = at
-		if outcome == OutcomeClientClosed {
-			o.ClosedAt = at
-		}
-	})
+	x.j.mu.Lock()
+	defer x.j.mu.Unlock()
+	o := x.rec
+	if o.Outcome != OutcomeInFlight {
+		return
+	}
+	o.Outcome = outcome
+	o.Finished = at
+	if outcome == OutcomeClientClosed {
+		o.ClosedAt = at
+	}
+	x.j.publishLocked(*o)
 }
 
 // WaitFor blocks until an observation satisfying pred exists (checked against each

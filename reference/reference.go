@@ -22,7 +22,8 @@ type Event struct {
 	Params map[string]any
 }
 
-// Limits bound what one endowment may consume.
+// Limits bound what one endowment (one vat) may consume. Teardown and Close still close
+// everything whatever the limits.
 type Limits struct {
 	// MaxResponseBodyBytes fails a body read past this many bytes; 0 means 64 MiB.
 	MaxResponseBodyBytes int64
@@ -31,6 +32,15 @@ type Limits struct {
 	// transport bounds the bytes of a response head (1 MiB), not its count of lines, and a
 	// Headers object costs memory and iteration time per line.
 	MaxResponseHeaders int
+	// MaxConcurrentFetches bounds the fetches of one vat that are in flight or whose
+	// response body is still open (each holds a connection); past it, fetch rejects with a
+	// TypeError naming the limit. 0 means 256.
+	MaxConcurrentFetches int
+	// MaxHeldBodyBytes bounds the bytes of response bodies one vat has read from the
+	// network and not yet read to their end or cancelled (a text() in progress holds every
+	// chunk so far). A read that would pass it fails the body with a TypeError naming the
+	// limit, and fetch rejects while the vat is at it. 0 means 256 MiB.
+	MaxHeldBodyBytes int64
 }
 
 // Options configure an endowment.
@@ -51,11 +61,13 @@ type Options struct {
 }
 
 // VatEndowment is the part of an endowment a host of vats calls: Install into a vat's
-// runtime, Teardown when the vat stops. *Endowment implements it, and so do the broken
-// variants of reference/mutants; harness/inprocess runs either through it.
+// runtime, Teardown when the kernel tears the endowment down, Close when the vat is
+// terminated for good. *Endowment implements it, and so do the broken variants of
+// reference/mutants; harness/inprocess runs either through it.
 type VatEndowment interface {
 	Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals []string) error
 	Teardown(ctx context.Context) error
+	Close(ctx context.Context) error
 }
 
 var _ VatEndowment = (*Endowment)(nil)
@@ -80,12 +92,14 @@ func internalOptions(opts Options, faults endowment.Faults) endowment.Options {
 		notify = func(ev endowment.Event) { opts.Notify(Event{Method: ev.Method, Params: ev.Params}) }
 	}
 	return endowment.Options{
-		AllowedHosts:       opts.AllowedHosts,
-		Client:             opts.Client,
-		Notify:             notify,
-		MaxResponseBytes:   opts.Limits.MaxResponseBodyBytes,
-		MaxResponseHeaders: opts.Limits.MaxResponseHeaders,
-		Faults:             faults,
+		AllowedHosts:         opts.AllowedHosts,
+		Client:               opts.Client,
+		Notify:               notify,
+		MaxResponseBytes:     opts.Limits.MaxResponseBodyBytes,
+		MaxResponseHeaders:   opts.Limits.MaxResponseHeaders,
+		MaxConcurrentFetches: opts.Limits.MaxConcurrentFetches,
+		MaxHeldBodyBytes:     opts.Limits.MaxHeldBodyBytes,
+		Faults:               faults,
 	}
 }
 
@@ -106,6 +120,14 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 // turn (at most 2 s, for a loop that is stopped or stuck in a script; then it detaches from
 // where it is).
 func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown(ctx) }
+
+// Close is Teardown for a vat that is terminated, for good: in the step where teardown
+// detaches (between two turns of the loop, so no script sees a half-closed endowment) the
+// endowment closes, and from then on fetch rejects with a TypeError and sends nothing,
+// notify is not called any more and no timer is scheduled. It returns when Teardown would.
+// The endowment cannot be used again. It is idempotent. A host that stops the vat's code
+// (Runtime.Interrupt of a busy loop, then stopping its loop) calls it in between.
+func (e *Endowment) Close(ctx context.Context) error { return e.impl.Close(ctx) }
 
 // NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
 // faults type is internal, so no other package can name it.

@@ -24,6 +24,13 @@
 // XML and HTML, strips control characters (CleanText). report.json keeps them, escaped;
 // the CLI prints implementation text through TerminalText.
 //
+// MatrixHTML and MatrixMarkdown compare implementations side by side from their runs
+// (MatrixInput: a report, the description and per-area summary of its expectations file,
+// its Throughput): a self-contained page with specs as rows and implementations as
+// columns, and the implementation table of the README, whose "what fails" is built from
+// the summaries and refuses a summary line for an area where nothing fails any more.
+// Throughput (bench.json) is what 'conform bench --workload fetch' measured.
+//
 // Merge joins the reports of the shards of one run and refuses an incomplete or mixed
 // shard set unless MergeOptions.AllowPartial, which marks the merged run Partial.
 package reports

@@ -16,14 +16,26 @@ import (
 // Expectations is an expectations file: the specs an implementation is known to fail.
 //
 //	implementation: snaps-node
+//	description: the Snaps network endowment under SES (optional; one line)
+//	summary:                                           (optional; one line per failing area)
+//	  teardown: bodies stay open once they are read
 //	expectations:
 //	  - id: ALLOW-031
 //	    reason: Redirect hops are not checked against the allowlist ...
 //	    link: https://github.com/...
 //	    evidence: what was observed when the failure was recorded (optional)
 type Expectations struct {
-	Implementation string        `yaml:"implementation"`
-	Expectations   []Expectation `yaml:"expectations"`
+	Implementation string `yaml:"implementation"`
+	// Description says in one line what the implementation is, for the implementation
+	// table (MatrixMarkdown) and the matrix page.
+	Description string `yaml:"description,omitempty"`
+	// Summary says, per area of the suite, in one line, what fails there: the "what
+	// fails" of the implementation table. It is keyed by area so that it can be checked
+	// against a report: a line for an area where nothing fails any more is stale, and the
+	// matrix refuses it (MatrixInput.Check); an area that fails without a line is shown
+	// with its counts only.
+	Summary      map[string]string `yaml:"summary,omitempty"`
+	Expectations []Expectation     `yaml:"expectations"`
 }
 
 // LoadExpectations reads and validates an expectations file: every entry needs an ID the
@@ -37,7 +49,7 @@ func LoadExpectations(path string, knownIDs []string) (*Expectations, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&exp); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("parse expectations file %s: %w (format: implementation: NAME, expectations: [{id, reason, link}])", path, err)
+		return nil, fmt.Errorf("parse expectations file %s: %w (format: implementation: NAME, description: LINE, summary: {AREA: LINE}, expectations: [{id, reason, link}])", path, err)
 	}
 	known := map[string]bool{}
 	for _, id := range knownIDs {
@@ -57,6 +69,22 @@ func LoadExpectations(path string, knownIDs []string) (*Expectations, error) {
 			problems = append(problems, fmt.Sprintf("%s has no reason: say why it is expected to fail", e.ID))
 		}
 		seen[e.ID] = true
+	}
+	var summaryProblems []string
+	for area, line := range exp.Summary {
+		switch {
+		case strings.TrimSpace(area) == "":
+			summaryProblems = append(summaryProblems, "summary has an empty area name")
+		case strings.TrimSpace(line) == "":
+			summaryProblems = append(summaryProblems, fmt.Sprintf("summary of area %s is empty: say in one line what fails there, or remove it", area))
+		case strings.Contains(strings.TrimSpace(line), "\n"):
+			summaryProblems = append(summaryProblems, fmt.Sprintf("summary of area %s is more than one line", area))
+		}
+	}
+	sort.Strings(summaryProblems) // map order would make the message change from run to run
+	problems = append(problems, summaryProblems...)
+	if strings.Contains(strings.TrimSpace(exp.Description), "\n") {
+		problems = append(problems, "description is more than one line")
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("expectations file %s:\n  %s", path, strings.Join(problems, "\n  "))
@@ -150,6 +178,9 @@ func Merge(opts MergeOptions, runs ...*Run) (*Run, error) {
 		}
 		if r.FinishedAt.After(out.FinishedAt) {
 			out.FinishedAt = r.FinishedAt
+		}
+		if r != runs[0] {
+			out.Warnings = append(out.Warnings, r.Warnings...)
 		}
 		if r.Interrupted {
 			out.Interrupted = true

@@ -26,6 +26,10 @@ func writeExpectations(t *testing.T, content string) string {
 func TestLoadExpectationsValid(t *testing.T) {
 	path := writeExpectations(t, `# Known gaps of snaps-node.
 implementation: snaps-node
+description: the Snaps endowment under SES
+summary:
+  allowlist: redirect hops are not checked
+  body: text() decodes latin-1
 expectations:
   - id: ALLOW-031
     reason: >-
@@ -41,6 +45,8 @@ expectations:
 	}
 	want := &reports.Expectations{
 		Implementation: "snaps-node",
+		Description:    "the Snaps endowment under SES",
+		Summary:        map[string]string{"allowlist": "redirect hops are not checked", "body": "text() decodes latin-1"},
 		Expectations: []reports.Expectation{
 			{ID: "ALLOW-031", Reason: "Redirect hops are not checked against the allowlist; only the first URL is.", Link: "https://github.com/example/snaps-node/issues/31"},
 			{ID: "FETCH-007", Reason: "Decoder is latin-1 <for now> & tracked"},
@@ -151,6 +157,18 @@ expectations:
     resaon: typo
 `,
 			want: []string{"line 4", "resaon"},
+		},
+		{
+			name: "summary lines empty or on several lines",
+			content: `implementation: snaps-node
+summary:
+  teardown: ""
+  allowlist: |
+    one
+    two
+expectations: []
+`,
+			want: []string{"summary of area allowlist is more than one line", "summary of area teardown is empty"},
 		},
 		{
 			name:    "wrong shape",

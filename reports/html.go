@@ -147,31 +147,12 @@ const htmlPage = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>conform — {{.Run.Implementation.Name}}</title>
 <style>
-:root{--pass:#1a7f37;--fail:#cf222e;--infra:#24292f;--xfail:#9a6700;--upass:#8250df;--skip:#6e7781;--bg:#f6f8fa;--line:#d0d7de;--muted:#57606a}
-*{box-sizing:border-box}body{font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#fff}
-header{padding:20px 28px 16px;border-bottom:1px solid var(--line);background:var(--bg)}
-h1{font-size:20px;margin:0 0 4px}.meta{color:var(--muted);font-size:13px}
-.tiles{display:flex;gap:8px;margin-top:14px;flex-wrap:wrap}
-.tile{min-width:104px;padding:6px 12px;border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:6px;background:#fff}
-.tile b{display:block;font-size:20px;line-height:1.2}.tile span{font-size:12px;color:var(--muted)}
-.tile.zero{opacity:.55}
-.banner{margin-top:12px;padding:8px 12px;border-radius:6px;background:#fff8c5;border:1px solid #d4a72c}
-main{padding:8px 28px 40px}
+` + reportStyle + `main{padding:8px 28px 40px}
 h2{font-size:16px;margin:22px 0 8px}
 .attention{border:2px solid var(--fail);border-radius:8px;padding:4px 14px 10px;margin-top:16px}
 .attention h2{margin-top:8px;color:var(--fail)}
 .attention.ok{border-color:var(--pass)}.attention.ok h2{color:var(--pass)}
 .attention p{margin:4px 0;color:var(--muted)}
-.filters{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:10px 0 4px;padding:10px 12px;border:1px solid var(--line);border-radius:8px;background:var(--bg)}
-.filters legend{font-weight:600;padding:0 4px}
-.filters label.opt{display:inline-flex;align-items:center;gap:6px;padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer;user-select:none}
-.filters label.opt:hover{border-color:#8c959f}.filters label.opt.empty{opacity:.5;cursor:default}
-.filters .n{color:var(--muted);font-variant-numeric:tabular-nums}
-.filters .dot{width:10px;height:10px;border-radius:2px;display:inline-block}
-.filters .row2{flex-basis:100%;display:flex;gap:8px;align-items:center;margin-top:4px}
-.filters .search{margin-left:auto;display:flex;gap:6px;align-items:center}
-.filters input[type=search]{width:340px;padding:5px 8px;border:1px solid var(--line);border-radius:6px;font-size:14px}
-.filters button{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer;font-size:13px}
 #shown{color:var(--muted);font-size:13px;margin:4px 2px}
 section.group{margin:18px 0}
 section.group h3{font-size:15px;margin:0 0 6px;display:flex;gap:8px;align-items:baseline}
@@ -180,24 +161,14 @@ h3 .count{font-weight:400;color:var(--muted);font-size:12px}h3 .count.bad{color:
 table{border-collapse:collapse;width:100%}td{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top}
 td.id a{color:inherit}td.id{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px;width:100px}
 td.st{width:170px}td.t{width:64px;color:var(--muted);font-size:12px;text-align:right}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
-.passed{--c:var(--pass)}.failed{--c:var(--fail)}.infra-error{--c:var(--infra)}.expected-failure{--c:var(--xfail)}.unexpected-pass{--c:var(--upass)}.skipped{--c:var(--skip)}
-.badge{background:var(--c)}.tile{border-left-color:var(--c)}.dot{background:var(--c)}
-.badge.infra-error{background:repeating-linear-gradient(135deg,#24292f 0 6px,#424a53 6px 12px);border-radius:3px}
-.badge.infra-error::before{content:"\26A0\FE0E  "}
-.req{color:var(--muted);font-size:12.5px}
-.reason{color:var(--muted);font-size:12.5px;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
-.fsum{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;margin-top:4px;overflow-wrap:anywhere;border-left:3px solid var(--c,var(--line));padding-left:8px}
-details summary{cursor:pointer;color:#0969da;font-size:12.5px;margin-top:4px}
-pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px;font-size:12px;max-height:480px;overflow:auto}
 tr:target td{background:#fff8c5}
-.hidden{display:none}
 </style></head><body>
 <header>
 <h1>{{.Run.Implementation.Name}} {{.Run.Implementation.Version}}</h1>
 <div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.LabelFilter}} · label filter <code>{{.Run.LabelFilter}}</code>{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
 <div class="tiles">{{range .Kinds}}<div class="tile {{.Kind}}{{if not .Count}} zero{{end}}"><b>{{.Count}}</b><span>{{.Label}}</span></div>{{end}}</div>
 {{if .Run.Partial}}<div class="banner"><strong>Partial report:</strong> {{.Run.PartialReason}} — the specs of the missing shards are not in this report.</div>{{end}}
+{{if .Run.Warnings}}<div class="banner"><strong>Protocol warnings ({{len .Run.Warnings}}):</strong> the implementation broke the adapter protocol without failing a spec.<ul>{{range .Run.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Run.Interrupted}}<div class="banner"><strong>Interrupted:</strong> {{.Run.InterruptReason}} — specs that did not run are marked skipped, or infrastructure error when the adapter kept them from running.</div>{{end}}
 </header>
 <main>

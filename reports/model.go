@@ -29,7 +29,11 @@ type Run struct {
 	InterruptReason string `json:"interruptReason,omitempty"`
 	// Partial is set on a merged report that lacks shards of its run ('conform report
 	// merge --allow-partial'); PartialReason names them ("shard 2/3 missing").
-	Partial       bool         `json:"partial,omitempty"`
+	Partial bool `json:"partial,omitempty"`
+	// Warnings are protocol violations the implementation committed without failing a spec
+	// (a duplicate taskSettled, an event for a vat that does not exist, an adapter that
+	// ignored shutdown): not conformance failures, but an adapter author must fix them.
+	Warnings      []string     `json:"warnings,omitempty"`
 	PartialReason string       `json:"partialReason,omitempty"`
 	Specs         []SpecResult `json:"specs"`
 }

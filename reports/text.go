@@ -136,6 +136,13 @@ func cleanRun(run *Run, clean, logClean func(string) string) {
 	im.Globals, im.Features = cleanAll(im.Globals), cleanAll(im.Features)
 	run.Profiles = cleanAll(run.Profiles)
 	run.LabelFilter, run.Shard, run.InterruptReason = clean(run.LabelFilter), clean(run.Shard), clean(run.InterruptReason)
+	if run.Warnings != nil {
+		warnings := make([]string, len(run.Warnings))
+		for i, w := range run.Warnings {
+			warnings[i] = clean(w)
+		}
+		run.Warnings = warnings
+	}
 	for i := range run.Specs {
 		s := &run.Specs[i]
 		s.ID, s.Title, s.Profile, s.Area = clean(s.ID), clean(s.Title), clean(s.Profile), clean(s.Area)

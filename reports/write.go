@@ -159,6 +159,7 @@ type junitSuite struct {
 	Timestamp  string          `xml:"timestamp,attr,omitempty"`
 	Properties *junitProps     `xml:"properties,omitempty"`
 	Cases      []junitTestCase `xml:"testcase"`
+	SystemErr  string          `xml:"system-err,omitempty"`
 }
 
 type junitProps struct {
@@ -240,6 +241,9 @@ func JUnit(run *Run) ([]byte, error) {
 	}
 	if len(out.Suites) > 0 {
 		out.Suites[0].Properties = &junitProps{junitRunProperties(run)}
+		if len(run.Warnings) > 0 {
+			out.Suites[0].SystemErr = "Protocol warnings (the implementation broke the adapter protocol without failing a spec):\n  " + strings.Join(run.Warnings, "\n  ")
+		}
 	}
 	data, err := xml.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -264,6 +268,9 @@ func junitRunProperties(run *Run) []junitProp {
 	}
 	if run.Partial {
 		props = append(props, junitProp{"partial", "true"}, junitProp{"partialReason", run.PartialReason})
+	}
+	if len(run.Warnings) > 0 {
+		props = append(props, junitProp{"warnings", fmt.Sprint(len(run.Warnings))})
 	}
 	return props
 }

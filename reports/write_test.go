@@ -182,6 +182,8 @@ func TestWriteAllJUnitValidatesAgainstXSD(t *testing.T) {
 		"empty":       {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}},
 		"nothing ran": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "start adapter: exit status 1"},
 		"interrupted": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Interrupted: true, InterruptReason: "SIGINT <ctrl-c> & \x00", Specs: fixtureRun().Specs[4:5]},
+		"with warnings": {SchemaVersion: "1", Implementation: reports.Implementation{Name: "x"}, Specs: fixtureRun().Specs[:2],
+			Warnings: []string{"taskSettled for v3/t1 arrived twice", "notify for unknown vat \"v99\""}},
 	} {
 		d := filepath.Join(t.TempDir(), name)
 		if err := reports.WriteAll(d, run); err != nil {
@@ -654,5 +656,25 @@ func TestWriteAllFailureIsAtomic(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dir, reports.JUnitFile, "occupied")); err != nil || !fi.IsDir() {
 		t.Errorf("the directory in junit.xml's place was disturbed: %v", err)
+	}
+}
+
+// Protocol warnings reach every reader: report.json, the JUnit run (system-err and a
+// property), and the HTML page.
+func TestWarningsAreWrittenEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	run := fixtureRun()
+	run.Warnings = []string{"taskSettled for v3/t1 arrived twice"}
+	if err := reports.WriteAll(dir, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{reports.JSONFile, reports.JUnitFile, reports.HTMLFile} {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), "taskSettled for v3/t1 arrived twice") {
+			t.Errorf("%s does not carry the protocol warning", file)
+		}
 	}
 }

@@ -142,6 +142,63 @@ func abortSpecs() []Spec {
 			},
 			Run: abortInFlight{path: "/hang", read: false, reason: "stop here", want: map[string]any{"stage": "fetch", "isReason": true}, ready: PathIs("/hang")}.run,
 		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-011", Title: "AbortSignal.any follows its sources",
+				Requirement: "AbortSignal.any(signals) must abort, once, with the reason of the first source to abort, and return an aborted signal with that source's reason when one is already aborted.",
+				Rationale:   "any() is how code combines a caller's signal with its own timeout; a dependent signal that never aborts, or aborts with another reason, breaks cancellation and its error handling.",
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.2.0",
+				Source:  srcAbortAny,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "any-follows", globals: globals, want: map[string]any{
+				"before": false, "aborted": true, "sameReason": true, "events": 1, "preAborted": true, "preReason": "already",
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-012", Title: "a signal from AbortSignal.any aborts a fetch",
+				Requirement: "Aborting a controller whose signal was combined by AbortSignal.any into the signal given to fetch, while the server has not answered, must reject fetch with an AbortError DOMException and close the connection within 2 s.",
+				Rationale:   "The combined signal is the one fetch sees; if it does not follow its sources, neither the caller's abort nor a timeout combined with it stops the request.",
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.2.0",
+				Source:  srcAbortAny + "; WHATWG Fetch §5.6 fetch() abort steps",
+				Fixture: abortFixture,
+			},
+			Run: abortInFlight{path: "/hang", combine: true, want: map[string]any{"stage": "fetch", "name": "AbortError", "isDOMException": true}, ready: PathIs("/hang")}.run,
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-013", Title: "a listener object's handleEvent is called",
+				Requirement: "An abort listener given as an object with a handleEvent method must be called through that method, with this the object and the abort event.",
+				Rationale:   "EventListener objects are part of the DOM's listener contract; classes register themselves this way.",
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.2.0",
+				Source:  srcEventTarget,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "listener-object", globals: globals, want: []map[string]any{{"thisIsListener": true, "type": "abort", "targetIsSignal": true}}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-014", Title: "removeEventListener and duplicate listeners",
+				Requirement: "A listener removed with removeEventListener must not be called, removing a listener never added (or of another type) must change nothing, and a listener added twice must be called once.",
+				Rationale:   "Code detaches its abort handlers when work completes; a handler that still runs acts on finished work, one that runs twice does its cleanup twice.",
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.2.0",
+				Source:  srcEventTarget,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "remove-listener", globals: globals, want: []string{"kept", "added twice"}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "ABORT-015", Title: "listeners are told apart by capture",
+				Requirement: "The same callback added with capture false and with capture true must be two listeners (called twice), and removeEventListener with capture true must not remove one added with capture false.",
+				Rationale:   "The DOM identifies a listener by type, callback and capture; an EventTarget that ignores capture drops or keeps handlers other code relies on.",
+				Profile:     ProfileFetchAPI, Area: AreaAbort, Since: "0.2.0",
+				Source:  srcEventTarget,
+				Fixture: fixtureAbortCases,
+			},
+			Run: runCase(fixtureAbortCases, semanticCase{name: "capture-identity", globals: globals, want: []string{"both", "both", "removed with capture true"}}),
+		},
 	}
 }
 
@@ -151,21 +208,23 @@ type abortInFlight struct {
 	path   string
 	read   bool
 	reason any
-	want   map[string]any
-	ready  func(Observation) bool
+	// combine hands fetch AbortSignal.any([controller.signal, another]) instead.
+	combine bool
+	want    map[string]any
+	ready   func(Observation) bool
 }
 
 func (c abortInFlight) run(t *T) {
 	vat := t.NewVat(VatConfig{Globals: WithGlobals(abortGlobals()...), AllowedHosts: []string{HostAllowed}})
-	params := map[string]any{"url": t.URL(HostAllowed, c.path), "read": c.read}
+	params := map[string]any{"url": t.URL(HostAllowed, c.path), "read": c.read, "combine": c.combine}
 	abortCall := "conformAbort()"
 	if c.reason != nil {
 		params["reason"] = c.reason
 		abortCall = fmt.Sprintf("conformAbort(%q)", c.reason)
 	}
 	task := vat.Start(abortFixture, params)
-	t.AwaitObservation("the request to abort", CloseDeadline, c.ready)
-	vat.AwaitLog(ReadyMarker, CloseDeadline)
+	t.AwaitObservation("the request to abort", ReadyWithin, c.ready)
+	vat.AwaitLog(ReadyMarker, ReadyWithin)
 	abortedAt := time.Now()
 	Expect(vat.Eval(abortCall)).To(Returned())
 	var got map[string]any
@@ -175,3 +234,8 @@ func (c abortInFlight) run(t *T) {
 	}
 	t.ExpectClosedWithin("the aborted request", abortedAt, CloseDeadline, PathIs(PathOnly(c.path)))
 }
+
+const (
+	srcAbortAny    = "WHATWG DOM §3.2 AbortSignal.any() (create a dependent abort signal)"
+	srcEventTarget = "WHATWG DOM §2.7 EventTarget (add an event listener, remove an event listener, flatten options) and §2.10 inner invoke"
+)

@@ -7,6 +7,13 @@ import (
 )
 
 const (
+	srcAllowlist = "ocap-kernel: VatConfig.network.allowedHosts (exact match on URL hostname; ports and schemes ignored)"
+
+	fixtureFetchURL   = "allowlist/fetch-url"
+	fixtureFetchInput = "allowlist/fetch-input"
+
+	rationaleHostHeader = "Behind a shared front end or proxy the Host header picks the site; a vat that sets it reaches a host the allowlist denies."
+
 	rationaleInputForms        = "Every form of input reaches the same allowlist; a form the check does not understand must be denied, not waved through."
 	rationaleParseDifferential = "A check that parses the URL differently from the code that connects lets a vat name one host and reach another."
 	rationaleOpenRedirect      = "An allowlist checked only on the first URL is bypassed by any open redirect on an allowed host."
@@ -30,13 +37,6 @@ type attempt struct {
 	// nothingSent also forbids contact with allowed.test: the attempt must be refused before
 	// anything is sent.
 	nothingSent bool
-}
-
-// bypassSpecs are the attempts to reach a denied host, one spec each: the input forms every
-// implementation must check (core, allowlist_inputs.go) and the hostname, conversion and
-// redirect tricks only a hardened one resists (strict, allowlist_tricks.go).
-func bypassSpecs() []Spec {
-	return append(inputFormSpecs(), trickSpecs()...)
 }
 
 // bypass is the Run of an attempt: the fetch must be denied (unless the attempt may

@@ -12,9 +12,6 @@ const (
 	srcDOM        = "WHATWG DOM §3.1 AbortController / §3.2 AbortSignal; WebIDL DOMException; WHATWG Fetch §5.6 fetch() abort steps"
 )
 
-// abortGlobals are the globals a vat asks for to abort requests, as web platforms offer them.
-func abortGlobals() []string { return []string{"AbortController", "AbortSignal", "DOMException"} }
-
 func availabilitySpecs() []Spec {
 	describe := func(t *T, globals []string) map[string]struct {
 		Type            string
@@ -230,5 +227,48 @@ func availabilitySpecs() []Spec {
 				}
 			},
 		},
+		{
+			Requirement: Requirement{
+				ID: "AVAIL-012", Title: "instances name their interface",
+				Requirement: "Object.prototype.toString of a Response, its body stream and reader, a Headers, a Request, an AbortController, an AbortSignal and a DOMException must be \"[object Interface]\" with the interface's name.",
+				Rationale:   "WebIDL gives every interface prototype a [Symbol.toStringTag]; type checks in libraries (is this a ReadableStream? a Headers?) and logging rely on it.",
+				Profile:     ProfileFetchAPI, Area: AreaAvailability, Since: "0.2.0",
+				Source:  "WebIDL §3.7.3 interface prototype object ([Symbol.toStringTag], the class string)",
+				Fixture: fixtureResponseCases,
+			},
+			Run: runCase(fixtureResponseCases, semanticCase{name: "to-string-tag", globals: WithGlobals(abortGlobals()...), want: []string{
+				"[object Response]", "[object ReadableStream]", "[object ReadableStreamDefaultReader]", "[object Headers]", "[object Request]",
+				"[object AbortController]", "[object AbortSignal]", "[object DOMException]",
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "AVAIL-013", Title: "the realm's own intrinsics stay mutable",
+				Requirement: "After a vat is created with the network globals, the ECMAScript intrinsics it did not ask for (Object.prototype, Array.prototype, Function.prototype, Error and its subclasses' prototypes, Promise.prototype, Map and Set prototypes, JSON, Math, Reflect) must be as in a fresh realm, extensible and not frozen, and the override pattern (MyError.prototype.name = ..., Point.prototype.toString = ...) must work.",
+				Rationale:   "Hardening the endowment must not harden the vat's language: freezing Error.prototype through DOMException's prototype chain makes ordinary code throw (the override mistake) in a vat that only asked for fetch.",
+				Profile:     ProfileCore, Area: AreaAvailability, Since: "0.2.0",
+				Source:  srcOcapKernel + "; ECMA-262 §10.4 and §20 (intrinsics are ordinary extensible objects)",
+				Fixture: "availability/intrinsics-untouched",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{Globals: WithGlobals(abortGlobals()...), AllowedHosts: []string{HostAllowed}})
+				res := vat.Run("availability/intrinsics-untouched", map[string]any{"names": realmIntrinsicPaths()})
+				Expect(res).To(ReturnedJSON(map[string]any{
+					"frozen":   []string{},
+					"override": map[string]any{"errorName": "MyError: boom", "toString": "a point", "ownConstructor": "mine"},
+				}))
+			},
+		},
+	}
+}
+
+// realmIntrinsicPaths names ECMAScript intrinsics a vat did not ask for, as paths from the
+// global object: none of them is the endowment's to freeze.
+func realmIntrinsicPaths() []string {
+	return []string{
+		"Object", "Object.prototype", "Function.prototype", "Array.prototype", "String.prototype",
+		"Error", "Error.prototype", "TypeError.prototype", "RangeError.prototype", "SyntaxError.prototype",
+		"Promise", "Promise.prototype", "Map.prototype", "Set.prototype", "WeakMap.prototype",
+		"Uint8Array.prototype", "ArrayBuffer.prototype", "Symbol", "Symbol.prototype", "JSON", "Math", "Reflect",
 	}
 }

@@ -15,6 +15,9 @@ const (
 	fixtureAbortCases    = "abort/cases"
 )
 
+// abortGlobals are the globals a vat asks for to abort requests, as web platforms offer them.
+func abortGlobals() []string { return []string{"AbortController", "AbortSignal", "DOMException"} }
+
 // semanticCase is the body of a spec that runs one named case of an area's cases fixture and
 // compares what it returned with what the standard says.
 type semanticCase struct {

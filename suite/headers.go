@@ -171,5 +171,33 @@ func headersSpecs() []Spec {
 			},
 			Run: runCase(fixtureHeadersCases, semanticCase{name: "immutable-guard", want: []string{"TypeError", "TypeError", "TypeError"}}),
 		},
+		{
+			Requirement: Requirement{
+				ID: "HDR-015", Title: "header pairs have exactly two items",
+				Requirement: "new Headers(sequence) must throw TypeError for a pair of one, zero or three items or a string, and accept any iterable of two items as a pair.",
+				Rationale:   "A malformed pair is a bug in the caller; silently taking part of it sends headers nobody wrote.",
+				Profile:     ProfileFetchAPI, Area: AreaHeaders, Since: "0.2.0",
+				Source:  srcHeaders + " (fill, step 1.1) and WebIDL §3.2.17 sequence<sequence<ByteString>>",
+				Fixture: fixtureHeadersCases,
+			},
+			Run: runCase(fixtureHeadersCases, semanticCase{name: "pair-lengths", want: map[string]any{
+				"one": "TypeError", "three": "TypeError", "empty": "TypeError", "stringPair": "TypeError", "two": "no error", "twoFromIterable": "1",
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "HDR-016", Title: "the Headers iterator prototype",
+				Requirement: "Iterators from entries(), keys() and values() must share one prototype whose [Symbol.toStringTag] is \"Headers Iterator\" (not writable, not enumerable), which has next as an enumerable method, inherits %IteratorPrototype%, and is not the iterator itself.",
+				Rationale:   "WebIDL defines the iterator's shape; code that tags, wraps or extends iterators (iterator helpers, polyfills) depends on it.",
+				Profile:     ProfileFetchAPI, Area: AreaHeaders, Since: "0.2.0",
+				Source:  "WebIDL §3.7.10.1 default iterator objects and §3.7.10.2 iterator prototype object; " + srcHeaders,
+				Fixture: fixtureHeadersCases,
+			},
+			Run: runCase(fixtureHeadersCases, semanticCase{name: "iterator-prototype", want: map[string]any{
+				"tag": "Headers Iterator", "toString": "[object Headers Iterator]", "tagWritable": false, "tagEnumerable": false,
+				"nextOnInstance": false, "nextIsMethod": true, "nextEnumerable": true, "sharedByKeysAndValues": true,
+				"inheritsIteratorPrototype": true, "selfIterable": true, "first": []string{"a", "1"},
+			}}),
+		},
 	}
 }

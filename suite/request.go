@@ -1,6 +1,8 @@
 package suite
 
 import (
+	. "github.com/onsi/gomega" //nolint:revive
+
 	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
@@ -167,6 +169,198 @@ func requestSpecs() []Spec {
 			},
 			Run: runCase(fixtureRequestCases, semanticCase{name: "buffer-body-copied", want: []int{1, 2, 3}}),
 		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-015", Title: "IPv4 hosts in number forms",
+				Requirement: "new Request(url).url must serialise an IPv4 host written as one number, in hex, in octal or with fewer than four parts as dotted decimal, up to 4294967295 (255.255.255.255).",
+				Rationale:   urlRationale,
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcHostParsing,
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://4294967295/":  "http://255.255.255.255/",
+				"http://0xffffffff/":  "http://255.255.255.255/",
+				"http://0x7f.1/":      "http://127.0.0.1/",
+				"http://0177.0.0.1/":  "http://127.0.0.1/",
+				"http://1.2.65535/":   "http://1.2.255.255/",
+				"http://1.16777215/":  "http://1.255.255.255/",
+				"http://1.2.3.4./":    "http://1.2.3.4/",
+				"http://256/":         "http://0.0.1.0/",
+				"http://0x/":          "http://0.0.0.0/",
+				"http://0XFF.0.0.1/":  "http://255.0.0.1/",
+				"http://000000001.0/": "http://1.0.0.0/",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-016", Title: "IPv4 hosts out of range throw",
+				Requirement: "new Request(url) must throw TypeError when a host ending in a number is not a valid IPv4 address: a value above 4294967295, a part above its range (0x100.0.0.1, 1.2.3.256, 1.2.65536), five parts, or an invalid octal part.",
+				Rationale:   urlRationale + " An out-of-range number wrapped modulo 2^32 names another machine.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcHostParsing,
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://4294967296/":  "TypeError",
+				"http://0x100000000/": "TypeError",
+				"http://0x100.0.0.1/": "TypeError",
+				"http://256.0.0.1/":   "TypeError",
+				"http://1.2.3.256/":   "TypeError",
+				"http://1.2.65536/":   "TypeError",
+				"http://1.16777216/":  "TypeError",
+				"http://1.2.3.4.5/":   "TypeError",
+				"http://09.1/":        "TypeError",
+				"http://1.0x/":        "http://1.0.0.0/",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-017", Title: "forbidden host code points throw",
+				Requirement: "new Request(url) must throw TypeError for a host containing a forbidden domain code point (< > ^ | space [ and the percent-encoded NUL, % and <), and accept - and _.",
+				Rationale:   urlRationale + " A host that parses differently here and in the network layer is how allowlists are bypassed.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcHostParsing,
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://a<b/":           "TypeError",
+				"http://a>b/":           "TypeError",
+				"http://a^b/":           "TypeError",
+				"http://a|b/":           "TypeError",
+				"http://a b/":           "TypeError",
+				"http://a[b/":           "TypeError",
+				"http://a%00b/":         "TypeError",
+				"http://a%25b/":         "TypeError",
+				"http://a%3Cb/":         "TypeError",
+				"http://a-b_c.test/":    "http://a-b_c.test/",
+				"http://a%41b.test/":    "http://aab.test/",
+				"http://EXAMPLE.test./": "http://example.test./",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-018", Title: "scheme parsing",
+				Requirement: "new Request(url) must remove tabs and newlines and surrounding spaces, lowercase the scheme, accept http: without slashes or with backslashes, and throw TypeError when the scheme starts with a digit or holds a percent sign.",
+				Rationale:   urlRationale,
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcURLParsing,
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"ht\ttp://allowed.test/":   "http://allowed.test/",
+				"HTTP://ALLOWED.TEST/":     "http://allowed.test/",
+				" http://allowed.test/a ":  "http://allowed.test/a",
+				"http:allowed.test/x":      "http://allowed.test/x",
+				"http:\\\\allowed.test\\x": "http://allowed.test/x",
+				"http://allowed.test\n/y":  "http://allowed.test/y",
+				"1http://allowed.test/":    "TypeError",
+				"ht%74p://allowed.test/":   "TypeError",
+				"http//allowed.test/":      "TypeError",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-019", Title: "IPv6 hosts are serialised canonically",
+				Requirement: "new Request(url).url must serialise an IPv6 host in lowercase hex with the first longest run of two or more zero pieces compressed, an embedded IPv4 part (IPv4-mapped included) as hex pieces, and the default port removed, and throw TypeError for an invalid address.",
+				Rationale:   urlRationale + " [::ffff:127.0.0.1] written back as 127.0.0.1 changes the host a check compares.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcHostParsing + "; §3.7 IPv6 serializer",
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://[::ffff:127.0.0.1]/":        "http://[::ffff:7f00:1]/",
+				"http://[0:0:0:0:0:0:0:1]/":         "http://[::1]/",
+				"http://[1:0:0:2:0:0:0:3]/":         "http://[1:0:0:2::3]/",
+				"http://[1:0:0:2:0:0:3:4]/":         "http://[1::2:0:0:3:4]/",
+				"http://[1:2:3:4:5:6:0:8]/":         "http://[1:2:3:4:5:6:0:8]/",
+				"http://[::1.2.3.4]/":               "http://[::102:304]/",
+				"http://[ABCD::]/":                  "http://[abcd::]/",
+				"http://[::1]:80/":                  "http://[::1]/",
+				"http://[::1/":                      "TypeError",
+				"http://[1::2::3]/":                 "TypeError",
+				"http://[1:2:3:4:5:6:7:8:9]/":       "TypeError",
+				"http://[::ffff:1.2.3]/":            "TypeError",
+				"http://[::1%25eth0]/":              "TypeError",
+				"http://[0:0:0:0:0:0:0:0:0:0:0:0]/": "TypeError",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-020", Title: "fetch of an unparsable URL sends nothing",
+				Requirement: "fetch of a URL whose host fails to parse (4294967296, a<b, [::1) must reject with TypeError and send nothing, while an allowed URL fetched by the same vat reaches the server.",
+				Rationale:   "A URL that does not parse must not be guessed at: whatever the guess, it is a request nobody named.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcHostParsing + "; WHATWG Fetch §5.4 new Request step 5",
+				Fixture: fixtureRequestCases,
+			},
+			Run: runCase(fixtureRequestCases, semanticCase{name: "fetch-unparsable", params: map[string]any{"urls": []string{"http://4294967296/", "http://a<b/", "http://[::1/", "http://0x100.0.0.1/"}}, check: func(t *T, res Result) {
+				Expect(res).To(ReturnedJSON(map[string]any{
+					"rejected": map[string]any{"http://4294967296/": "TypeError", "http://a<b/": "TypeError", "http://[::1/": "TypeError", "http://0x100.0.0.1/": "TypeError"},
+					"control":  200,
+				}))
+				t.AwaitObservation("the control fetch of /anything", ReadyWithin, PathIs("/anything"))
+				Expect(t.Observations()).To(HaveLen(1), "only the control fetch may be sent; mocknet saw:\n%s", t.Observations())
+			}}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-021", Title: "ports are parsed and the default removed",
+				Requirement: "new Request(url).url must drop a port equal to the scheme's default (also written with leading zeros or empty), keep any other port up to 65535, and throw TypeError for a port above 65535 or with a non-digit.",
+				Rationale:   urlRationale + " The port is part of the origin an allowlist and credentials are scoped to.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcURLParsing + " (port state)",
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://allowed.test:0080/":  "http://allowed.test/",
+				"http://allowed.test:/":      "http://allowed.test/",
+				"https://allowed.test:443/":  "https://allowed.test/",
+				"http://allowed.test:443/":   "http://allowed.test:443/",
+				"http://allowed.test:65535/": "http://allowed.test:65535/",
+				"http://allowed.test:08080/": "http://allowed.test:8080/",
+				"http://allowed.test:65536/": "TypeError",
+				"http://allowed.test:8a/":    "TypeError",
+				"http://allowed.test:-1/":    "TypeError",
+			}),
+		},
+		{
+			Requirement: Requirement{
+				ID: "REQ-022", Title: "path, query and fragment are percent-encoded by their own sets",
+				Requirement: "new Request(url).url must percent-encode space, \", <, >, non-ASCII and (in the path) `, { and } and (in the special query) ', leave other query characters (`, {, |, ^, a % that starts no escape) and existing escapes as they are, and keep the fragment.",
+				Rationale:   urlRationale + " Each component has its own encode set; encoding too much or too little changes the request line the server sees.",
+				Profile:     ProfileFetchAPI, Area: AreaRequest, Since: "0.2.0",
+				Source:  srcURLParsing + " (path, query and fragment states; WHATWG URL §1.3 percent-encode sets)",
+				Fixture: fixtureRequestCases,
+			},
+			Run: parseURLsCase(map[string]string{
+				"http://allowed.test/a b?c d#e f":       "http://allowed.test/a%20b?c%20d#e%20f",
+				"http://allowed.test/{a}?{b}":           "http://allowed.test/%7Ba%7D?{b}",
+				"http://allowed.test/a'b?c'd":           "http://allowed.test/a'b?c%27d",
+				"http://allowed.test/a`b?c`d#e`f":       "http://allowed.test/a%60b?c`d#e%60f",
+				"http://allowed.test/é?é#é":             "http://allowed.test/%C3%A9?%C3%A9#%C3%A9",
+				"http://allowed.test/a\"b?c\"d#e\"f":    "http://allowed.test/a%22b?c%22d#e%22f",
+				"http://allowed.test/a<b>?c<d>#e<f>":    "http://allowed.test/a%3Cb%3E?c%3Cd%3E#e%3Cf%3E",
+				"http://allowed.test/?c|d^e%zz%41":      "http://allowed.test/?c|d^e%zz%41",
+				"http://allowed.test/./a/../b/%2e%2E/c": "http://allowed.test/c",
+			}),
+		},
 	}
 	return cases
+}
+
+const (
+	srcURLParsing  = "WHATWG URL §4.4 URL parsing (basic URL parser); WHATWG Fetch §5.4 new Request step 5"
+	srcHostParsing = "WHATWG URL §3.5 host parsing (IPv4, IPv6, forbidden domain code points); WHATWG Fetch §5.4 new Request step 5"
+	urlRationale   = "Request.url is what the vat, the allowlist and the network agree the request is for; it must be the URL Standard's parse, as on every web platform."
+)
+
+// parseURLsCase is the body of a spec on URL parsing: want maps each input URL to the
+// Request's url, or to the name of the error new Request must throw.
+func parseURLsCase(want map[string]string) func(t *T) {
+	urls := make([]string, 0, len(want))
+	for u := range want {
+		urls = append(urls, u)
+	}
+	return runCase(fixtureRequestCases, semanticCase{name: "parse-urls", params: map[string]any{"urls": urls}, want: want})
 }

@@ -115,16 +115,19 @@ func TestReferencePassesEverySpec(t *testing.T) {
 // designatedKillers names, for each broken variant, the spec written to catch it. Other
 // specs may catch it too; this one must.
 var designatedKillers = map[string]string{
-	"no-allowlist":                "ALLOW-002",
-	"redirects-unchecked":         "ALLOW-046",
-	"input-stringified-twice":     "ALLOW-045",
-	"teardown-leaves-bodies-open": "TEAR-002",
-	"teardown-leaves-clones-open": "TEAR-005",
-	"late-settlements":            "TEAR-018",
-	"notify-missing":              "NOTIFY-001",
-	"teardown-breaks-reuse":       "TEAR-015",
-	"state-shared-between-vats":   "CONF-007",
-	"globals-not-frozen":          "AVAIL-002",
+	"no-allowlist":                 "ALLOW-002",
+	"redirects-unchecked":          "ALLOW-046",
+	"input-stringified-twice":      "ALLOW-045",
+	"teardown-leaves-bodies-open":  "TEAR-002",
+	"teardown-leaves-clones-open":  "TEAR-005",
+	"late-settlements":             "TEAR-018",
+	"notify-missing":               "NOTIFY-001",
+	"teardown-breaks-reuse":        "TEAR-015",
+	"state-shared-between-vats":    "CONF-007",
+	"globals-not-frozen":           "AVAIL-002",
+	"harden-reaches-intrinsics":    "AVAIL-013",
+	"credentials-follow-redirects": "FETCH-041",
+	"redirect-limit-off-by-one":    "FETCH-038",
 }
 
 // TestEveryBrokenVariantIsCaught runs, against each deliberately broken variant of the

@@ -2,9 +2,12 @@ package suite
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"time"
 
-	. "github.com/onsi/gomega" //nolint:revive
+	. "github.com/onsi/ginkgo/v2" //nolint:revive
+	. "github.com/onsi/gomega"    //nolint:revive
 
 	"github.com/conform-suite/conform/mocknet"
 
@@ -52,9 +55,9 @@ func (c teardownCase) run(t *T) {
 	if ready == nil {
 		ready = c.open
 	}
-	t.AwaitObservation("the program's request", CloseDeadline, ready)
+	t.AwaitObservation("the program's request", ReadyWithin, ready)
 	if c.awaitReady {
-		vat.AwaitLog(ReadyMarker, CloseDeadline)
+		vat.AwaitLog(ReadyMarker, ReadyWithin)
 	}
 	t.ExpectOpen("the program's connections", 1, c.open)
 	vat.Terminate()
@@ -188,7 +191,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the streaming response", CloseDeadline, Streaming("/drip-forever"))
+				t.AwaitObservation("the streaming response", ReadyWithin, Streaming("/drip-forever"))
 				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
 					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
 				})
@@ -210,7 +213,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
 				task := vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				vat.Terminate()
 				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, OnPath("/drip-forever"))
@@ -267,8 +270,8 @@ func teardownSpecs() []Spec {
 				taskB := b.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/hang?vat=b")})
 				isA := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=a" }
 				isB := func(o Observation) bool { return o.Path == "/hang" && o.RawQuery == "vat=b" }
-				t.AwaitObservation("vat A's request", CloseDeadline, isA)
-				t.AwaitObservation("vat B's request", CloseDeadline, isB)
+				t.AwaitObservation("vat A's request", ReadyWithin, isA)
+				t.AwaitObservation("vat B's request", ReadyWithin, isB)
 				a.Terminate()
 				t.ExpectClosedWithin("vat A's request", a.TerminatedAt, CloseDeadline, isA)
 				Consistently(func() []string {
@@ -296,7 +299,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				first := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				first.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
-				t.AwaitObservation("the first vat's stream", CloseDeadline, Streaming("/drip-forever"))
+				t.AwaitObservation("the first vat's stream", ReadyWithin, Streaming("/drip-forever"))
 				first.Terminate()
 				second := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(second.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "read": "arrayBuffer"})).To(ReturnedJSON(200))
@@ -330,7 +333,7 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
 				vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, CloseDeadline)
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 				start := time.Now()
 				vat.Terminate()
@@ -349,9 +352,52 @@ func teardownSpecs() []Spec {
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/drip?numbytes=4&duration=0.4&delay=0"), "read": "arrayBuffer"})
-				t.AwaitObservation("the drip response", CloseDeadline, Streaming("/drip"))
+				t.AwaitObservation("the drip response", ReadyWithin, Streaming("/drip"))
 				vat.Terminate()
 				task.ExpectNeverSettles("the body read was pending at teardown")
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-019", Title: "a vat busy fetching is stopped",
+				Requirement: "Terminating a vat whose code is in a loop of fetches must stop it: once terminateVat has answered, no new request of the vat may reach the network, and the vat may emit no notify event and settle no task.",
+				Rationale:   "A terminated vat is gone; if its running code keeps fetching, the kernel has lost control of a principal that still spends the host's network and reports to it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.2.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/fetch-loop",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				task := vat.Start("teardown/fetch-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "warmup": 3})
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
+				t.Precondition("the loop must be fetching when the vat is terminated", func() {
+					Expect(len(Filter(t.Observations(), PathIs("/bytes/64")))).To(BeNumerically(">=", 3), "requests of the loop mocknet saw")
+				})
+				vat.Terminate()
+				notified := len(vat.Notifications())
+				expectLoopStopped(t, PathIs("/bytes/64"))
+				Expect(vat.Notifications()[notified:]).To(BeEmpty(), "notify events of the terminated vat after terminateVat answered")
+				task.ExpectNeverSettles("its vat was terminated while it ran")
+			},
+		},
+		{
+			Requirement: Requirement{
+				ID: "TEAR-020", Title: "a vat in a busy loop is stopped",
+				Requirement: "Terminating a vat whose code is in a synchronous loop that never yields (and starts fetches from it) must complete within 2 s; once terminateVat has answered, no new request of the vat may reach the network, and the implementation must go on serving other vats.",
+				Rationale:   "Vat code is untrusted: a vat that never yields is the case where the kernel needs terminate most, and a host that cannot interrupt it is wedged with it.",
+				Profile:     ProfileCore, Area: AreaTeardown, Since: "0.2.0",
+				Source:  srcTeardown,
+				Fixture: "teardown/busy-loop",
+			},
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				vat.Start("teardown/busy-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "every": 50})
+				vat.AwaitLog(ReadyMarker, ReadyWithin)
+				vat.TerminateWithin(CloseDeadline)
+				expectLoopStopped(t, PathIs("/bytes/64"))
+				other := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				Expect(other.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/status/200"), "read": "text"})).To(ReturnedJSON(200),
+					"a vat created after the busy one was terminated must fetch normally")
 			},
 		},
 	}
@@ -368,4 +414,28 @@ func dripURLs(t *T) []string {
 		urls = append(urls, t.URL(h, "/drip-forever?interval=20"))
 	}
 	return urls
+}
+
+// expectLoopStopped watches, for SettleWindow after terminateVat answered, for requests of a
+// fetch loop (numbered ?i=0, 1, …) started after the answer. The request the loop had
+// already sent may still reach mocknet; any later one means the vat's code went on running.
+func expectLoopStopped(t *T, pred func(Observation) bool) {
+	GinkgoHelper()
+	index := func(o Observation) int {
+		n := -1
+		if v, err := url.ParseQuery(o.RawQuery); err == nil {
+			if i, err := strconv.Atoi(v.Get("i")); err == nil {
+				n = i
+			}
+		}
+		return n
+	}
+	last := -1
+	for _, o := range Filter(t.Observations(), pred) {
+		last = max(last, index(o))
+	}
+	Consistently(func() Seen {
+		return Filter(t.Observations(), func(o Observation) bool { return pred(o) && index(o) > last+1 })
+	}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(),
+		"requests the terminated vat started after terminateVat answered (mocknet had seen up to ?i=%d)", last)
 }

@@ -6,11 +6,20 @@
 // else is here: reading and validating requests, the initialize/shutdown sequencing, the
 // vat table, running programs and reporting their outcomes, and the error codes.
 //
+// Vats come in two kinds. An in-process vat (a node:vm context, an SES Compartment) hands
+// the kit an evaluate(code) function and the kit runs programs itself. A remote vat (a
+// worker, a browser page, another process) hands it run(source), which resolves to the
+// program's outcome once the vat has run and serialised it; the vat reports notify and
+// log events through the sink the kit passes to createVat. Every hook may be asynchronous.
+//
 // Plain ESM with no dependencies beyond Node's own modules, so that it can be imported from
 // any adapter directory (`../lib/protocol.mjs`) or copied into another project.
 
 import { createInterface } from 'node:readline';
 import { inspect } from 'node:util';
+import { errorShape, formatConsoleArgs } from './values.mjs';
+
+export { errorShape, formatArg, formatConsoleArgs } from './values.mjs';
 
 export const PROTOCOL_VERSION = '1';
 
@@ -92,44 +101,6 @@ export function notifyTaskSettled(vatId, taskId, outcome) {
 // ---------------------------------------------------------------------------------------
 // Mapping JavaScript values to the protocol's shapes (PROTOCOL.md §3).
 
-/** The protocol's {name, message} of a thrown value. Never throws. */
-export function errorShape(e) {
-  try {
-    if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
-      const name = e.name;
-      if (name !== undefined) {
-        const message = e.message;
-        return { name: String(name), message: message === undefined ? '' : String(message) };
-      }
-    }
-    return { name: 'Error', message: String(e) };
-  } catch {
-    return { name: 'Error', message: '[a thrown value that cannot be converted to a string]' };
-  }
-}
-
-// Console arguments: strings verbatim, plain objects and arrays as JSON when they
-// serialise, anything else as String(v).
-function formatArg(v, stringify) {
-  try {
-    if (typeof v === 'string') return v;
-    if (v !== null && typeof v === 'object') {
-      const tag = Object.prototype.toString.call(v);
-      if (tag === '[object Object]' || tag === '[object Array]') {
-        const s = stringify(v);
-        if (typeof s === 'string') return s;
-      }
-    }
-    return String(v);
-  } catch {
-    try {
-      return inspect(v);
-    } catch {
-      return '[unprintable]';
-    }
-  }
-}
-
 /**
  * A vat's console: log, info, warn, error and debug, each call one `log` notification.
  * stringify formats plain objects and arrays (the vat's or the host's JSON.stringify).
@@ -138,7 +109,7 @@ export function makeConsole(vatId, stringify) {
   const console = {};
   for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
     console[level] = (...args) => {
-      notification('log', { vatId, level, message: args.map((a) => formatArg(a, stringify)).join(' ') });
+      notification('log', { vatId, level, message: formatConsoleArgs(args, stringify, inspect) });
     };
   }
   return console;
@@ -176,6 +147,29 @@ function runProgram(vat, source, done) {
   );
 }
 
+// A remote vat's outcome, checked: {json} with the JSON text of the value, {} for
+// undefined, or {error: {name, message}}. Anything else is the adapter's bug, reported as
+// a rejection so that it shows in the spec's result rather than as a protocol fault.
+function checkedOutcome(outcome) {
+  if (isObject(outcome)) {
+    if (isObject(outcome.error) && typeof outcome.error.name === 'string' && typeof outcome.error.message === 'string') {
+      return { error: { name: outcome.error.name, message: outcome.error.message } };
+    }
+    if (outcome.error === undefined && (outcome.json === undefined || typeof outcome.json === 'string')) {
+      return outcome.json === undefined ? {} : { json: outcome.json };
+    }
+  }
+  return { error: { name: 'Error', message: `adapter bug: a vat's run() resolved to ${inspect(outcome)}, not an outcome` } };
+}
+
+// Runs source in a remote vat and calls done(outcome) when the vat reports it.
+function runRemoteProgram(vat, source, done) {
+  attempt(() => vat.run(source)).then(
+    (outcome) => done(checkedOutcome(outcome)),
+    (e) => done({ error: errorShape(e) }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // The server.
 
@@ -193,6 +187,22 @@ function attempt(f) {
   }
 }
 
+// Calls a hook. A hook that returns a promise (a thenable) is asynchronous: the result is
+// {promise}. Otherwise it is {value}, or {error} for what it threw, so that synchronous
+// hooks take effect before the next request line is handled, as they always have.
+function callHook(f) {
+  let value;
+  try {
+    value = f();
+  } catch (error) {
+    return { error };
+  }
+  if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function') {
+    return { promise: Promise.resolve(value) };
+  }
+  return { value };
+}
+
 function isObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -202,34 +212,109 @@ function isObject(v) {
  *
  * - name, version: the adapter's, for the initialize result and the stderr log prefix.
  * - globals: every global name createVat accepts; any other name is refused (-32003).
- * - initialize(params): sets the implementation up. Called once, after protocolVersion and
- *   network.proxy (a non-empty string) have been checked; all outbound HTTP of every vat
- *   must go through params.network.proxy.
- * - createVat({vatId, globals, network}): makes a vat and returns {evaluate(code), stringify}.
- *   Called once the request is well-formed, vatId is new and every name in globals is
- *   offered; it throws an RpcError to refuse the configuration. evaluate(code) runs code in
- *   the vat and returns its completion value (a promise, for the programs it is given);
- *   stringify is the vat's JSON.stringify, read once the synchronous part of each program
- *   has run.
- * - terminateVat(vat) (optional): tears the vat returned by createVat down; may return a
- *   promise, and the request is answered when it settles. Called for every terminateVat of
- *   the vat (also a repeated one) and for every vat at shutdown. Without it, a terminated
- *   vat is only forgotten.
+ * - initialize(params): sets the implementation up; may return a promise, and the request
+ *   is answered once it settles. Called once, after protocolVersion and network.proxy (a
+ *   non-empty string) have been checked; all outbound HTTP of every vat must go through
+ *   params.network.proxy. An RpcError it throws is that request's error; anything else is
+ *   answered -32603.
+ * - createVat({vatId, globals, network, events}): makes a vat and returns it, or a promise
+ *   of it. Called once the request is well-formed, vatId is new and every name in globals
+ *   is offered; it throws (or rejects with) an RpcError to refuse the configuration. The
+ *   vatId is taken while the promise is pending. The vat is one of:
+ *     - in process: {evaluate(code), stringify}. evaluate(code) runs code in the vat and
+ *       returns its completion value (a promise, for the programs it is given); stringify
+ *       is the vat's JSON.stringify, read once the synchronous part of each program has
+ *       run. The kit wraps and serialises programs itself.
+ *     - remote: {run(source)}. run(source) has the vat run source as the body of an async
+ *       function (PROTOCOL.md §3), serialise the value inside the vat, and resolves to the
+ *       outcome: {json} (the JSON text of the value), {} (undefined), or {error: {name,
+ *       message}} (values.mjs's errorShape of what the program threw). A rejection of
+ *       run() is reported as the program's error.
+ *   events is the vat's sink for what it reports: events.notify(method, params) sends a
+ *   `notify` notification, events.log(level, message) a `log` notification. Call them in
+ *   the order the vat produced the events, and before resolving the run() they belong to
+ *   (writes are synchronous, so that keeps the protocol's ordering guarantees). In-process
+ *   adapters may ignore it and call notification() and makeConsole() themselves.
+ * - terminateVat(vat) (optional): tears the vat down; may return a promise, and the
+ *   request is answered when it settles. Called for every terminateVat of the vat (also a
+ *   repeated one) and for every vat at shutdown. Without it, a terminated vat is only
+ *   forgotten. Once the teardown of a remote vat has completed, every evaluate of it
+ *   still pending is answered -32002 (PROTOCOL.md §4.3), before the terminateVat answer:
+ *   a remote vat's teardown stops its code, so those programs will never settle. Tasks
+ *   pending then get no taskSettled. At shutdown pending calls stay unanswered (§4.6). In-process vats keep their pending calls: what such
+ *   a vat does after teardown is forwarded, so a broken teardown shows.
  */
 export function serve({ name, version, globals: offered, initialize, createVat, terminateVat }) {
   const log = makeLog(name);
 
-  /** @type {Map<string, {id: string, vat: object, terminated: boolean, tasks: Set<string>}>} */
+  /**
+   * A vat's entry; vat is null while createVat is pending. pending maps the request id of
+   * each unanswered evaluate of a remote vat to its answer function.
+   * @type {Map<string, {id: string, vat: object | null, terminated: boolean, tasks: Set<string>, pending: Map<number, Function>}>}
+   */
   const vats = new Map();
+  let initializing = false;
   let initialized = false;
   let shuttingDown = false;
+
+  // Answers request id from a promise of its result; rejections become its error.
+  function answer(id, method, promise) {
+    promise.then(
+      (result) => respond(id, result),
+      (e) => {
+        if (e instanceof RpcError) {
+          respondError(id, e.code, e.message);
+        } else {
+          log(`internal error in ${method}:`, e);
+          respondError(id, CODES.internal, `internal error: ${errorShape(e).message}`);
+        }
+      },
+    );
+  }
 
   function liveVat(vatId) {
     if (typeof vatId !== 'string' || vatId === '') throw new RpcError(CODES.invalidParams, 'a non-empty string vatId is required');
     const entry = vats.get(vatId);
     if (!entry) throw new RpcError(CODES.unknownVat, `no vat "${vatId}"`);
     if (entry.terminated) throw new RpcError(CODES.unknownVat, `vat "${vatId}" was terminated`);
+    if (!entry.vat) throw new RpcError(CODES.unknownVat, `vat "${vatId}" is still being created`);
     return entry;
+  }
+
+  const isRemote = (vat) => typeof vat.run === 'function';
+
+  function runIn(entry, source, done) {
+    if (isRemote(entry.vat)) runRemoteProgram(entry.vat, source, done);
+    else runProgram(entry.vat, source, done);
+  }
+
+  // Tears one vat down once creation has finished (a vat still being created is torn down
+  // when it exists). For terminateVat (not shutdown, which may leave requests unanswered)
+  // it then answers the vat's pending evaluates -32002.
+  async function tearDown(entry, { answerPending }) {
+    if (entry.creating) await entry.creating.catch(() => {});
+    if (!entry.vat) return;
+    if (terminateVat) await terminateVat(entry.vat);
+    if (answerPending && isRemote(entry.vat)) {
+      for (const [requestId, settle] of entry.pending) {
+        entry.pending.delete(requestId);
+        settle(null);
+        respondError(requestId, CODES.unknownVat, `vat "${entry.id}" was terminated while the program was pending`);
+      }
+    }
+  }
+
+  function makeEvents(vatId) {
+    return {
+      notify(method, params) {
+        const p = { vatId, method: String(method) };
+        if (params !== undefined) p.params = params;
+        notification('notify', p);
+      },
+      log(level, message) {
+        notification('log', { vatId, level: String(level), message: String(message) });
+      },
+    };
   }
 
   const methods = {
@@ -241,9 +326,26 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       if (typeof proxy !== 'string' || proxy === '') {
         throw new RpcError(CODES.invalidParams, 'initialize needs network.proxy, the URL of the forward proxy');
       }
-      initialize(params);
-      initialized = true;
-      respond(id, { name, version, protocolVersion: PROTOCOL_VERSION, globals: offered, features: [] });
+      const result = () => ({ name, version, protocolVersion: PROTOCOL_VERSION, globals: offered, features: [] });
+      const call = callHook(() => initialize(params));
+      if (!call.promise) {
+        if ('error' in call) throw call.error;
+        initialized = true;
+        respond(id, result());
+        return;
+      }
+      initializing = true;
+      const done = call.promise.then(
+        () => {
+          initialized = true;
+          return result();
+        },
+        (e) => {
+          initializing = false;
+          throw e;
+        },
+      );
+      answer(id, 'initialize', done);
     },
 
     createVat(id, params) {
@@ -265,15 +367,55 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
           throw new RpcError(CODES.configDenied, `global "${g}" is not offered by this adapter (offered: ${offered.join(', ')})`);
         }
       }
-      const vat = createVat({ vatId, globals, network });
-      vats.set(vatId, { id: vatId, vat, terminated: false, tasks: new Set() });
-      respond(id, {});
+      const entry = { id: vatId, vat: null, creating: null, terminated: false, tasks: new Set(), pending: new Map() };
+      const accept = (vat) => {
+        if (vat === null || typeof vat !== 'object' || (typeof vat.run !== 'function' && typeof vat.evaluate !== 'function')) {
+          throw new Error('adapter bug: createVat must return a vat with run(source) or evaluate(code)');
+        }
+        entry.vat = vat;
+        return {};
+      };
+      const reject = (e) => {
+        // Nothing of a rejected vat remains: its id may be used again.
+        vats.delete(vatId);
+        throw e;
+      };
+      vats.set(vatId, entry);
+      const call = callHook(() => createVat({ vatId, globals, network, events: makeEvents(vatId) }));
+      if (!call.promise) {
+        // A synchronous hook: the vat exists when this request's line has been handled.
+        try {
+          if ('error' in call) throw call.error;
+          respond(id, accept(call.value));
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      }
+      entry.creating = call.promise.then(accept, reject);
+      answer(id, 'createVat', entry.creating);
     },
 
     evaluate(id, params) {
       const entry = liveVat(params.vatId);
       if (typeof params.source !== 'string') throw new RpcError(CODES.invalidParams, 'evaluate needs a string source');
-      runProgram(entry.vat, params.source, (outcome) => respondOutcome(id, outcome));
+      if (!isRemote(entry.vat)) {
+        runProgram(entry.vat, params.source, (outcome) => respondOutcome(id, outcome));
+        return;
+      }
+      // Answered by the outcome, or with -32002 by the vat's teardown, whichever comes first.
+      let answered = false;
+      const settle = (outcome) => {
+        if (answered) {
+          if (outcome) log(`vat ${entry.id}: the outcome of request ${id} arrived after its teardown answered it; dropped`);
+          return;
+        }
+        answered = true;
+        entry.pending.delete(id);
+        if (outcome) respondOutcome(id, outcome);
+      };
+      entry.pending.set(id, settle);
+      runRemoteProgram(entry.vat, params.source, settle);
     },
 
     start(id, params) {
@@ -284,7 +426,7 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       if (entry.tasks.has(taskId)) throw new RpcError(CODES.taskExists, `task "${taskId}" already exists in vat "${entry.id}"`);
       entry.tasks.add(taskId);
       // Tasks are not filtered after termination: what the vat does is forwarded.
-      runProgram(entry.vat, source, (outcome) => notifyTaskSettled(entry.id, taskId, outcome));
+      runIn(entry, source, (outcome) => notifyTaskSettled(entry.id, taskId, outcome));
       respond(id, {});
     },
 
@@ -294,11 +436,7 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       const entry = vats.get(vatId);
       if (!entry) throw new RpcError(CODES.unknownVat, `no vat "${vatId}"`);
       entry.terminated = true;
-      if (!terminateVat) {
-        respond(id, {});
-        return;
-      }
-      attempt(() => terminateVat(entry.vat)).then(
+      tearDown(entry, { answerPending: true }).then(
         () => respond(id, {}),
         (e) => {
           log(`teardown of vat ${vatId} failed:`, e);
@@ -314,12 +452,8 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
         setImmediate(() => process.exit(0));
       };
       for (const entry of vats.values()) entry.terminated = true;
-      if (!terminateVat) {
-        exit();
-        return;
-      }
       const all = [...vats.values()].map((entry) =>
-        attempt(() => terminateVat(entry.vat)).catch((e) => log(`teardown of vat ${entry.id} failed:`, e)),
+        tearDown(entry, { answerPending: false }).catch((e) => log(`teardown of vat ${entry.id} failed:`, e)),
       );
       const cap = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TEARDOWN_CAP_MS).unref());
       Promise.race([Promise.all(all), cap]).then(exit);
@@ -345,7 +479,7 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
     try {
       if (!METHODS.has(method)) throw new RpcError(CODES.methodNotFound, `method "${method}" is not defined by protocol version ${PROTOCOL_VERSION}`);
       if (shuttingDown) throw new RpcError(CODES.invalidRequest, `${method} after shutdown`);
-      if (method === 'initialize' && initialized) throw new RpcError(CODES.invalidRequest, 'initialize was already called');
+      if (method === 'initialize' && (initialized || initializing)) throw new RpcError(CODES.invalidRequest, 'initialize was already called');
       if (method !== 'initialize' && !initialized) throw new RpcError(CODES.invalidRequest, `${method} before initialize`);
       if (!isObject(params)) throw new RpcError(CODES.invalidParams, 'params must be an object');
       methods[method](id, params);

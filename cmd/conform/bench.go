@@ -17,23 +17,59 @@ import (
 	"github.com/conform-suite/conform/reports"
 )
 
-// cmdBench measures how long the suite takes against an implementation, as a ratio against
-// a baseline measured in the same invocation: a run of one trivial spec, which costs what
-// every run costs (process start, mock network, implementation start) and nothing else.
-// Machines are shared and noisy; the ratio is what can be compared between runs.
+// cmdBench measures an implementation, as a ratio against a baseline measured in the same
+// invocation. Machines are shared and noisy; the ratio is what can be compared between runs.
+//
+//   - --workload suite (the default): how long the suite takes, against a run of one
+//     trivial spec, which costs what every run costs (process start, mock network,
+//     implementation start) and nothing else.
+//   - --workload fetch: the requests per second of fetch + text() through the mock
+//     network, against a plain Go HTTP client doing the same loads through the same proxy.
 func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
-	fs := newFlags("bench", "[--runs N] [--adapter CMD] [--label-filter EXPR]",
-		"Runs the suite --runs times (each in its own process, as Ginkgo requires) and a baseline run\n"+
-			"of one trivial spec as often, interleaved, and prints the median wall time of each, their\n"+
-			"ratio, the time spent per area and the slowest specs. Specs that must wait (for a promise\n"+
-			"that must never settle, a deadline) show up there: that wait is part of what they check.",
-		"  conform bench\n  conform bench --runs 5 --adapter \"node adapters/snaps-node/adapter.mjs\"", stdout)
-	runs := fs.Int("runs", 3, "number of measured suite runs (and baseline runs)")
+	fs := newFlags("bench", "[--workload suite|fetch] [--runs N] [--adapter CMD] [--out FILE]",
+		"--workload suite (default) runs the suite --runs times (each in its own process, as Ginkgo\n"+
+			"requires) and a baseline run of one trivial spec as often, interleaved, and prints the median\n"+
+			"wall time of each, their ratio, the time spent per area and the slowest specs. Specs that must\n"+
+			"wait (for a promise that must never settle, a deadline) show up there: that wait is part of\n"+
+			"what they check.\n\n"+
+			"--workload fetch drives the implementation directly (no specs) through the mock network: in one\n"+
+			"vat, a sequential loop of fetch(url).then(r => r.text()) of a 1 KiB body, then the same with\n"+
+			"--concurrency fetches in flight spread over 8 allowed virtual hosts. Each load runs --runs\n"+
+			"times after a warm-up, interleaved with a plain Go HTTP client doing the same load through the\n"+
+			"same proxy (the baseline); it prints median requests per second, the time one fetch is in\n"+
+			"flight, and the cost relative to the baseline, and writes them to --out (bench.json, which\n"+
+			"'conform report matrix' shows).",
+		"  conform bench\n  conform bench --runs 5 --adapter \"node adapters/snaps-node/adapter.mjs\"\n"+
+			"  conform bench --workload fetch --out reports/reference/bench.json\n"+
+			"  conform bench --workload fetch --adapter \"node adapters/snaps-node/adapter.mjs\" --out reports/snaps-node/bench.json", stdout)
+	workload := fs.String("workload", "suite", "what to measure: suite (the suite's wall time) or fetch (fetch throughput)")
+	runs := fs.Int("runs", 0, "number of measured runs (default 3 for suite, 5 for fetch)")
 	adapter := fs.String("adapter", "", "adapter command line (default: the embedded reference)")
-	labelFilter := fs.String("label-filter", "", "Ginkgo label filter selecting the specs to time")
-	baselineSpec := fs.String("baseline-spec", "AVAIL-001", "the trivial spec the baseline runs")
+	labelFilter := fs.String("label-filter", "", "suite: Ginkgo label filter selecting the specs to time")
+	baselineSpec := fs.String("baseline-spec", "AVAIL-001", "suite: the trivial spec the baseline runs")
+	sequential := fs.Int("requests", 1000, "fetch: fetches per run of the sequential load")
+	concurrent := fs.Int("concurrent-requests", 1500, "fetch: fetches per run of the concurrent load")
+	concurrency := fs.Int("concurrency", 32, "fetch: fetches in flight at once in the concurrent load")
+	out := fs.String("out", "", "fetch: write the figures as JSON to this file (bench.json beside a report.json)")
+	callTimeout := fs.Duration("call-timeout", 5*time.Minute, "fetch: bound on one run of a load (one evaluate call)")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
+	}
+	switch *workload {
+	case "suite":
+		if *runs == 0 {
+			*runs = 3
+		}
+	case "fetch":
+		if *runs == 0 {
+			*runs = 5
+		}
+		return benchFetchCommand(ctx, stdout, *adapter, *out, fetchBenchOptions{
+			Runs: *runs, SequentialRequests: *sequential, ConcurrentRequests: *concurrent, Concurrency: *concurrency,
+			CallTimeout: *callTimeout, InitializeTimeout: 30 * time.Second, Progress: stdout,
+		})
+	default:
+		return exitUsage, usagef("--workload must be suite or fetch, got %q", *workload)
 	}
 	if *runs < 1 {
 		return exitUsage, usagef("--runs must be at least 1, got %d", *runs)
@@ -95,6 +131,34 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 	fmt.Fprintln(stdout, "\nslowest specs (last run):")
 	for _, s := range specs[:min(8, len(specs))] {
 		fmt.Fprintf(stdout, "  %-10s %8s  %s\n", s.ID, s.Duration.Round(time.Millisecond), s.Title)
+	}
+	return exitOK, nil
+}
+
+// benchFetchCommand is 'conform bench --workload fetch'.
+func benchFetchCommand(ctx context.Context, stdout io.Writer, adapter, out string, opts fetchBenchOptions) (int, error) {
+	switch {
+	case opts.Runs < 1:
+		return exitUsage, usagef("--runs must be at least 1, got %d", opts.Runs)
+	case opts.SequentialRequests < 1 || opts.ConcurrentRequests < 1:
+		return exitUsage, usagef("--requests and --concurrent-requests must be at least 1")
+	case opts.Concurrency < 2:
+		return exitUsage, usagef("--concurrency must be at least 2, got %d", opts.Concurrency)
+	}
+	target, err := targetFor(adapter, "")
+	if err != nil {
+		return exitUsage, err
+	}
+	figures, err := benchFetch(ctx, target, opts)
+	if err != nil {
+		return exitInfra, fmt.Errorf("bench --workload fetch: %w", err)
+	}
+	printThroughput(stdout, figures)
+	if out != "" {
+		if err := reports.WriteThroughput(out, figures); err != nil {
+			return exitInfra, err
+		}
+		fmt.Fprintf(stdout, "figures written to %s\n", out)
 	}
 	return exitOK, nil
 }

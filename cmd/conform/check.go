@@ -21,7 +21,8 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	fs := newFlags("adapter check", "--adapter CMD [--timeout D]",
 		"Checks that an adapter speaks the protocol of harness/PROTOCOL.md before the suite is run\n"+
 			"against it: initialize, createVat, evaluate (values, errors, console), start and taskSettled,\n"+
-			"notify, routing through the mocknet proxy, the error codes, terminateVat and shutdown.\n"+
+			"notify, routing through the mocknet proxy, the error codes, terminateVat and shutdown, and\n"+
+			"that no notification names a vat or task the adapter never had, no task settles twice.\n"+
 			"Exit 0 when every check passes, 1 when one fails, 3 when the adapter cannot be started.",
 		"  conform adapter check --adapter \"node adapters/snaps-node/adapter.mjs\"\n  conform adapter check --adapter \"conform adapter reference\"", stdout)
 	adapter := fs.String("adapter", "", "adapter command line to check (required)")
@@ -35,12 +36,19 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	if fs.NArg() > 0 {
 		return exitUsage, usagef("unexpected arguments %q: quote the adapter command line as one --adapter value", fs.Args())
 	}
+	argv, err := harness.SplitCommand(*adapter)
+	if err != nil {
+		return exitUsage, usagef("--adapter: %v", err)
+	}
 	net, err := mocknet.New(mocknet.WithHosts(mocknet.StandardHosts()...))
 	if err != nil {
 		return exitInfra, fmt.Errorf("start mock network: %w", err)
 	}
 	defer net.Close()
-	impl, err := harness.NewExternal(harness.ExternalOptions{Command: *adapter, CallTimeout: *timeout})
+	// The check judges whether the adapter exits after shutdown, not how fast a loaded
+	// machine lets a runtime tear itself down: an adapter that ignores shutdown is still
+	// caught, one that exits slowly is not failed for the machine's load.
+	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: *timeout, ExitTimeout: checkExitTimeout})
 	if err != nil {
 		return exitInfra, fmt.Errorf("start adapter %q: %w", *adapter, err)
 	}
@@ -59,12 +67,27 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	} else {
 		c.pass("shutdown is answered and the adapter exits", "")
 	}
+	// Violations that did not stop the adapter: `conform run` only reports them.
+	if warnings := impl.Warnings(); len(warnings) > 0 {
+		for _, w := range warnings {
+			c.fail("the adapter keeps the protocol throughout", w, "do what the warning says; 'conform run' reports it as a warning")
+		}
+		if code == exitOK {
+			code = exitFailures
+		}
+	} else if code != exitInfra {
+		c.pass("the adapter keeps the protocol throughout", "no stray or repeated notification, a clean exit")
+	}
 	fmt.Fprintf(stdout, "\n%d checks passed, %d failed\n", c.passed, c.failed)
 	if c.failed > 0 && tail(impl.LogTail()) != "" {
 		fmt.Fprintf(stdout, "\nAdapter stderr (tail):\n%s\n", indent(tail(impl.LogTail())))
 	}
 	return code, nil
 }
+
+// checkExitTimeout is how long the check lets an adapter take to exit after answering
+// shutdown before it counts it as not exiting (a run kills it after 2 s, PROTOCOL.md §7).
+const checkExitTimeout = 10 * time.Second
 
 type checker struct {
 	ctx            context.Context

@@ -1,6 +1,8 @@
 // Command conform runs the network-endowment conformance suite: against the embedded
 // reference or an external adapter (conform run), lists the specs (conform list), serves the
 // reference over the adapter protocol (conform adapter reference), checks an adapter
-// (conform adapter check), serves the mock network standalone (conform mocknet serve) and
-// merges shard reports (conform report merge). 'conform --help' explains each.
+// (conform adapter check), serves the mock network standalone (conform mocknet serve),
+// merges shard reports (conform report merge), compares implementations side by side
+// (conform report matrix) and measures the suite's time or an implementation's fetch
+// throughput against a baseline (conform bench). 'conform --help' explains each.
 package main

@@ -56,7 +56,7 @@ func commands() []command {
 		{"list", "list every spec: ID, title, labels, requirement", cmdList},
 		{"adapter", "serve the reference over stdio, or check an adapter", cmdAdapter},
 		{"mocknet", "serve the mock network standalone", cmdMocknet},
-		{"report", "merge shard reports", cmdReport},
+		{"report", "merge shard reports; compare implementations in a matrix", cmdReport},
 		{"bench", "time the suite against an implementation, as a ratio to a baseline", cmdBench},
 		{"version", "print the version", cmdVersion},
 	}

@@ -39,9 +39,12 @@ Point your adapter's HTTP proxy at that address. Stop with Ctrl-C.`,
 	return exitOK, nil
 }
 
-func cmdReport(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
+func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	if len(args) > 0 && args[0] == "matrix" {
+		return cmdReportMatrix(ctx, args[1:], stdin, stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "merge" && args[0] != "-h" && args[0] != "--help") {
-		return exitUsage, usagef("expected 'conform report merge DIR...'")
+		return exitUsage, usagef("expected 'conform report merge DIR...' or 'conform report matrix DIR...'")
 	}
 	if args[0] != "merge" {
 		args = []string{"--help"}

@@ -185,15 +185,19 @@ func mergeWorkers(ctx context.Context, plan runner.Plan, outcomes []workerOutcom
 		}
 		runs = append(runs, r)
 	}
-	// A worker that never started its implementation names nothing; the others do.
+	// Every worker ran the same target, but one whose implementation never initialised names
+	// it by the command line, not as the implementation names itself: take the name of a
+	// worker that got that far, so the reports merge as one implementation's.
+	var named *reports.Implementation
 	for _, r := range runs {
-		if r.Implementation.Name != "" {
-			for _, o := range runs {
-				if o.Implementation.Name == "" {
-					o.Implementation = r.Implementation
-				}
-			}
+		if r.Implementation.Version != "" {
+			named = &r.Implementation
 			break
+		}
+	}
+	for _, r := range runs {
+		if named != nil {
+			r.Implementation = *named
 		}
 	}
 	merged, err := reports.Merge(reports.MergeOptions{}, runs...)

@@ -311,6 +311,16 @@ func printSummary(w io.Writer, run *reports.Run) {
 	if len(failed) > 0 {
 		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
 	}
+	if n := len(run.Warnings); n > 0 {
+		fmt.Fprintf(w, "\nProtocol warnings (%d; the adapter broke the protocol without failing a spec):\n", n)
+		for i, warning := range run.Warnings {
+			if i == 10 {
+				fmt.Fprintf(w, "  … and %d more in the reports\n", n-10)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", reports.TerminalText(warning))
+		}
+	}
 	if run.Interrupted {
 		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
 	}

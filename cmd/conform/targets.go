@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/harness/inprocess"
@@ -20,7 +19,7 @@ import (
 func referenceTarget() runner.Target {
 	return runner.Target{
 		Name: "conform-reference",
-		New: func(net *mocknet.Network, _ time.Duration) (harness.Implementation, error) {
+		New: func(net *mocknet.Network, _ runner.Timeouts) (harness.Implementation, error) {
 			return inprocess.New(inprocess.Options{PrepareClient: guard(net)}), nil
 		},
 	}
@@ -33,7 +32,7 @@ func mutantTarget(name string) (runner.Target, error) {
 	}
 	return runner.Target{
 		Name: "conform-reference-mutant-" + name,
-		New: func(net *mocknet.Network, _ time.Duration) (harness.Implementation, error) {
+		New: func(net *mocknet.Network, _ runner.Timeouts) (harness.Implementation, error) {
 			factory, err := mutants.New(name)
 			if err != nil {
 				return nil, err
@@ -58,14 +57,15 @@ func guard(net *mocknet.Network) func(*http.Client) error {
 
 // adapterTarget is an external adapter started from a command line, parsed here once.
 func adapterTarget(commandLine string) (runner.Target, error) {
-	if _, err := harness.SplitCommand(commandLine); err != nil {
+	argv, err := harness.SplitCommand(commandLine)
+	if err != nil {
 		return runner.Target{}, usagef("--adapter: %v", err)
 	}
 	return runner.Target{
 		Name:    commandLine,
 		Adapter: commandLine,
-		New: func(_ *mocknet.Network, callTimeout time.Duration) (harness.Implementation, error) {
-			return harness.NewExternal(harness.ExternalOptions{Command: commandLine, CallTimeout: callTimeout})
+		New: func(_ *mocknet.Network, timeouts runner.Timeouts) (harness.Implementation, error) {
+			return harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: timeouts.Call, InitializeTimeout: timeouts.Initialize})
 		},
 	}, nil
 }

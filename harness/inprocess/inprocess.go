@@ -54,19 +54,27 @@ type Implementation struct {
 	closed    bool
 }
 
+// vat is one vat. Once terminated, it keeps only its id and what a second terminateVat
+// waits for: its runtime, loop and endowment are released (a terminated vat's memory
+// would otherwise stay until shutdown).
 type vat struct {
-	id        string
+	id string
+
+	mu        sync.Mutex
 	loop      *eventloop.EventLoop
 	vm        *goja.Runtime // only for Interrupt, which is safe from any goroutine
 	endowment Endowment
-
 	// then is the intrinsic Promise.prototype.then, taken before any vat code ran, so
 	// replacing it from the vat cannot hide or fake a settlement from the harness.
-	then goja.Callable
+	then  goja.Callable
+	tasks map[string]bool
 
-	mu         sync.Mutex
-	terminated bool
-	tasks      map[string]bool
+	// terminating is closed when termination starts: evaluate and start are refused from
+	// then on, and a pending evaluate is answered. stopped is closed when it has finished,
+	// with stopErr its outcome.
+	terminating chan struct{}
+	stopped     chan struct{}
+	stopErr     error
 }
 
 var _ harness.Implementation = (*Implementation)(nil)
@@ -220,7 +228,8 @@ func (im *Implementation) CreateVat(ctx context.Context, p harness.CreateVatPara
 		loop.Terminate()
 		return &harness.RPCError{Code: harness.CodeVatExists, Message: fmt.Sprintf("vat %q already exists (vat ids are never reused)", vatID)}
 	}
-	im.vats[vatID] = &vat{id: vatID, loop: loop, vm: runtime, endowment: end, then: then, tasks: map[string]bool{}}
+	im.vats[vatID] = &vat{id: vatID, loop: loop, vm: runtime, endowment: end, then: then, tasks: map[string]bool{},
+		terminating: make(chan struct{}), stopped: make(chan struct{})}
 	return nil
 }
 
@@ -243,24 +252,6 @@ func installConsole(vm *goja.Runtime, vatID string, listener harness.Listener) e
 	return vm.Set("console", console)
 }
 
-// format renders a console argument: strings as they are, plain objects and arrays as
-// JSON when they serialise, anything else as String(v).
-func format(vm *goja.Runtime, v goja.Value) (s string) {
-	defer func() {
-		if recover() != nil { // a throwing toString must not break console.log
-			s = "[unprintable]"
-		}
-	}()
-	if obj, ok := v.(*goja.Object); ok {
-		if cls := obj.ClassName(); cls == "Object" || cls == "Array" {
-			if r := encode(vm, v); r.Error == nil && r.Value != nil {
-				return string(r.Value)
-			}
-		}
-	}
-	return v.String()
-}
-
 // vat returns a live vat, or the protocol's answer for an unknown or terminated one.
 func (im *Implementation) vat(id string) (*vat, error) {
 	im.mu.Lock()
@@ -269,19 +260,41 @@ func (im *Implementation) vat(id string) (*vat, error) {
 	if !ok {
 		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", id)}
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.terminated {
-		return nil, &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("vat %q was terminated", id)}
+	if v.isTerminating() {
+		return nil, terminatedError(id)
 	}
 	return v, nil
 }
 
+func terminatedError(id string) error {
+	return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("vat %q was terminated", id)}
+}
+
+func (v *vat) isTerminating() bool {
+	select {
+	case <-v.terminating:
+		return true
+	default:
+		return false
+	}
+}
+
 // run starts source as the body of an async function on the vat's loop and calls done
-// with its outcome when the promise settles (never, if it never settles).
-func run(v *vat, source string, done func(harness.EvalResult)) {
-	v.loop.RunOnLoop(func(vm *goja.Runtime) {
+// with its outcome when the promise settles (never, if it never settles). It returns
+// false if the vat was terminated first.
+func run(v *vat, source string, done func(harness.EvalResult)) bool {
+	v.mu.Lock()
+	loop, then := v.loop, v.then
+	v.mu.Unlock()
+	if loop == nil {
+		return false
+	}
+	return loop.RunOnLoop(func(vm *goja.Runtime) {
 		value, err := vm.RunScript("vat-program.js", "(async function () {\n"+source+"\n})()")
+		var interrupted *goja.InterruptedError
+		if errors.As(err, &interrupted) {
+			return // the vat was terminated while the program ran: it never settles
+		}
 		if err != nil {
 			done(harness.EvalResult{Error: jsError(vm, err)})
 			return
@@ -305,79 +318,11 @@ func run(v *vat, source string, done func(harness.EvalResult)) {
 		case goja.PromiseStateRejected:
 			done(harness.EvalResult{Error: errorOf(promise.Result())})
 		default:
-			if _, err := v.then(vm.ToValue(promise), onFulfilled, onRejected); err != nil {
+			if _, err := then(vm.ToValue(promise), onFulfilled, onRejected); err != nil {
 				done(harness.EvalResult{Error: jsError(vm, err)})
 			}
 		}
 	})
-}
-
-// encode serialises v with JSON.stringify inside the vat, so the value the harness sees is
-// the one vat code would see serialised (toJSON and all).
-func encode(vm *goja.Runtime, v goja.Value) harness.EvalResult {
-	if v == nil || goja.IsUndefined(v) {
-		return harness.EvalResult{}
-	}
-	s, err := stringify(vm, v)
-	if err != nil {
-		return harness.EvalResult{Error: jsError(vm, err)}
-	}
-	if s == nil || goja.IsUndefined(s) {
-		return harness.EvalResult{}
-	}
-	return harness.EvalResult{Value: json.RawMessage(s.String())}
-}
-
-func stringify(vm *goja.Runtime, v goja.Value) (result goja.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("JSON.stringify: %v", r)
-		}
-	}()
-	jsonObj := vm.Get("JSON")
-	if jsonObj == nil || goja.IsUndefined(jsonObj) {
-		return nil, errors.New("JSON is not available in the vat")
-	}
-	fn, ok := goja.AssertFunction(jsonObj.ToObject(vm).Get("stringify"))
-	if !ok {
-		return nil, errors.New("JSON.stringify is not a function in the vat")
-	}
-	return fn(goja.Undefined(), v)
-}
-
-// errorOf maps a thrown value to {name, message} as PROTOCOL.md §3 says.
-func errorOf(v goja.Value) (e *harness.JSError) {
-	defer func() {
-		if recover() != nil {
-			e = &harness.JSError{Name: "Error", Message: "[a thrown value that cannot be converted to a string]"}
-		}
-	}()
-	if obj, ok := v.(*goja.Object); ok {
-		name := obj.Get("name")
-		if name != nil && !goja.IsUndefined(name) {
-			msg := ""
-			if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
-				msg = m.String()
-			}
-			return &harness.JSError{Name: name.String(), Message: msg}
-		}
-	}
-	if v == nil {
-		return &harness.JSError{Name: "Error", Message: "undefined"}
-	}
-	return &harness.JSError{Name: "Error", Message: v.String()}
-}
-
-func jsError(vm *goja.Runtime, err error) *harness.JSError {
-	var ex *goja.Exception
-	if errors.As(err, &ex) {
-		return errorOf(ex.Value())
-	}
-	var syn *goja.CompilerSyntaxError
-	if errors.As(err, &syn) {
-		return &harness.JSError{Name: "SyntaxError", Message: syn.Error()}
-	}
-	return &harness.JSError{Name: "Error", Message: err.Error()}
 }
 
 // Evaluate runs source and waits for it to settle.
@@ -387,10 +332,15 @@ func (im *Implementation) Evaluate(ctx context.Context, vatID, source string) (h
 		return harness.EvalResult{}, err
 	}
 	result := make(chan harness.EvalResult, 1)
-	run(v, source, func(r harness.EvalResult) { result <- r })
+	if !run(v, source, func(r harness.EvalResult) { result <- r }) {
+		return harness.EvalResult{}, terminatedError(vatID)
+	}
 	select {
 	case r := <-result:
 		return r, nil
+	case <-v.terminating:
+		// A torn-down vat's promises never settle: answer now (PROTOCOL.md §4.3).
+		return harness.EvalResult{}, terminatedError(vatID)
 	case <-ctx.Done():
 		return harness.EvalResult{}, fmt.Errorf("evaluate in %s: the program did not settle: %w", vatID, ctx.Err())
 	}
@@ -407,7 +357,9 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 	}
 	v.mu.Lock()
 	dup := v.tasks[taskID]
-	v.tasks[taskID] = true
+	if v.tasks != nil {
+		v.tasks[taskID] = true
+	}
 	v.mu.Unlock()
 	if dup {
 		return &harness.RPCError{Code: harness.CodeTaskExists, Message: fmt.Sprintf("task %q already exists in vat %q", taskID, vatID)}
@@ -417,7 +369,7 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 	im.mu.Unlock()
 	// Started tasks are not filtered after termination: a late settlement is the
 	// endowment's bug, and the suite must see it (PROTOCOL.md §4.5).
-	run(v, source, func(r harness.EvalResult) {
+	started := run(v, source, func(r harness.EvalResult) {
 		if listener == nil {
 			return
 		}
@@ -427,53 +379,8 @@ func (im *Implementation) Start(ctx context.Context, vatID, taskID, source strin
 		}
 		listener.TaskSettled(ev)
 	})
-	return nil
-}
-
-// TerminateVat tears the vat's endowment down and returns when teardown has completed. The
-// vat's loop keeps running until Shutdown: it is the endowment's teardown, not the
-// harness, that must keep a torn-down vat's promises from settling, and the suite checks
-// exactly that.
-func (im *Implementation) TerminateVat(ctx context.Context, vatID string) error {
-	im.mu.Lock()
-	v, ok := im.vats[vatID]
-	im.mu.Unlock()
-	if !ok {
-		return &harness.RPCError{Code: harness.CodeUnknownVat, Message: fmt.Sprintf("no vat %q", vatID)}
-	}
-	v.mu.Lock()
-	v.terminated = true
-	v.mu.Unlock()
-	if err := v.endowment.Teardown(ctx); err != nil {
-		return fmt.Errorf("terminateVat %s: teardown: %w", vatID, err)
+	if !started {
+		return terminatedError(vatID)
 	}
 	return nil
-}
-
-// Shutdown tears down every vat and stops every loop.
-func (im *Implementation) Shutdown(ctx context.Context) error {
-	im.mu.Lock()
-	all := make([]*vat, 0, len(im.vats))
-	for _, v := range im.vats {
-		all = append(all, v)
-	}
-	im.closed = true
-	transport := im.transport
-	im.mu.Unlock()
-	var errs []error
-	for _, v := range all {
-		v.mu.Lock()
-		v.terminated = true
-		v.mu.Unlock()
-		if err := v.endowment.Teardown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("teardown of vat %s: %w", v.id, err))
-		}
-		// A program stuck in a loop would keep the loop from terminating.
-		v.vm.Interrupt("the implementation is shutting down")
-		v.loop.Terminate()
-	}
-	if transport != nil {
-		transport.CloseIdleConnections()
-	}
-	return errors.Join(errs...)
 }

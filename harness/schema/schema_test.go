@@ -1,6 +1,8 @@
 package schema_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,5 +84,70 @@ func TestProblemsNameThePointer(t *testing.T) {
 	}
 	if !strings.Contains(problems[0].String(), "/params/globals") {
 		t.Errorf("problem does not name /params/globals: %v", problems[0])
+	}
+}
+
+// PROTOCOL.md §4: unknown members inside params, results and error objects are ignored;
+// only the envelope (the message object itself) is closed. Every schema file must say so.
+func TestOnlyTheEnvelopeIsClosed(t *testing.T) {
+	for _, name := range schema.Files() {
+		src, err := schema.Source(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(src, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var walk func(node any, ptr string)
+		walk = func(node any, ptr string) {
+			switch n := node.(type) {
+			case map[string]any:
+				if ap, ok := n["additionalProperties"]; ok && ap == false && ptr != "" {
+					t.Errorf("%s%s: additionalProperties false below the envelope; PROTOCOL.md §4 says unknown members there are ignored", name, ptr)
+				}
+				for k, v := range n {
+					walk(v, ptr+"/"+k)
+				}
+			case []any:
+				for i, v := range n {
+					walk(v, fmt.Sprintf("%s/%d", ptr, i))
+				}
+			}
+		}
+		walk(doc, "")
+		if strings.HasSuffix(name, ".request.json") || strings.HasSuffix(name, ".response.json") || strings.HasSuffix(name, ".notification.json") {
+			if doc["additionalProperties"] != false {
+				t.Errorf("%s: the envelope must be closed (additionalProperties false at the top)", name)
+			}
+		}
+	}
+}
+
+func TestUnknownMembersInsideAreIgnored(t *testing.T) {
+	valid := map[string]string{
+		schema.Response("evaluate"):        `{"jsonrpc":"2.0","id":3,"result":{"value":1,"elapsedMs":4}}`,
+		schema.Response("createVat"):       `{"jsonrpc":"2.0","id":2,"result":{"realm":"compartment"}}`,
+		schema.Response("shutdown"):        `{"jsonrpc":"2.0","id":9,"result":{"vats":0}}`,
+		schema.Response("initialize"):      `{"jsonrpc":"2.0","id":1,"result":{"name":"x","version":"1","protocolVersion":"1","globals":[],"features":[],"build":"abc"}}`,
+		schema.ErrorResponse:               `{"jsonrpc":"2.0","id":2,"error":{"code":-32003,"message":"no","stack":"at x"}}`,
+		schema.Notification("taskSettled"): `{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":"v1","taskId":"t1","status":"fulfilled","value":1,"at":5}}`,
+		schema.Request("evaluate"):         `{"jsonrpc":"2.0","id":3,"method":"evaluate","params":{"vatId":"v1","source":"x","deadline":5}}`,
+	}
+	for name, doc := range valid {
+		if problems := schema.Validate(name, []byte(doc)); len(problems) > 0 {
+			t.Errorf("%s rejects unknown members inside: %v", name, problems)
+		}
+	}
+	strict := map[string]string{
+		"a member beside result":       `{"jsonrpc":"2.0","id":3,"result":{"value":1},"extra":1}`,
+		"both value and error":         `{"jsonrpc":"2.0","id":3,"result":{"value":1,"error":{"name":"E","message":"m"}}}`,
+		"a bare value as result":       `{"jsonrpc":"2.0","id":3,"result":1}`,
+		"an error without its message": `{"jsonrpc":"2.0","id":3,"result":{"error":{"name":"E"}}}`,
+	}
+	for what, doc := range strict {
+		if problems := schema.Validate(schema.Response("evaluate"), []byte(doc)); len(problems) == 0 {
+			t.Errorf("evaluate response schema accepts %s", what)
+		}
 	}
 }

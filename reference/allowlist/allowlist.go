@@ -188,22 +188,62 @@ func validScheme(s string) bool {
 	return true
 }
 
-// encodeTail percent-encodes what the URL Standard encodes in path, query and fragment
-// (controls, space, non-ASCII, and a few delimiters) and leaves existing escapes alone.
+// encodeTail percent-encodes the path, query and fragment of tail, each with its own set
+// (https://url.spec.whatwg.org/#percent-encoded-bytes): the path percent-encode set, the
+// special-query percent-encode set and the fragment percent-encode set. Existing escapes
+// are left alone. A % that starts no escape stays in the query, as the URL Standard says,
+// but becomes %25 in the path and fragment: net/url, which carries the URL from here,
+// rejects it there.
 func encodeTail(tail string) string {
+	path, query, fragment := tail, "", ""
+	hasQuery, hasFragment := false, false
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path, fragment, hasFragment = path[:i], path[i+1:], true
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, query, hasQuery = path[:i], path[i+1:], true
+	}
 	var b strings.Builder
-	for i := 0; i < len(tail); i++ {
-		c := tail[i]
+	percentEncode(&b, path, inPathSet, true)
+	if hasQuery {
+		b.WriteByte('?')
+		percentEncode(&b, query, inSpecialQuerySet, false)
+	}
+	if hasFragment {
+		b.WriteByte('#')
+		percentEncode(&b, fragment, inFragmentSet, true)
+	}
+	return b.String()
+}
+
+// percentEncode writes s to b with each byte in set percent-encoded; strayPercent says
+// whether a % that starts no escape is encoded too.
+func percentEncode(b *strings.Builder, s string, set func(byte) bool, strayPercent bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
-		case c == '%' && i+2 < len(tail) && ishex(tail[i+1]) && ishex(tail[i+2]):
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
 			b.WriteByte(c)
-		case c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '%' || c == '{' || c == '}' || c == '^' || c == '|':
-			fmt.Fprintf(&b, "%%%02X", c)
+		case set(c) || (c == '%' && strayPercent):
+			fmt.Fprintf(b, "%%%02X", c)
 		default:
 			b.WriteByte(c)
 		}
 	}
-	return b.String()
+}
+
+// The percent-encode sets of https://url.spec.whatwg.org/#percent-encoded-bytes, byte-wise
+// (every byte of a non-ASCII character is above 0x7E).
+func inC0ControlSet(c byte) bool { return c < 0x20 || c > 0x7e }
+func inFragmentSet(c byte) bool {
+	return inC0ControlSet(c) || c == ' ' || c == '"' || c == '<' || c == '>' || c == '`'
+}
+func inQuerySet(c byte) bool {
+	return inC0ControlSet(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>'
+}
+func inSpecialQuerySet(c byte) bool { return inQuerySet(c) || c == '\'' }
+func inPathSet(c byte) bool {
+	return inQuerySet(c) || c == '?' || c == '^' || c == '`' || c == '{' || c == '}'
 }
 
 func ishex(c byte) bool {

@@ -437,3 +437,25 @@ func TestCompressIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePercentEncodesEachComponentWithItsSet pins the percent-encode set of each part
+// of the URL: the path set, the special-query set and the fragment set.
+func TestParsePercentEncodesEachComponentWithItsSet(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"http://a.test/{x}?{y}", "http://a.test/%7Bx%7D?{y}"},
+		{"http://a.test/x'y?x'y", "http://a.test/x'y?x%27y"},
+		{"http://a.test/x`y?x`y#x`y", "http://a.test/x%60y?x`y#x%60y"},
+		{"http://a.test/?a|b^c%zz%41", "http://a.test/?a|b^c%zz%41"},
+		{"http://a.test/a b?c d#e f", "http://a.test/a%20b?c%20d#e%20f"},
+		{"http://a.test/é?é#é", "http://a.test/%C3%A9?%C3%A9#%C3%A9"},
+	} {
+		u, err := Parse(tc.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tc.in, err)
+			continue
+		}
+		if got := u.String(); got != tc.want {
+			t.Errorf("Parse(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

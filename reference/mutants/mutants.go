@@ -25,6 +25,11 @@ func variants() map[string]func() endowment.Faults {
 		"teardown-breaks-reuse":       func() endowment.Faults { return endowment.Faults{TeardownBreaksReuse: &endowment.Shared{}} },
 		"state-shared-between-vats":   func() endowment.Faults { return endowment.Faults{StateSharedBetweenVats: &endowment.Shared{}} },
 		"globals-not-frozen":          func() endowment.Faults { return endowment.Faults{UnfrozenGlobals: true} },
+		"harden-reaches-intrinsics":   func() endowment.Faults { return endowment.Faults{HardenReachesIntrinsics: true} },
+		"credentials-follow-redirects": func() endowment.Faults {
+			return endowment.Faults{CredentialsFollowRedirects: true}
+		},
+		"redirect-limit-off-by-one": func() endowment.Faults { return endowment.Faults{RedirectLimitOffByOne: true} },
 	}
 }
 

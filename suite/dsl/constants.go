@@ -28,6 +28,12 @@ const (
 	// SettleWindow is how long a spec watches for something that must not happen (a late
 	// settlement, a late request) after the event that should have prevented it.
 	SettleWindow = 300 * time.Millisecond
+	// ReadyWithin bounds the waits that set a spec up (the program's request reaching
+	// mocknet, its ready marker, the connections a teardown spec needs open). They are not
+	// what a spec requires, so they are generous: a loaded machine or a slow runtime (a
+	// browser) must not fail a spec before it has checked anything. A passing
+	// implementation never waits this long; the wait ends on the event.
+	ReadyWithin = 10 * time.Second
 )
 
 // ReadyMarker is what fixtures log once they hold open what a spec is about to test

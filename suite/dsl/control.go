@@ -46,7 +46,7 @@ func (t *T) ExpectCanReach(vat *Vat, host string) {
 	t.Precondition(fmt.Sprintf("vat %s must reach the allowed host %s, or a denial proves nothing", vat.ID(), host), func() {
 		url := t.URL(host, "/status/200")
 		Expect(vat.Run("allowlist/fetch-url", map[string]any{"url": url})).To(Returned(), "fetch(%s)", url)
-		t.AwaitObservation("GET /status/200 on "+host, CloseDeadline, func(o Observation) bool {
+		t.AwaitObservation("GET /status/200 on "+host, ReadyWithin, func(o Observation) bool {
 			return o.Host == host && o.Path == "/status/200"
 		})
 	})
@@ -62,13 +62,14 @@ func (t *T) ExpectOpen(what string, n int, pred func(Observation) bool) Seen {
 		Eventually(t.ctx, func() int {
 			open = Filter(t.Observations(), func(o Observation) bool { return pred(o) && o.Outcome == mocknet.OutcomeInFlight })
 			return len(open)
-		}).WithTimeout(CloseDeadline).WithPolling(5*time.Millisecond).Should(BeNumerically(">=", n),
+		}).WithTimeout(ReadyWithin).WithPolling(5*time.Millisecond).Should(BeNumerically(">=", n),
 			"exchanges open on mocknet; everything it saw:\n%s", DescribeObservations(t.Observations()))
 	})
 	return open
 }
 
-// OnPath matches exchanges on any host whose path (without query) is path.
+// OnPath matches requests (not CORS preflights) on any host whose path (without query) is
+// path.
 func OnPath(path string) func(o Observation) bool {
-	return func(o Observation) bool { return o.Path == path }
+	return func(o Observation) bool { return o.Path == path && !o.Preflight }
 }

@@ -1,6 +1,9 @@
 package dsl
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/conform-suite/conform/harness"
@@ -67,4 +70,38 @@ func (l *EventLog) settlement(vatID, taskID string) (harness.TaskSettledEvent, b
 	defer l.mu.Unlock()
 	ev, ok := l.settled[vatID+"/"+taskID]
 	return ev, ok
+}
+
+// Violations lists what the implementation emitted against the protocol without failing a
+// spec: settlements that arrived more than once, and events for vats that were never
+// created (known says which vat IDs were). The runner puts them in the run's warnings.
+func (l *EventLog) Violations(known func(vatID string) bool) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for key, n := range l.extra {
+		out = append(out, fmt.Sprintf("taskSettled for task %s arrived %d more time(s); a task settles once (PROTOCOL.md, taskSettled)", key, n))
+	}
+	unknown := map[string][]string{}
+	for vat := range l.notify {
+		if !known(vat) {
+			unknown[vat] = append(unknown[vat], "notify")
+		}
+	}
+	for vat := range l.logLine {
+		if !known(vat) {
+			unknown[vat] = append(unknown[vat], "log")
+		}
+	}
+	for key := range l.settled {
+		vat, _, _ := strings.Cut(key, "/")
+		if !known(vat) {
+			unknown[vat] = append(unknown[vat], "taskSettled")
+		}
+	}
+	for vat, kinds := range unknown {
+		out = append(out, fmt.Sprintf("%s for vat %q, which the suite never created; events carry the vatId of the vat that emitted them (PROTOCOL.md)", strings.Join(kinds, ", "), vat))
+	}
+	sort.Strings(out)
+	return out
 }

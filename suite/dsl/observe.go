@@ -38,6 +38,9 @@ func DescribeObservation(o mocknet.Observation) string {
 		return fmt.Sprintf("ESCAPE attempt to %s (%s %s via %s) at %s", o.Target, o.Method, o.Path, o.Via, o.Received.Format("15:04:05.000"))
 	}
 	line := fmt.Sprintf("%s %s %s%s via %s: received %s, %s", o.Host, o.Method, o.Path, query(o.RawQuery), o.Via, o.Received.Format("15:04:05.000"), o.Outcome)
+	if o.Preflight {
+		line = "CORS preflight: " + line
+	}
 	if !o.ClosedAt.IsZero() {
 		line += fmt.Sprintf(" at %s (+%s)", o.ClosedAt.Format("15:04:05.000"), o.ClosedAt.Sub(o.Received).Round(time.Millisecond))
 	}
@@ -57,16 +60,18 @@ func query(q string) string {
 	return "?" + q
 }
 
-// PathIs matches exchanges on allowed.test whose path (without query) is path.
+// PathIs matches requests on allowed.test whose path (without query) is path. Like every
+// path predicate here it leaves out CORS preflights (a browser's OPTIONS before the request):
+// they are contact with the host, but not the request a spec counts or waits on.
 func PathIs(path string) func(o Observation) bool {
-	return func(o Observation) bool { return o.Host == HostAllowed && o.Path == path }
+	return func(o Observation) bool { return o.Host == HostAllowed && o.Path == path && !o.Preflight }
 }
 
 // Streaming matches an exchange on allowed.test's path whose response has started (headers
 // and some body bytes sent), so the fetch has resolved and a body is open.
 func Streaming(path string) func(o Observation) bool {
 	return func(o Observation) bool {
-		return o.Host == HostAllowed && o.Path == path && !o.ResponseStarted.IsZero() && o.BytesSent > 0
+		return o.Host == HostAllowed && o.Path == path && !o.Preflight && !o.ResponseStarted.IsZero() && o.BytesSent > 0
 	}
 }
 

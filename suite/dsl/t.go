@@ -41,6 +41,10 @@ type T struct {
 	vats    []*Vat
 	journal []string
 	infra   bool
+	// restart is set when the implementation answered wrongly in a way that may have left
+	// it wedged (a terminateVat that never came): not an infrastructure fault, but the next
+	// spec needs a fresh instance.
+	restart bool
 }
 
 // NewT starts a spec: what mocknet saw before this moment is not the spec's.
@@ -159,9 +163,9 @@ func (t *T) ExpectClosedWithin(what string, since time.Time, d time.Duration, pr
 func (t *T) TerminateVats() {
 	t.mu.Lock()
 	vats := append([]*Vat(nil), t.vats...)
-	infra := t.infra
+	wedged := t.infra || t.restart
 	t.mu.Unlock()
-	if infra {
+	if wedged {
 		return
 	}
 	for _, v := range vats {
@@ -191,6 +195,14 @@ func (t *T) ImplementationFailed() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.infra
+}
+
+// NeedsRestart reports whether the implementation must be restarted before the next spec:
+// it broke (ImplementationFailed) or may be wedged by what the spec made it do.
+func (t *T) NeedsRestart() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.infra || t.restart
 }
 
 // Journal returns what the spec did, one line per call, for its failure report.

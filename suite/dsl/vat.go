@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,6 +161,41 @@ func (v *Vat) Terminate() {
 		v.t.failInfra("terminateVat "+v.id, err)
 	}
 	v.t.Logf("terminateVat %s → ok after %s", v.id, v.TerminatedAt.Sub(start).Round(time.Millisecond))
+}
+
+// TerminateWithin is Terminate for specs whose requirement is that teardown completes within
+// d even when the vat misbehaves (a loop that never yields). An implementation that does not
+// answer in time fails the spec as a conformance failure, not an infrastructure fault (not
+// answering is what the spec is about), and is restarted before the next spec, since it may
+// be wedged with the vat.
+func (v *Vat) TerminateWithin(d time.Duration) {
+	GinkgoHelper()
+	// A little slack over d, so an answer at the deadline is judged by the spec's own
+	// assertion, with the time it took, rather than cut off by the transport.
+	ctx, cancel := context.WithTimeout(v.t.ctx, d+d/4)
+	defer cancel()
+	start := time.Now()
+	err := v.t.session.Implementation.TerminateVat(ctx, v.id)
+	v.TerminatedAt = time.Now()
+	v.terminated = true
+	took := v.TerminatedAt.Sub(start)
+	var rpcErr *harness.RPCError
+	switch {
+	case err == nil:
+		v.t.Logf("terminateVat %s → ok after %s", v.id, took.Round(time.Millisecond))
+		Expect(took).To(BeNumerically("<", d), "terminateVat %s must answer within %s", v.id, d)
+	case errors.As(err, &rpcErr):
+		v.t.Logf("terminateVat %s → refused: %v", v.id, err)
+		Fail(fmt.Sprintf("terminateVat %s must succeed, got %v", v.id, err))
+	case took >= d:
+		v.t.Logf("terminateVat %s → no answer within %s: %v", v.id, d, err)
+		v.t.mu.Lock()
+		v.t.restart = true
+		v.t.mu.Unlock()
+		Fail(fmt.Sprintf("terminateVat %s must answer within %s; it did not answer at all (%v)", v.id, d, err))
+	default:
+		v.t.failInfra("terminateVat "+v.id, err)
+	}
 }
 
 // AwaitLog waits until the vat has logged a line containing text.

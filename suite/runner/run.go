@@ -28,7 +28,13 @@ type Target struct {
 	Adapter string
 	// New starts a fresh instance of the implementation, routed through net. The run calls it
 	// again after an implementation failure, so each spec starts on a healthy instance.
-	New func(net *mocknet.Network, callTimeout time.Duration) (harness.Implementation, error)
+	New func(net *mocknet.Network, timeouts Timeouts) (harness.Implementation, error)
+}
+
+// Timeouts are the limits the run puts on an implementation's calls.
+type Timeouts struct {
+	Call       time.Duration // every call but initialize
+	Initialize time.Duration // initialize, which includes the adapter's start-up
 }
 
 // Options says where and how to run a plan.
@@ -89,7 +95,12 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 		run.Specs = notRun(plan.Specs, "not run: "+err.Error())
 		return run, &InfraError{err}
 	}
-	defer env.close()
+	closed := false
+	defer func() {
+		if !closed {
+			env.close()
+		}
+	}()
 	run.Implementation.Name = env.info.Name
 	run.Implementation.Version = env.info.Version
 	run.Implementation.Globals = env.info.Globals
@@ -117,6 +128,9 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 
 	run.FinishedAt = time.Now()
 	run.Specs = env.results(plan.Specs)
+	env.close()
+	closed = true
+	run.Warnings = env.warnings()
 	for _, reason := range suiteReport.SpecialSuiteFailureReasons {
 		if strings.Contains(reason, "Interrupted") || strings.Contains(reason, "Abort") || strings.Contains(reason, "Fail fast") {
 			run.Interrupted = true

@@ -33,6 +33,11 @@ type session struct {
 	finished int
 	reports  map[string]types.SpecReport
 	evidence map[string]*evidence
+	// implWarnings are the protocol warnings of implementation instances already shut down.
+	implWarnings []string
+	// ownWarnings is set when an implementation reports its own protocol violations
+	// (harness.WarningSource), which then replace the run's event-log check.
+	ownWarnings bool
 }
 
 // evidence is what a failed spec left for its report.
@@ -62,7 +67,7 @@ func newSession(ctx context.Context, opts Options) (*session, error) {
 
 // start creates and initialises a fresh implementation instance.
 func (s *session) start() error {
-	impl, err := s.opts.Target.New(s.net, s.opts.CallTimeout)
+	impl, err := s.opts.Target.New(s.net, Timeouts{Call: s.opts.CallTimeout, Initialize: s.opts.InitializeTimeout})
 	if err != nil {
 		return fmt.Errorf("start implementation %s: %w", s.opts.Target.Name, err)
 	}
@@ -91,6 +96,13 @@ func (s *session) shutdown(impl harness.Implementation) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = impl.Shutdown(ctx)
+	// An adapter that ignores shutdown is itself a protocol violation, known only now.
+	if ws, ok := impl.(harness.WarningSource); ok {
+		s.mu.Lock()
+		s.ownWarnings = true
+		s.implWarnings = append(s.implWarnings, ws.Warnings()...)
+		s.mu.Unlock()
+	}
 }
 
 func (s *session) close() {
@@ -113,6 +125,44 @@ func (s *session) fatalError() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.fatal
+}
+
+// knownVat reports whether the run created a vat with this ID.
+func (s *session) knownVat(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int
+	if _, err := fmt.Sscanf(id, "v%d", &n); err != nil || fmt.Sprintf("v%d", n) != id {
+		return false
+	}
+	return n >= 1 && n <= s.vatSeq
+}
+
+// warnings are the protocol violations of the run that failed no spec: what the
+// implementations reported of themselves, or else what the event log shows. Call it after
+// close, when every instance has been shut down.
+func (s *session) warnings() []string {
+	s.mu.Lock()
+	own, list := s.ownWarnings, append([]string(nil), s.implWarnings...)
+	s.mu.Unlock()
+	if own {
+		return dedupe(list)
+	}
+	return s.events.Violations(s.knownVat)
+}
+
+// dedupe keeps the first of equal warnings (an External keeps its list across restarts, so
+// each instance's shutdown reports the earlier ones again).
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range list {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func (s *session) nextVatID() string {
@@ -159,7 +209,7 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	// quiet network; a failure here still counts against this spec.
 	failed := CurrentSpecReport().Failed()
 	t.TerminateVats()
-	if t.ImplementationFailed() {
+	if t.NeedsRestart() {
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()

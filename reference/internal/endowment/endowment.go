@@ -31,27 +31,35 @@ type Event struct {
 
 // Options configure an endowment; see the reference package for their meaning.
 type Options struct {
-	AllowedHosts       []string
-	Client             *http.Client
-	Notify             func(Event)
-	MaxResponseBytes   int64
-	MaxResponseHeaders int
-	Faults             Faults
+	AllowedHosts         []string
+	Client               *http.Client
+	Notify               func(Event)
+	MaxResponseBytes     int64
+	MaxResponseHeaders   int
+	MaxConcurrentFetches int
+	MaxHeldBodyBytes     int64
+	Faults               Faults
 }
 
 // Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
 // to prove that specs fail when an implementation is wrong. The reference never sets them.
 type Faults struct {
-	NoAllowlist            bool // every host is allowed
-	RedirectsUnchecked     bool // redirect hops are followed without a check
-	StringifyTwice         bool // the input is converted once for the check and again for the fetch
-	TeardownLeavesBodies   bool // teardown aborts requests but leaves response bodies open
-	TeardownLeavesClones   bool // teardown leaves bodies that were cloned open
-	LateSettlements        bool // results arriving after teardown still settle promises
-	NoNotify               bool // notify is never called
-	UnfrozenGlobals        bool // endowed objects are left mutable
-	TeardownBreaksReuse    *Shared
-	StateSharedBetweenVats *Shared
+	NoAllowlist          bool // every host is allowed
+	RedirectsUnchecked   bool // redirect hops are followed without a check
+	StringifyTwice       bool // the input is converted once for the check and again for the fetch
+	TeardownLeavesBodies bool // teardown aborts requests but leaves response bodies open
+	TeardownLeavesClones bool // teardown leaves bodies that were cloned open
+	LateSettlements      bool // results arriving after teardown still settle promises
+	NoNotify             bool // notify is never called
+	UnfrozenGlobals      bool // endowed objects are left mutable
+	// HardenReachesIntrinsics hardens as the reference once did: the walk stops only at
+	// Object.prototype, Function.prototype and Error.prototype, so it freezes Error (through
+	// DOMException) and %IteratorPrototype% (through the Headers iterator).
+	HardenReachesIntrinsics    bool
+	CredentialsFollowRedirects bool // Authorization is sent on to another origin after a redirect
+	RedirectLimitOffByOne      bool // a 21st redirect is followed
+	TeardownBreaksReuse        *Shared
+	StateSharedBetweenVats     *Shared
 }
 
 // Shared is state a broken variant keeps across the endowments it creates.
@@ -61,9 +69,13 @@ type Shared struct {
 	allowlist *allowlist.List
 }
 
+// Defaults of the limits (see reference.Limits): generous enough for every spec of the
+// suite, small enough that one vat cannot take the host's sockets or memory.
 const (
-	defaultMaxResponseBytes   = 64 << 20
-	defaultMaxResponseHeaders = 1000
+	defaultMaxResponseBytes     = 64 << 20
+	defaultMaxResponseHeaders   = 1000
+	defaultMaxConcurrentFetches = 256
+	defaultMaxHeldBodyBytes     = 256 << 20
 )
 
 const maxRedirects = 20
@@ -81,7 +93,11 @@ type Endowment struct {
 	nextID    int64
 	calls     map[int64]*call
 	installed bool
-	inflight  tracker
+	closed    bool // Close was called: nothing is sent, notified or scheduled any more
+	// heldBodyBytes is the sum of the calls' heldBytes: bytes of response bodies read
+	// from the network by calls that are still open.
+	heldBodyBytes int64
+	inflight      tracker
 }
 
 // call is one fetch: its cancellation, its response body once headers arrived, and its
@@ -91,6 +107,10 @@ type call struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	upload *io.PipeWriter
+
+	// heldBytes is what this call counts in the endowment's heldBodyBytes; guarded by
+	// the endowment's mu.
+	heldBytes int64
 
 	mu     sync.Mutex
 	body   io.ReadCloser
@@ -105,6 +125,12 @@ func New(opts Options) (*Endowment, error) {
 	}
 	if opts.MaxResponseHeaders <= 0 {
 		opts.MaxResponseHeaders = defaultMaxResponseHeaders
+	}
+	if opts.MaxConcurrentFetches <= 0 {
+		opts.MaxConcurrentFetches = defaultMaxConcurrentFetches
+	}
+	if opts.MaxHeldBodyBytes <= 0 {
+		opts.MaxHeldBodyBytes = defaultMaxHeldBodyBytes
 	}
 	e := &Endowment{opts: opts, allow: allowlist.New(opts.AllowedHosts), calls: map[int64]*call{}}
 	if s := opts.Faults.StateSharedBetweenVats; s != nil {
@@ -176,6 +202,7 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	options := vm.NewObject()
 	_ = options.Set("URLSearchParams", paramsCtor)
 	_ = options.Set("skipFreeze", e.opts.Faults.UnfrozenGlobals)
+	_ = options.Set("hardenReachesIntrinsics", e.opts.Faults.HardenReachesIntrinsics)
 	_ = options.Set("stringifyTwice", e.opts.Faults.StringifyTwice)
 	apiValue, err := factory(goja.Undefined(), e.hostObject(vm), options)
 	if err != nil {
@@ -222,8 +249,29 @@ func (e *Endowment) lookup(id int64) (*call, bool) {
 	return c, ok
 }
 
+// forget removes a finished call; the body bytes it held are released.
 func (e *Endowment) forget(id int64) {
 	e.mu.Lock()
-	delete(e.calls, id)
+	if c, ok := e.calls[id]; ok {
+		e.heldBodyBytes -= c.heldBytes
+		c.heldBytes = 0
+		delete(e.calls, id)
+	}
 	e.mu.Unlock()
+}
+
+// hold counts n more body bytes read by c against MaxHeldBodyBytes, or refuses them.
+// Bytes of a call that teardown already detached are not counted.
+func (e *Endowment) hold(c *call, n int) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, live := e.calls[c.id]; !live {
+		return nil
+	}
+	if e.heldBodyBytes+int64(n) > e.opts.MaxHeldBodyBytes {
+		return fmt.Errorf("the vat's response bodies being read would hold more than %d bytes, the endowment's limit (Limits.MaxHeldBodyBytes)", e.opts.MaxHeldBodyBytes)
+	}
+	e.heldBodyBytes += int64(n)
+	c.heldBytes += int64(n)
+	return nil
 }

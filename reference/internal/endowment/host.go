@@ -64,7 +64,12 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 		if !ok {
 			panic(typeError("setTimeout: not a function"))
 		}
-		epoch := e.currentEpoch()
+		e.mu.Lock()
+		epoch, closed := e.epoch, e.closed
+		e.mu.Unlock()
+		if closed {
+			return goja.Undefined() // a closed endowment schedules nothing
+		}
 		delay := time.Duration(c.Argument(1).ToFloat() * float64(time.Millisecond))
 		e.loop.SetTimeout(func(*goja.Runtime) {
 			if !e.opts.Faults.LateSettlements && e.currentEpoch() != epoch {

@@ -44,8 +44,20 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		req.body = append([]byte(nil), bytesOf(b)...)
 	}
 
-	promise, resolve, reject := vm.NewPromise()
 	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		panic(vm.NewTypeError(errClosed.Error()))
+	}
+	if len(e.calls) >= e.opts.MaxConcurrentFetches {
+		e.mu.Unlock()
+		panic(vm.NewTypeError(fmt.Sprintf("fetch failed: %d fetches of this vat are in flight or have a body still open, the endowment's limit (Limits.MaxConcurrentFetches) is %d", len(e.calls), e.opts.MaxConcurrentFetches)))
+	}
+	if e.heldBodyBytes >= e.opts.MaxHeldBodyBytes {
+		e.mu.Unlock()
+		panic(vm.NewTypeError(fmt.Sprintf("fetch failed: the vat's response bodies being read hold %d bytes, the endowment's limit (Limits.MaxHeldBodyBytes) is %d", e.heldBodyBytes, e.opts.MaxHeldBodyBytes)))
+	}
+	promise, resolve, reject := vm.NewPromise()
 	e.nextID++
 	id := e.nextID
 	epoch := e.epoch
@@ -72,6 +84,9 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 				e.forget(id)
 				_ = reject(vm.NewTypeError(err.Error()))
 				return
+			}
+			if meta.bodyID == 0 {
+				e.forget(id) // nothing left open: it no longer counts as in flight
 			}
 			_ = resolve(meta.toJS(vm))
 		})
@@ -143,7 +158,13 @@ func (e *Endowment) roundTrip(c *call, epoch uint64, req request, upload *io.Pip
 
 // notify calls the Notify option for a call started in epoch, unless teardown came since.
 func (e *Endowment) notify(epoch uint64, method string) {
-	if e.opts.Notify == nil || e.opts.Faults.NoNotify || e.currentEpoch() != epoch {
+	if e.opts.Notify == nil || e.opts.Faults.NoNotify {
+		return
+	}
+	e.mu.Lock()
+	stale := e.closed || e.epoch != epoch
+	e.mu.Unlock()
+	if stale {
 		return
 	}
 	defer func() { _ = recover() }() // a notify that panics never breaks a fetch
@@ -199,7 +220,11 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 				if req.redirect == "error" {
 					return responseMeta{}, fmt.Errorf("fetch failed: redirect mode is \"error\" and %s redirected", u.Redacted())
 				}
-				if hop+1 > maxRedirects {
+				limit := maxRedirects
+				if e.opts.Faults.RedirectLimitOffByOne {
+					limit++
+				}
+				if hop+1 > limit {
 					return responseMeta{}, errors.New("fetch failed: too many redirects")
 				}
 				next, err := u.Parse(location)
@@ -221,7 +246,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 					method, body, upload = http.MethodGet, nil, nil
 					req.headers = withoutBodyHeaders(req.headers)
 				}
-				if !sameOrigin(u, next) {
+				if !sameOrigin(u, next) && !e.opts.Faults.CredentialsFollowRedirects {
 					req.headers = withoutCredentialHeaders(req.headers)
 				}
 				u, redirected = next, true
@@ -382,6 +407,11 @@ func (e *Endowment) read(vm *goja.Runtime, id int64) goja.Value {
 		defer e.inflight.done()
 		buf := make([]byte, readChunk)
 		n, err := body.Read(buf)
+		if n > 0 {
+			if holdErr := e.hold(c, n); holdErr != nil {
+				n, err = 0, holdErr
+			}
+		}
 		e.settle(epoch, func(vm *goja.Runtime) {
 			switch {
 			case n > 0:

@@ -13,8 +13,12 @@ import (
 // Teardown aborts every in-flight request, closes every response body and upload, and
 // makes every promise created before it unsettleable; it returns once every transport
 // goroutine of the endowment has ended.
-func (e *Endowment) Teardown(ctx context.Context) error {
-	calls := e.detachOnLoop(ctx)
+func (e *Endowment) Teardown(ctx context.Context) error { return e.teardown(ctx, false) }
+
+// teardown is Teardown, and also Close when closing: the endowment is closed in the same
+// step as the detach, between two turns of the loop.
+func (e *Endowment) teardown(ctx context.Context, closing bool) error {
+	calls := e.detachOnLoop(ctx, closing)
 	if s := e.opts.Faults.TeardownBreaksReuse; s != nil {
 		s.mu.Lock()
 		s.tornDown = true
@@ -42,6 +46,16 @@ func (e *Endowment) Teardown(ctx context.Context) error {
 	return nil
 }
 
+// errClosed is what fetch rejects with once the endowment is closed.
+var errClosed = errors.New("fetch failed: the network endowment is closed (its vat was terminated)")
+
+// Close is Teardown for good, for a vat that is terminated. In the step where teardown
+// detaches (between two turns of the loop, so that no vat code sees the change happen) the
+// endowment is also closed: from then on fetch rejects with a TypeError without sending
+// anything, notify is not called and no timer is scheduled; then it tears down as Teardown
+// does. Unlike after Teardown, the endowment cannot be used again. It is idempotent.
+func (e *Endowment) Close(ctx context.Context) error { return e.teardown(ctx, true) }
+
 // loopWait bounds how long teardown waits for the event loop to take its turn before it
 // detaches from outside the loop (the loop is stopped, or vat code is stuck in a loop).
 const loopWait = 2 * time.Second
@@ -50,7 +64,7 @@ const loopWait = 2 * time.Second
 // loop: vat code that was running finishes first, and every settlement queued afterwards
 // sees the new epoch and is dropped. No vat code observes a half-torn-down endowment, and
 // nothing started before teardown settles after it.
-func (e *Endowment) detachOnLoop(ctx context.Context) map[int64]*call {
+func (e *Endowment) detachOnLoop(ctx context.Context, closing bool) map[int64]*call {
 	var (
 		once  sync.Once
 		calls map[int64]*call
@@ -59,8 +73,10 @@ func (e *Endowment) detachOnLoop(ctx context.Context) map[int64]*call {
 		once.Do(func() {
 			e.mu.Lock()
 			e.epoch++
+			e.closed = e.closed || closing
 			calls = e.calls
 			e.calls = map[int64]*call{}
+			e.heldBodyBytes = 0
 			e.mu.Unlock()
 		})
 	}

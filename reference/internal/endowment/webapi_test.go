@@ -148,7 +148,6 @@ func TestHeaders(t *testing.T)      { runJSTest(t, "headers_test.js", noNetwork,
 func TestBody(t *testing.T)         { runJSTest(t, "body_test.js", noNetwork, nil) }
 func TestRequest(t *testing.T)      { runJSTest(t, "request_test.js", noNetwork, nil) }
 func TestResponse(t *testing.T)     { runJSTest(t, "response_test.js", noNetwork, nil) }
-func TestHarden(t *testing.T)       { runJSTest(t, "harden_test.js", noNetwork, nil) }
 
 func TestFetch(t *testing.T) {
 	mux := http.NewServeMux()
@@ -201,3 +200,5 @@ func TestFetch(t *testing.T) {
 	t.Cleanup(srv.Close)
 	runJSTest(t, "fetch_test.js", Options{AllowedHosts: []string{"127.0.0.1"}}, map[string]any{"serverURL": srv.URL})
 }
+
+func TestHarden(t *testing.T) { runJSTest(t, "harden_test.js", noNetwork, nil) }

@@ -102,3 +102,26 @@ test('AbortSignal cannot be constructed, and its methods check their receiver', 
   assertThrows(() => getter.call({}), TypeError, 'aborted on a plain object');
   assertThrows(() => AbortSignal.prototype.dispatchEvent.call(AbortSignal.abort(), {}), TypeError, 'dispatchEvent');
 });
+
+test('a listener is its callback and its capture flag', () => {
+  const c = new AbortController();
+  const calls = [];
+  const both = () => calls.push('both');
+  const kept = () => calls.push('kept');
+  const removed = () => calls.push('removed');
+  c.signal.addEventListener('abort', both);
+  c.signal.addEventListener('abort', both, true);
+  c.signal.addEventListener('abort', both, { capture: true }); // the same as the one above
+  c.signal.addEventListener('abort', kept);
+  c.signal.removeEventListener('abort', kept, { capture: true }); // another listener: kept stays
+  c.signal.addEventListener('abort', removed, true);
+  c.signal.removeEventListener('abort', removed, { capture: true });
+  c.abort();
+  assertEquals(calls, ['both', 'both', 'kept'], 'calls');
+});
+
+test('controllers and signals name their interface in Object.prototype.toString', () => {
+  const c = new AbortController();
+  assertEquals(Object.prototype.toString.call(c), '[object AbortController]', 'controller');
+  assertEquals(Object.prototype.toString.call(c.signal), '[object AbortSignal]', 'signal');
+});

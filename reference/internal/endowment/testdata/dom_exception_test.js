@@ -21,6 +21,11 @@ test('is an Error whose name and code are not enumerable', () => {
   assertEquals(Object.keys(e), [], 'own enumerable keys');
 });
 
+test('a DOMException names its interface in Object.prototype.toString', () => {
+  assertEquals(Object.prototype.toString.call(new DOMException('x', 'AbortError')), '[object DOMException]', 'class string');
+  assertEquals(String(new DOMException('gone', 'AbortError')), 'AbortError: gone', 'Error.prototype.toString still applies');
+});
+
 test('every name of the WebIDL error names table has its legacy code', () => {
   // https://webidl.spec.whatwg.org/#dfn-error-names-table: names with a legacy code.
   const table = {

@@ -69,6 +69,12 @@ test('tee cancels the source only when both branches cancel, with both reasons',
   assertEquals(got, ['r1', 'r2'], 'composite reason');
 });
 
+test('streams and readers name their interface in Object.prototype.toString', () => {
+  const stream = new ReadableStream();
+  assertEquals(Object.prototype.toString.call(stream), '[object ReadableStream]', 'stream');
+  assertEquals(Object.prototype.toString.call(stream.getReader()), '[object ReadableStreamDefaultReader]', 'reader');
+});
+
 // tick lets queued promise jobs run: what a stream does in reaction has happened after it.
 async function tick() { for (let i = 0; i < 5; i++) await null; }
 

@@ -53,6 +53,20 @@ test('only UTF-8 labels are accepted', () => {
   assertThrows(() => new TextDecoder().decode('text'), TypeError, 'a string input');
 });
 
+test('every UTF-8 label is accepted with ASCII whitespace around it, and only ASCII whitespace is trimmed', () => {
+  for (const label of ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8', ' UTF-8 ', '\t\n\f\rUtf8\r\n']) {
+    assertEquals(new TextDecoder(label).encoding, 'utf-8', `encoding for label ${JSON.stringify(label)}`);
+  }
+  for (const label of ['\u00a0utf-8', 'utf-8\ufeff', 'utf-8\u2003', '\vutf-8', 'utf 8']) {
+    assertThrows(() => new TextDecoder(label), RangeError, `label ${JSON.stringify(label)}`);
+  }
+});
+
+test('encoders and decoders name their interface in Object.prototype.toString', () => {
+  assertEquals(Object.prototype.toString.call(new TextEncoder()), '[object TextEncoder]', 'encoder');
+  assertEquals(Object.prototype.toString.call(new TextDecoder()), '[object TextDecoder]', 'decoder');
+});
+
 test('streaming holds back exactly the bytes a later chunk could complete', () => {
   const d = new TextDecoder();
   assertEquals(d.decode(bytes(0xF0, 0x9F, 0x98), { stream: true }), '', 'three bytes of a four-byte sequence');

@@ -1,7 +1,8 @@
 // AbortController and AbortSignal: DOM Standard §3.3, https://dom.spec.whatwg.org/#aborting-ongoing-activities
 //
 // Note: AbortSignal is an EventTarget only for "abort": addEventListener ignores other event
-// types and the capture, passive and signal options; dispatchEvent throws.
+// types and the passive and signal options (capture only tells listeners apart, as there
+// is no tree to dispatch through); dispatchEvent throws.
 // Note: the event passed to listeners is a frozen plain object ({type, target,
 // currentTarget, isTrusted}), not an Event instance.
 // Note: an exception thrown by a listener is reported to host.reportError (which drops
@@ -26,7 +27,7 @@ class AbortSignal {
     const s = state(this);
     s.onabort = typeof fn === 'function' ? fn : null;
     if (s.onabort !== null && !s.listeners.some((l) => l.handler)) {
-      s.listeners.push({ fn: (event) => { if (s.onabort) s.onabort.call(this, event); }, once: false, handler: true });
+      s.listeners.push({ fn: (event) => { if (s.onabort) s.onabort.call(this, event); }, once: false, capture: false, handler: true });
     }
   }
   // https://dom.spec.whatwg.org/#dom-abortsignal-throwifaborted
@@ -38,15 +39,19 @@ class AbortSignal {
   addEventListener(type, listener, opts) {
     const s = state(this);
     if (String(type) !== 'abort' || listener == null) return;
-    if (s.listeners.some((l) => l.fn === listener)) return;
+    // A listener is its callback and its capture flag: the same callback added for both
+    // phases is two listeners.
+    const capture = flattenCapture(opts);
+    if (s.listeners.some((l) => l.fn === listener && l.capture === capture)) return;
     const once = opts !== null && typeof opts === 'object' && !!opts.once;
-    s.listeners.push({ fn: listener, once });
+    s.listeners.push({ fn: listener, once, capture });
   }
   // https://dom.spec.whatwg.org/#dom-eventtarget-removeeventlistener
-  removeEventListener(type, listener) {
+  removeEventListener(type, listener, opts) {
     const s = state(this);
     if (String(type) !== 'abort') return;
-    s.listeners = s.listeners.filter((l) => l.fn !== listener);
+    const capture = flattenCapture(opts);
+    s.listeners = s.listeners.filter((l) => l.fn !== listener || l.capture !== capture);
   }
   // https://dom.spec.whatwg.org/#dom-eventtarget-dispatchevent
   dispatchEvent(event) {
@@ -81,6 +86,15 @@ class AbortSignal {
     for (const s of list) followSignal(signal, s);
     return signal;
   }
+}
+
+// WebIDL §3.7.3: the class string of Object.prototype.toString.
+defineProperty(AbortSignal.prototype, Symbol.toStringTag, { value: 'AbortSignal', configurable: true });
+
+// https://dom.spec.whatwg.org/#concept-flatten-options
+function flattenCapture(opts) {
+  if (typeof opts === 'boolean') return opts;
+  return opts !== null && typeof opts === 'object' && !!opts.capture;
 }
 
 function state(signal) {
@@ -150,6 +164,7 @@ class AbortController {
     signalAbort(controllerSignal.get(checkController(this)), reason === undefined ? abortError() : reason);
   }
 }
+defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
 const controllerSignal = new WeakMap();
 function checkController(c) {
   if (!controllerSignal.has(c)) throw new TypeError('Illegal invocation: not an AbortController');

@@ -50,6 +50,9 @@ class ReadableStream {
   }
 }
 
+// WebIDL §3.7.3: the class string of Object.prototype.toString.
+defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: 'ReadableStream', configurable: true });
+
 function streamOf(stream) {
   const s = streamState.get(stream);
   if (!s) throw new TypeError('Illegal invocation: not a ReadableStream');
@@ -203,6 +206,8 @@ class ReadableStreamDefaultReader {
     return cancelStream(r.stream, reason);
   }
 }
+
+defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, { value: 'ReadableStreamDefaultReader', configurable: true });
 
 function readerOf(reader) {
   const r = readerState.get(reader);

@@ -19,8 +19,10 @@ class TextEncoder {
 class TextDecoder {
   // https://encoding.spec.whatwg.org/#dom-textdecoder
   constructor(label, opts) {
-    const l = label === undefined ? 'utf-8' : String(label).trim().toLowerCase();
-    if (l !== 'utf-8' && l !== 'utf8' && l !== 'unicode-1-1-utf-8') throw new RangeError('TextDecoder: only utf-8 is supported');
+    // https://encoding.spec.whatwg.org/#concept-encoding-get: only ASCII whitespace is
+    // trimmed (String.prototype.trim would also take U+00A0, U+FEFF, ...).
+    const l = label === undefined ? 'utf-8' : String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
+    if (!utf8Labels.includes(l)) throw new RangeError(`TextDecoder: unsupported encoding label "${label}": only utf-8 is supported`);
     decoderState.set(this, { fatal: !!(opts && opts.fatal), ignoreBOM: !!(opts && opts.ignoreBOM), pending: null, started: false });
   }
   get encoding() { return 'utf-8'; }
@@ -49,7 +51,12 @@ class TextDecoder {
     return text;
   }
 }
+// WebIDL §3.7.3: the class string of Object.prototype.toString.
+defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
+defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
 const decoderState = new WeakMap();
+// https://encoding.spec.whatwg.org/#names-and-labels, the labels of UTF-8.
+const utf8Labels = ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'];
 
 // incompleteTail is how many bytes at the end of bytes begin a UTF-8 sequence that more
 // bytes could complete.

@@ -1,0 +1,215 @@
+// conform adapter "deno": Deno's own fetch, Request, Headers and Response, with each vat a
+// Deno Worker whose permissions are the vat's allowlist.
+//
+// - This Node program speaks the protocol (../lib/protocol.mjs, unpatched, as the other
+//   adapters do) and starts one Deno process (host.js) from the Deno binary installed by
+//   `npm ci` (@deno/linux-x64-glibc). It sets that process's whole environment: the
+//   harness's proxy as HTTP_PROXY/HTTPS_PROXY, no update check, a throw-away DENO_DIR.
+// - host.js makes each vat a Worker with `deno.permissions` (--unstable-worker-options):
+//   net limited to the vat's allowedHosts, no read, write, env, run, ffi, sys or import.
+//   Deno enforces the allowlist; the adapter adds none of its own.
+// - vat.js, inside the Worker, strips Deno's globals down to the requested ones (frozen),
+//   the language's and a console, and runs the programs.
+// - terminateVat is worker.terminate(). Deno has no notify hook, so no vat ever sends
+//   notify.
+//
+// Protocol: harness/PROTOCOL.md. Diagnostics go to stderr (Deno's included).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+
+const require = createRequire(import.meta.url);
+
+const ADAPTER_NAME = 'deno';
+const DENO_PACKAGE = '@deno/linux-x64-glibc';
+const DENO_BINARY = require.resolve(`${DENO_PACKAGE}/deno`);
+const DENO_VERSION = require(`${DENO_PACKAGE}/package.json`).version;
+const ADAPTER_VERSION = `0.1.0 (deno ${DENO_VERSION}, node ${process.version})`;
+
+const HOST_MODULE = fileURLToPath(new URL('./host.js', import.meta.url));
+// The only files the Deno process may read: its own modules and the kit's values.mjs, which
+// vat.js imports. Deno checks a vat's dynamic import() of a file: URL against this list
+// (not against the Worker's read: false), so it is kept to exactly these.
+const READABLE = ['./host.js', './vat.js', '../lib/values.mjs'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+
+const OFFERED = [
+  'fetch',
+  'Request',
+  'Headers',
+  'Response',
+  'AbortController',
+  'AbortSignal',
+  'DOMException',
+  'ReadableStream',
+  'TextEncoder',
+  'TextDecoder',
+  'URL',
+  'URLSearchParams',
+];
+
+const log = makeLog(ADAPTER_NAME);
+
+/** The Deno host process and what is waiting on it; set by initialize. */
+let host;
+
+function startHost(proxy) {
+  const denoDir = mkdtempSync(join(tmpdir(), 'conform-deno-'));
+  process.on('exit', () => rmSync(denoDir, { recursive: true, force: true }));
+  // The whole environment, not the harness's plus some: a proxy, NO_PROXY or DENO_* setting
+  // inherited from the user's shell must not change where vat traffic goes.
+  const env = {
+    // Deno checks for a new release at start-up and would do so through HTTPS_PROXY: the
+    // mock network would record that request as an escape.
+    DENO_NO_UPDATE_CHECK: '1',
+    // Nothing is cached or written to $HOME.
+    DENO_DIR: denoDir,
+    HOME: denoDir,
+    NO_COLOR: '1',
+    // Read by the HTTP client of every Worker's fetch. Deno sends http:// requests to the
+    // proxy in absolute form and tunnels https:// with CONNECT; both reach the mock network.
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+  };
+  const args = [
+    'run',
+    '--quiet',
+    '--no-prompt',
+    '--no-config',
+    '--no-lock',
+    '--unstable-worker-options',
+    '--allow-net',
+    `--allow-read=${READABLE.join(',')}`,
+    HOST_MODULE,
+  ];
+  // stdin/stdout carry host.js's messages; its stderr is ours (the harness keeps it). The
+  // child stays in the adapter's process group, so the harness's group kill ends it too.
+  const child = spawn(DENO_BINARY, args, { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const state = {
+    child,
+    ready: null,
+    waiting: new Map(), // `${type}:${vatId}` -> resolve, for created/terminated
+    runs: new Map(), // runId -> resolve
+    events: new Map(), // vatId -> the kit's event sink
+    nextRunId: 1,
+  };
+  state.ready = new Promise((resolve, reject) => {
+    child.once('error', (e) => reject(new Error(`cannot start Deno (${DENO_BINARY}): ${e.message}`)));
+    child.once('exit', (code, signal) => {
+      const why = `the Deno host exited (code ${code}, signal ${signal})`;
+      reject(new Error(why));
+      // Vats live in that process: without it the adapter cannot go on. Exiting makes the
+      // harness report a crash and start afresh.
+      log(`${why}; exiting`);
+      process.exit(1);
+    });
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        log(`not JSON from the Deno host: ${line}`);
+        return;
+      }
+      onHostMessage(state, message, resolve);
+    });
+  });
+  return state;
+}
+
+function onHostMessage(state, message, onReady) {
+  switch (message.type) {
+    case 'ready':
+      log(`Deno ${message.deno} (V8 ${message.v8}) host started`);
+      onReady();
+      break;
+    case 'created':
+    case 'terminated': {
+      const key = `${message.type}:${message.vatId}`;
+      const resolve = state.waiting.get(key);
+      state.waiting.delete(key);
+      if (resolve) resolve(message);
+      break;
+    }
+    case 'log': {
+      const events = state.events.get(message.vatId);
+      if (events) events.log(message.level, message.message);
+      break;
+    }
+    case 'outcome': {
+      const resolve = state.runs.get(message.runId);
+      state.runs.delete(message.runId);
+      if (resolve) resolve(message.outcome);
+      break;
+    }
+    default:
+      log(`unexpected message from the Deno host: ${JSON.stringify(message)}`);
+  }
+}
+
+function toHost(message) {
+  host.child.stdin.write(JSON.stringify(message) + '\n');
+}
+
+function reply(type, vatId) {
+  return new Promise((resolve) => host.waiting.set(`${type}:${vatId}`, resolve));
+}
+
+async function initialize(params) {
+  const { proxy } = params.network;
+  host = startHost(proxy);
+  await host.ready;
+  log(`every vat's traffic goes through ${proxy}`);
+}
+
+async function createVat({ vatId, globals, network, events }) {
+  const allowedHosts = network ? network.allowedHosts : undefined;
+  if (globals.includes('fetch') && allowedHosts === undefined) {
+    throw new RpcError(CODES.configDenied, 'fetch requires network.allowedHosts in the vat configuration');
+  }
+  const created = reply('created', vatId);
+  host.events.set(vatId, events);
+  toHost({ type: 'create', vatId, globals, allowedHosts: allowedHosts === undefined ? null : allowedHosts });
+  const { error } = await created;
+  if (error) {
+    host.events.delete(vatId);
+    throw new RpcError(CODES.configDenied, `Deno refused the vat: ${error.name}: ${error.message}`);
+  }
+  const runIds = new Set();
+  return {
+    vatId,
+    runIds,
+    /** @type {Promise<void> | undefined} */
+    terminated: undefined,
+    run(source) {
+      const runId = host.nextRunId++;
+      runIds.add(runId);
+      const outcome = new Promise((resolve) => host.runs.set(runId, resolve));
+      toHost({ type: 'run', vatId, runId, source });
+      return outcome.finally(() => runIds.delete(runId));
+    },
+  };
+}
+
+// Terminates the vat's Worker once; every terminateVat of the vat (and shutdown) waits for
+// that one termination.
+function terminateVat(vat) {
+  if (!vat.terminated) {
+    const terminated = reply('terminated', vat.vatId);
+    toHost({ type: 'terminate', vatId: vat.vatId });
+    vat.terminated = terminated.then(() => {
+      // The Worker is gone: its pending runs will never be answered.
+      for (const runId of vat.runIds) host.runs.delete(runId);
+      host.events.delete(vat.vatId);
+    });
+  }
+  return vat.terminated;
+}
+
+serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: OFFERED, initialize, createVat, terminateVat });
