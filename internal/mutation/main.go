@@ -117,8 +117,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	results := runAll(ctx, r, c.parallel, selected, sources, equivalents, stdout)
+	// An interrupted run still reports the mutants it finished, and says so.
+	var interrupted error
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted after %d of %d mutants", countRun(results), len(selected))
+		interrupted = fmt.Errorf("interrupted after %d of %d mutants: the report covers those", countRun(results), len(selected))
 	}
 	results = append(results, carried...)
 	report := newReport(c, files, results, time.Since(began))
@@ -131,6 +133,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("write the result: %w", err)
 	}
 	fmt.Fprintf(stdout, "result: %s\n", c.out)
+	if interrupted != nil {
+		return interrupted
+	}
 	if c.minScore > 0 && report.Score < c.minScore {
 		return fmt.Errorf("score %.1f%% is below --min-score %.1f%%", report.Score, c.minScore)
 	}
