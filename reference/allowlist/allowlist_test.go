@@ -173,6 +173,8 @@ var parseCases = []parseCase{
 	{name: "scheme starting with a digit", in: "9a:x", err: ErrInvalidURL},
 	{name: "scheme with an underscore", in: "a_b:x", err: ErrInvalidURL},
 	{name: "scheme with a character after Z", in: "a[:x", err: ErrInvalidURL},
+	{name: "dot segments in a query without path stay", in: "http://example.com?a/../b", host: "example.com", href: "http://example.com/?a/../b"},
+	{name: "dot segments in a fragment without path stay", in: "http://example.com#a/./b/..", host: "example.com", href: "http://example.com/#a/./b/.."},
 	{name: "fragment without path", in: "http://example.com#frag", host: "example.com", href: "http://example.com/#frag"},
 	{name: "query without path", in: "http://example.com?q", host: "example.com", href: "http://example.com/?q"},
 }
