@@ -2,7 +2,13 @@ package endowment
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/eventloop"
@@ -84,5 +90,77 @@ func TestFailedFetchesLeaveNoCall(t *testing.T) {
 	end.mu.Unlock()
 	if left != 0 {
 		t.Errorf("%d calls are still tracked after every fetch failed", left)
+	}
+}
+
+// TestLimitDefaults: a limit left at 0 (or negative) takes its documented default, and any
+// positive value, 1 included, is kept as given.
+func TestLimitDefaults(t *testing.T) {
+	defaults, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := defaults.opts
+	if got.MaxResponseBytes != 64<<20 || got.MaxResponseHeaders != 1000 || got.MaxConcurrentFetches != 256 || got.MaxHeldBodyBytes != 256<<20 {
+		t.Errorf("defaults: bytes %d, headers %d, fetches %d, held %d; want 64 MiB, 1000, 256, 256 MiB",
+			got.MaxResponseBytes, got.MaxResponseHeaders, got.MaxConcurrentFetches, got.MaxHeldBodyBytes)
+	}
+	ones, err := New(Options{MaxResponseBytes: 1, MaxResponseHeaders: 1, MaxConcurrentFetches: 1, MaxHeldBodyBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = ones.opts
+	if got.MaxResponseBytes != 1 || got.MaxResponseHeaders != 1 || got.MaxConcurrentFetches != 1 || got.MaxHeldBodyBytes != 1 {
+		t.Errorf("limits of 1 became: bytes %d, headers %d, fetches %d, held %d",
+			got.MaxResponseBytes, got.MaxResponseHeaders, got.MaxConcurrentFetches, got.MaxHeldBodyBytes)
+	}
+}
+
+// TestNoNotifyAfterTeardown: a fetch in flight when the vat is torn down reports its
+// OutboundRequest, and nothing after: teardown (without Close) is enough to silence it.
+func TestNoNotifyAfterTeardown(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	var (
+		mu     sync.Mutex
+		events []string
+	)
+	end, err := New(Options{AllowedHosts: []string{"127.0.0.1"}, Notify: func(ev Event) {
+		mu.Lock()
+		events = append(events, ev.Method)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := eventloop.NewEventLoop(eventloop.EnableConsole(false))
+	loop.Start()
+	t.Cleanup(loop.Terminate)
+	started := make(chan error, 1)
+	loop.RunOnLoop(func(vm *goja.Runtime) {
+		if err := end.Install(vm, loop, Globals()); err != nil {
+			started <- err
+			return
+		}
+		_, err := vm.RunString(`fetch(` + strconv.Quote(srv.URL+"/hang") + `).catch(() => {});`)
+		started <- err
+	})
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := end.Teardown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(events, []string{"OutboundRequest"}) {
+		t.Errorf("notify calls = %v; want only the OutboundRequest made before teardown", events)
 	}
 }

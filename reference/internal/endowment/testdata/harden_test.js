@@ -111,3 +111,10 @@ test('everything the endowment reaches short of the realm intrinsics is frozen, 
   const onabort = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'onabort');
   assert(Object.isFrozen(onabort.set) && Object.isFrozen(onabort.get), 'the onabort accessors');
 });
+
+test('URL and URLSearchParams, installed from Go, are frozen with their prototypes', () => {
+  for (const [name, ctor] of [['URL', URL], ['URLSearchParams', URLSearchParams]]) {
+    assert(Object.isFrozen(ctor), `${name} is not frozen`);
+    assert(Object.isFrozen(ctor.prototype), `${name}.prototype is not frozen`);
+  }
+});
