@@ -173,6 +173,11 @@ func TestFetch(t *testing.T) {
 		}
 		<-r.Context().Done()
 	})
+	// /bad-location redirects to a Location that is not a URL.
+	mux.HandleFunc("/bad-location", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "http://[::1")
+		w.WriteHeader(http.StatusFound)
+	})
 	// /chain/{n} redirects n times before /hello: Fetch follows at most 20 redirects.
 	mux.HandleFunc("/chain/{n}", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(r.PathValue("n"))

@@ -101,3 +101,7 @@ test('aborting a fetch in the middle of a streamed upload rejects it and stops t
   await (await fetch(serverURL + '/hello')).text();
   assert(pulls <= after + 1, `the body was still pulled after the abort: ${after} then ${pulls}`);
 });
+
+test('a redirect to a Location that is not a URL is a network error', async () => {
+  await assertRejects(fetch(serverURL + '/bad-location'), TypeError, 'an invalid Location');
+});
