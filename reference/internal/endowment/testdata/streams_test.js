@@ -151,3 +151,25 @@ test('cancelling a tee branch after the source closed settles at once', async ()
   await tick();
   assertEquals(settled, true, 'the cancel of branch 2, whose chunks were never read');
 });
+
+test('cancel of a locked stream rejects with a TypeError', async () => {
+  const s = new ReadableStream();
+  s.getReader();
+  await assertRejects(s.cancel('why'), TypeError, 'cancel of a locked stream');
+});
+
+test('desiredSize is 1 empty, 0 with a chunk queued or once closed, null once errored', async () => {
+  let controller;
+  const s = new ReadableStream({ start(c) { controller = c; } });
+  assertEquals(controller.desiredSize, 1, 'empty');
+  controller.enqueue('a');
+  assertEquals(controller.desiredSize, 0, 'one chunk queued');
+  controller.close();
+  assertEquals(controller.desiredSize, 0, 'close requested');
+  await s.getReader().read();
+  assertEquals(controller.desiredSize, 0, 'closed');
+  let errored;
+  new ReadableStream({ start(c) { errored = c; } });
+  errored.error(new Error('x'));
+  assertEquals(errored.desiredSize, null, 'errored');
+});
