@@ -7,6 +7,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/eventloop"
 
+	"github.com/conform-suite/conform/reference/allowlist"
 	"github.com/conform-suite/conform/reference/internal/endowment"
 )
 
@@ -48,7 +49,8 @@ type Options struct {
 	// AllowedHosts are the hostnames fetch may reach, compared exactly with the
 	// WHATWG-parsed hostname of each URL and of each redirect hop; ports and schemes are
 	// ignored. nil means not configured (New refuses fetch then is up to the caller: see
-	// RequiresAllowlist); an empty list denies every host.
+	// RequiresAllowlist); an empty list denies every host. New refuses a list with an
+	// entry that is not a hostname (allowlist.Validate).
 	AllowedHosts []string
 	// Client sends the requests. nil means a client with its own transport, never
 	// http.DefaultClient. Its CheckRedirect and Jar are not used: the endowment follows
@@ -79,6 +81,9 @@ type Endowment struct {
 
 // New creates an endowment. It does not touch any runtime until Install.
 func New(opts Options) (*Endowment, error) {
+	if err := allowlist.Validate(opts.AllowedHosts); err != nil {
+		return nil, err
+	}
 	impl, err := endowment.New(internalOptions(opts, endowment.Faults{}))
 	if err != nil {
 		return nil, err
@@ -132,6 +137,9 @@ func (e *Endowment) Close(ctx context.Context) error { return e.impl.Close(ctx) 
 // NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
 // faults type is internal, so no other package can name it.
 func NewWithFaults(opts Options, faults endowment.Faults) (*Endowment, error) {
+	if err := allowlist.Validate(opts.AllowedHosts); err != nil {
+		return nil, err
+	}
 	impl, err := endowment.New(internalOptions(opts, faults))
 	if err != nil {
 		return nil, err

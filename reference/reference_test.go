@@ -19,6 +19,7 @@ import (
 	"gopkg.in/h2non/gock.v1"
 
 	"github.com/conform-suite/conform/reference"
+	"github.com/conform-suite/conform/reference/allowlist"
 )
 
 // settleTimeout bounds how long a test waits for a JS program to settle.
@@ -865,5 +866,17 @@ func TestVatsAreIndependent(t *testing.T) {
 	case o := <-pending:
 		t.Fatalf("the first vat's pending fetch settled when the second vat was torn down: %s", o)
 	default:
+	}
+}
+
+func TestNewRefusesEntriesThatAreNotHosts(t *testing.T) {
+	t.Parallel()
+	for _, hosts := range [][]string{{"allowed.test:8080"}, {"allowed.test", ""}, {"::1"}} {
+		if _, err := reference.New(reference.Options{AllowedHosts: hosts}); !errors.Is(err, allowlist.ErrInvalidEntry) {
+			t.Errorf("New(AllowedHosts=%q) = %v, want an error wrapping allowlist.ErrInvalidEntry", hosts, err)
+		}
+	}
+	if _, err := reference.New(reference.Options{AllowedHosts: []string{"ALLOWED.TEST", "[::1]", "bücher.test"}}); err != nil {
+		t.Errorf("New with hosts in non-canonical spellings = %v, want nil", err)
 	}
 }

@@ -14,7 +14,11 @@
 // (`go test ./suite -run Markdown -update` regenerates both).
 //
 // One file per area (availability.go, config.go, allowlist*.go, fetch.go, headers.go,
-// request.go, response.go, abort.go, notify.go, teardown.go, isolation.go). Bodies that many
+// request.go, response.go, abort.go, notify.go, teardown.go, isolation.go), and files for
+// families of specs that vary one thing across an area: allowlist_entries.go (the entries of
+// allowedHosts, area config), input_identity.go (inputs whose URL differs between reads, area
+// allowlist) and returned_objects.go (tampering through what the endowment returned, area
+// isolation). Bodies that many
 // specs share are small named functions beside their table: runCase (one named case of an
 // area's cases fixture compared with the standard's answer), bypass (an attempt to reach a
 // denied host), teardownCase.run (start, wait until mocknet sees it, terminate, require every

@@ -5,7 +5,9 @@ func specTables() []func() []Spec {
 	return []func() []Spec{
 		availabilitySpecs,
 		configSpecs,
+		entrySpecs,
 		allowlistSpecs,
+		inputIdentitySpecs,
 		fetchSpecs,
 		headersSpecs,
 		requestSpecs,
@@ -14,5 +16,6 @@ func specTables() []func() []Spec {
 		notifySpecs,
 		teardownSpecs,
 		isolationSpecs,
+		returnedObjectSpecs,
 	}
 }

@@ -229,8 +229,6 @@ func teardownSpecs() []Spec {
 				Source:  srcTeardown,
 				Fixture: "teardown/fetch-and-wait",
 			},
-			// It states a time bound per vat; specs running beside it would eat into it.
-			Serial: true,
 			Run: func(t *T) {
 				const n = 20
 				// Five vats per host: no host needs more than 6 connections (a browser's limit).

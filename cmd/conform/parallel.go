@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,27 +33,60 @@ const workerGrace = 15 * time.Second
 // progressLine is a worker's line per finished spec ("[ 3/50] PASS ID: title (12ms)").
 var progressLine = regexp.MustCompile(`^\[\s*\d+/\d+\] (PASS|FAIL|SKIP) (.*)$`)
 
-// partition deals the plan's specs to n workers round-robin in ID order (every worker gets a
-// mix of areas, and the same plan always gives the same shares), and returns the serial
-// specs apart.
+// partition deals the plan's specs to n workers and returns the serial specs apart. Specs
+// are dealt heaviest first, each to the worker with the least work so far (teardown specs
+// wait by design, for a close or a never-settles window, and dominate a run), ties going to
+// the lower worker: the same plan always gives the same shares, and each worker runs its
+// share in ID order.
 func partition(specs []suite.Spec, n int) (shares [][]string, serial []string) {
-	shares = make([][]string, n)
-	i := 0
+	type item struct {
+		id   string
+		cost int
+	}
+	var items []item
 	for _, s := range specs {
 		if s.Serial {
 			serial = append(serial, s.ID)
 			continue
 		}
-		shares[i%n] = append(shares[i%n], s.ID)
-		i++
+		items = append(items, item{s.ID, expectedCost(s)})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
+	load := make([]int, n)
+	shares = make([][]string, n)
+	for _, it := range items {
+		w := 0
+		for i := range load {
+			if load[i] < load[w] {
+				w = i
+			}
+		}
+		load[w] += it.cost
+		shares[w] = append(shares[w], it.id)
 	}
 	out := shares[:0]
 	for _, sh := range shares {
 		if len(sh) > 0 {
+			sort.Strings(sh)
 			out = append(out, sh)
 		}
 	}
 	return out, serial
+}
+
+// expectedCost is a spec's weight when dealing: what a spec costs in a passing run, in
+// tens of milliseconds, from what the catalogue says of it.
+func expectedCost(s suite.Spec) int {
+	switch {
+	case s.Area == suite.AreaTeardown:
+		return 40 // a never-settles window, often after a close wait
+	case s.Tampers:
+		return 10 // runs on a freshly started implementation
+	case s.Area == suite.AreaIsolation || s.Area == suite.AreaAbort:
+		return 3
+	default:
+		return 1
+	}
 }
 
 func runParallel(ctx context.Context, plan runner.Plan, procs int, workerArgs []string, progress, stderr io.Writer) (*reports.Run, error) {
@@ -71,28 +105,33 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, workerArgs []
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 
-	phase := func(first int, shares [][]string) []workerOutcome {
-		outcomes := make([]workerOutcome, len(shares))
-		var wg sync.WaitGroup
-		for i, ids := range shares {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				w := worker{index: first + i, ids: ids, dir: filepath.Join(dir, fmt.Sprint(first+i))}
-				outcomes[i] = w.run(ctx, self, workerArgs, pr, stderr)
-				if outcomes[i].code == exitFailures && containsArg(workerArgs, "--fail-fast") {
-					stopAll() // the first failure stops every worker, as it stops a serial run
-				}
-			}()
-		}
-		wg.Wait()
-		return outcomes
+	// The specs that run alone get their worker at once, held before its first spec: its
+	// start-up (process, mock network, implementation) overlaps the others' specs, and it is
+	// let go when they are done, or told to stop if the run stopped first.
+	var serialOutcome chan workerOutcome
+	release := make(chan bool, 1)
+	if len(serial) > 0 {
+		serialOutcome = make(chan workerOutcome, 1)
+		w := worker{index: len(shares) + 1, ids: serial, dir: filepath.Join(dir, fmt.Sprint(len(shares)+1)), hold: release}
+		go func() { serialOutcome <- w.run(ctx, self, workerArgs, pr, stderr) }()
 	}
-	outcomes := phase(1, shares)
-	if len(serial) > 0 && ctx.Err() == nil {
-		outcomes = append(outcomes, phase(len(shares)+1, [][]string{serial})...)
-	} else if len(serial) > 0 {
-		outcomes = append(outcomes, workerOutcome{ids: serial, skipped: "not run: the run stopped before the specs that run alone"})
+	outcomes := make([]workerOutcome, len(shares))
+	var wg sync.WaitGroup
+	for i, ids := range shares {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := worker{index: i + 1, ids: ids, dir: filepath.Join(dir, fmt.Sprint(i+1))}
+			outcomes[i] = w.run(ctx, self, workerArgs, pr, stderr)
+			if outcomes[i].code == exitFailures && containsArg(workerArgs, "--fail-fast") {
+				stopAll() // the first failure stops every worker, as it stops a serial run
+			}
+		}()
+	}
+	wg.Wait()
+	if serialOutcome != nil {
+		release <- ctx.Err() == nil
+		outcomes = append(outcomes, <-serialOutcome)
 	}
 	return mergeWorkers(ctx, plan, outcomes)
 }
@@ -102,6 +141,9 @@ type worker struct {
 	index int
 	ids   []string
 	dir   string
+	// hold, when set, keeps the worker before its first spec until it yields true (run) or
+	// false (do not).
+	hold <-chan bool
 }
 
 // workerOutcome is what a worker left: its report, or why there is none.
@@ -114,7 +156,22 @@ type workerOutcome struct {
 
 func (w worker) run(ctx context.Context, self string, args []string, pr *progressPrinter, stderr io.Writer) workerOutcome {
 	args = append(append([]string{}, args...), "--report-dir", w.dir, "--spec", strings.Join(w.ids, ","))
+	if w.hold != nil {
+		args = append(args, "--hold")
+	}
 	cmd := exec.CommandContext(ctx, self, args...)
+	if w.hold != nil {
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			return workerOutcome{ids: w.ids, skipped: fmt.Sprintf("not run: worker %d: %v", w.index, err)}
+		}
+		go func() {
+			if <-w.hold {
+				_, _ = io.WriteString(stdin, "go\n")
+			}
+			_ = stdin.Close()
+		}()
+	}
 	// On cancellation the worker is asked to stop like a user would (it then writes reports
 	// marked interrupted), and killed if it has not exited within the grace period.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -57,9 +58,10 @@ type runFlags struct {
 	failFast          *bool
 	verbose, quiet    *bool
 	worker            *bool
+	hold              *bool
 }
 
-func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) (int, error) {
+func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", "[flags]", runDescription, runExamples, stdout)
 	f := runFlags{sel: addSelectionFlags(fs)}
 	f.adapter = fs.String("adapter", "", "adapter command line, e.g. \"node adapter.mjs\" (default: the embedded reference)")
@@ -70,13 +72,14 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.Var(durationAlias{f.callTimeout}, "timeout", "deprecated: the same as --call-timeout")
 	f.initializeTimeout = fs.Duration("initialize-timeout", 30*time.Second, "timeout of the implementation's initialize (adapter start-up)")
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
-	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 2 per CPU when there is more than one CPU, else 1; 1 runs in this process)")
+	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
 	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
+	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, then wait for a line \"go\" on stdin before running specs")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -116,6 +119,12 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		FailFast: *f.failFast, Verbose: *f.verbose}
 	if !*f.quiet {
 		opts.Progress = stdout
+	}
+	if *f.hold {
+		opts.Hold = func() bool {
+			line, _ := bufio.NewReader(stdin).ReadString('\n')
+			return strings.TrimSpace(line) == "go"
+		}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))
 	defer cancel()
@@ -157,7 +166,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	return exitCode(result, runErr, *f.strictExp, stderr), nil
 }
 
-// workers is how many worker processes the run uses: -p if given, else 2 per CPU (specs
+// workers is how many worker processes the run uses: -p if given, else 3 per CPU up to 8 (specs
 // mostly wait on the network, so more workers than CPUs pays), 1 on one CPU, under -v, or
 // inside a worker; never more than there are specs.
 func (f runFlags) workers(specs int) int {
@@ -168,7 +177,7 @@ func (f runFlags) workers(specs int) int {
 	if n == 0 {
 		n = 1
 		if cpus := runtime.NumCPU(); cpus > 1 && !*f.verbose {
-			n = 2 * cpus
+			n = min(3*cpus, 8)
 		}
 	}
 	return max(1, min(n, specs))

@@ -16,6 +16,8 @@ var (
 	ErrScheme = errors.New("scheme not allowed")
 	// ErrDenied: the URL's host is not on the list.
 	ErrDenied = errors.New("host not allowed")
+	// ErrInvalidEntry: a configured entry is not a host (Validate).
+	ErrInvalidEntry = errors.New("invalid allowedHosts entry")
 )
 
 // List is a set of allowed hostnames, compared exactly with a URL's canonical hostname.
@@ -25,7 +27,7 @@ type List struct {
 
 // New builds a list from configured hostnames. Each entry is canonicalised the way a URL's
 // host is, so "Allowed.Test" and "allowed.test" are the same entry; an entry that is not a
-// valid host can never match.
+// valid host can never match. Call Validate first to refuse such a list instead.
 func New(hosts []string) *List {
 	l := &List{hosts: map[string]bool{}}
 	for _, h := range hosts {
@@ -34,6 +36,20 @@ func New(hosts []string) *List {
 		}
 	}
 	return l
+}
+
+// Validate returns an error wrapping ErrInvalidEntry for the first entry that is not a host
+// as the URL Standard parses one ("allowed.test:8080", "http://allowed.test", "", an IPv6
+// address without brackets): no URL's hostname can ever equal it, so a list holding it is
+// not the policy its author wrote. Entries that are hosts in another spelling
+// ("ALLOWED.TEST", "bücher.test", "0xc0.0.2.10") are valid: New canonicalises them.
+func Validate(hosts []string) error {
+	for i, h := range hosts {
+		if _, err := CanonicalHost(h); err != nil {
+			return fmt.Errorf("%w: entry %d, %q, is not a hostname (%v); write the host alone, as URL.hostname shows it (IPv6 in brackets, no scheme, port or path)", ErrInvalidEntry, i, h, err)
+		}
+	}
+	return nil
 }
 
 // Allows reports whether a canonical hostname is on the list.
@@ -93,7 +109,11 @@ func schemeError(scheme string) error {
 // canonical host. Non-special schemes are parsed only far enough to name them.
 func Parse(raw string) (*url.URL, error) {
 	s := strings.Trim(raw, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	if strings.ContainsAny(s, "\t\n\r") {
+		// The URL parser drops every tab and newline; most URLs have none, so nothing is
+		// built or copied for them.
+		s = strings.Map(dropTabOrNewline, s)
+	}
 	colon := strings.IndexByte(s, ':')
 	if colon <= 0 || !validScheme(s[:colon]) {
 		return nil, fmt.Errorf("%w: %q has no scheme (relative URLs need a base, and a vat has none)", ErrInvalidURL, raw)
@@ -159,6 +179,13 @@ func Parse(raw string) (*url.URL, error) {
 		u.Path = "/"
 	}
 	return u, nil
+}
+
+func dropTabOrNewline(r rune) rune {
+	if r == '\t' || r == '\n' || r == '\r' {
+		return -1
+	}
+	return r
 }
 
 // unescapeUserinfo decodes percent-escapes in a username or password; text with a malformed

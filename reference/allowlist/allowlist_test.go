@@ -3,6 +3,7 @@ package allowlist
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -436,6 +437,80 @@ func TestCompressIPv6(t *testing.T) {
 	for _, tc := range tests {
 		if got := compressIPv6(strings.Fields(tc.pieces)); got != tc.want {
 			t.Errorf("compressIPv6(%s) = %q, want %q", tc.pieces, got, tc.want)
+		}
+	}
+}
+
+// TestValidate: an entry is valid when the URL host parser accepts it, in any spelling it
+// canonicalises; an entry no URL hostname can equal is refused, naming the entry.
+func TestValidate(t *testing.T) {
+	valid := [][]string{
+		nil,
+		{},
+		{"allowed.test"},
+		{"ALLOWED.TEST", "Allowed.Test"},
+		{"allowed.test."},
+		{"bücher.test", "xn--bcher-kva.test"},
+		{"192.0.2.10", "0xc0.0.2.10", "3221225994"},
+		{"[2001:db8::10]", "[2001:DB8:0:0:0:0:0:10]"},
+		{"allowed.test", "allowed.test"},
+	}
+	for _, hosts := range valid {
+		if err := Validate(hosts); err != nil {
+			t.Errorf("Validate(%q) = %v, want nil", hosts, err)
+		}
+	}
+	invalid := []struct {
+		hosts []string
+		bad   string
+	}{
+		{[]string{"allowed.test:8080"}, "allowed.test:8080"},
+		{[]string{"allowed.test", "http://allowed.test"}, "http://allowed.test"},
+		{[]string{""}, ""},
+		{[]string{"allowed.test/api"}, "allowed.test/api"},
+		{[]string{" allowed.test"}, " allowed.test"},
+		{[]string{"2001:db8::10"}, "2001:db8::10"},
+		{[]string{"::1"}, "::1"},
+		{[]string{"[::1"}, "[::1"},
+		{[]string{"256.0.0.1"}, "256.0.0.1"},
+	}
+	for _, tc := range invalid {
+		err := Validate(tc.hosts)
+		if !errors.Is(err, ErrInvalidEntry) {
+			t.Errorf("Validate(%q) = %v, want an error wrapping ErrInvalidEntry", tc.hosts, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), strconv.Quote(tc.bad)) {
+			t.Errorf("Validate(%q) = %v, want the message to name the entry %q", tc.hosts, err, tc.bad)
+		}
+	}
+}
+
+// TestEntriesMatchTheHostTheyName: entries in another spelling of a host admit that host
+// and nothing else; a trailing dot is part of the name.
+func TestEntriesMatchTheHostTheyName(t *testing.T) {
+	tests := []struct {
+		entry        string
+		admits, deny []string
+	}{
+		{"ALLOWED.TEST", []string{"http://allowed.test/", "http://Allowed.Test:8080/"}, []string{"http://a.allowed.test/", "http://allowed.test./"}},
+		{"allowed.test.", []string{"http://allowed.test./", "http://ALLOWED.TEST./"}, []string{"http://allowed.test/"}},
+		{"bücher.test", []string{"http://xn--bcher-kva.test/", "http://BÜCHER.test/"}, []string{"http://bucher.test/"}},
+		{"0xc0.0.2.10", []string{"http://192.0.2.10/", "http://192.0.522/"}, []string{"http://192.0.2.11/"}},
+		{"[2001:DB8::10]", []string{"http://[2001:db8:0::10]/"}, []string{"http://[2001:db8::11]/"}},
+		{"test", []string{"http://test/"}, []string{"http://allowed.test/"}},
+	}
+	for _, tc := range tests {
+		l := New([]string{tc.entry})
+		for _, in := range tc.admits {
+			if _, err := l.Check(in); err != nil {
+				t.Errorf("entry %q: Check(%q) = %v, want allowed", tc.entry, in, err)
+			}
+		}
+		for _, in := range tc.deny {
+			if _, err := l.Check(in); !errors.Is(err, ErrDenied) {
+				t.Errorf("entry %q: Check(%q) = %v, want ErrDenied", tc.entry, in, err)
+			}
 		}
 	}
 }

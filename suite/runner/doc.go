@@ -11,7 +11,9 @@
 // spec left behind, fails a spec that let anything escape the mock network, and restarts
 // the implementation after a fault so the next spec starts healthy. Each spec is one Ginkgo
 // It inside a container of its own whose ReportAfterEach files the spec's report under the
-// ID captured when the It was built. Specs that tamper with the endowment run last.
+// ID captured when the It was built. Specs that tamper with the endowment run last, on an
+// implementation restarted after the other specs and after any tampering spec that failed,
+// so that neither earlier specs nor other tampering decide their status.
 //
 // Ginkgo allows one RunSpecs per process, so Run may be called once per process.
 package runner

@@ -49,6 +49,10 @@ type Options struct {
 	Progress io.Writer
 	// Verbose shows Ginkgo's own output too.
 	Verbose bool
+	// Hold, when set, is called once the implementation is initialised and before any spec
+	// runs; the run waits for it, and runs nothing when it returns false. A parallel run
+	// starts its serial worker early this way, so that worker's start-up overlaps the others.
+	Hold func() bool
 }
 
 // InfraError means the implementation or the harness failed in a way that stopped the run
@@ -106,6 +110,17 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	run.Implementation.Globals = env.info.Globals
 	run.Implementation.Features = env.info.Features
 
+	if opts.Hold != nil && !opts.Hold() {
+		run.FinishedAt = time.Now()
+		run.Interrupted = true
+		run.InterruptReason = "interrupted: the run stopped before these specs could run"
+		for _, s := range plan.Specs {
+			r := specResult(s.Requirement)
+			r.Status = reports.StatusSkipped
+			run.Specs = append(run.Specs, r)
+		}
+		return run, nil
+	}
 	var suiteReport types.Report
 	registerSpecs(env, plan.Specs)
 	ReportAfterSuite("conform", func(r Report) { suiteReport = r })
@@ -178,6 +193,9 @@ func registerSpecs(env *session, specs []suite.Spec) {
 			timeout = suite.DefaultSpecTimeout
 		}
 		Describe(s.ID, func() {
+			if s.Tampers {
+				BeforeEach(env.freshForTampering)
+			}
 			ReportAfterEach(func(r SpecReport) {
 				env.record(s.ID, r)
 				env.progress(r, total)

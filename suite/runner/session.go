@@ -17,17 +17,21 @@ import (
 )
 
 // session is the state of one run: the mock network, the implementation (restarted after a
-// fault), the events it emitted, and each spec's report and evidence, filed by spec ID.
+// fault, and before a spec that tampers when anything it must not inherit ran), the events
+// it emitted, and each spec's report and evidence, filed by spec ID.
 type session struct {
 	ctx    context.Context
 	opts   Options
 	net    *mocknet.Network
 	events *dsl.EventLog
 
-	mu       sync.Mutex
-	impl     harness.Implementation
-	info     harness.InitializeResult
-	broken   bool
+	mu     sync.Mutex
+	impl   harness.Implementation
+	info   harness.InitializeResult
+	broken bool
+	// dirty: the implementation ran a spec whose traces a tampering spec must not inherit
+	// (any spec that does not tamper, or a tampering spec that failed). start clears it.
+	dirty    bool
 	fatal    error
 	vatSeq   int
 	finished int
@@ -87,7 +91,7 @@ func (s *session) start() error {
 		return fmt.Errorf("implementation %s speaks protocol version %q, this suite speaks %q", s.opts.Target.Name, info.ProtocolVersion, harness.ProtocolVersion)
 	}
 	s.mu.Lock()
-	s.impl, s.info, s.broken = impl, info, false
+	s.impl, s.info, s.broken, s.dirty = impl, info, false, false
 	s.mu.Unlock()
 	return nil
 }
@@ -185,13 +189,7 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		AbortSuite("implementation could not be restarted: " + fatal.Error())
 	}
 	if broken {
-		s.shutdown(s.implementation())
-		if err := s.start(); err != nil {
-			s.mu.Lock()
-			s.fatal = err
-			s.mu.Unlock()
-			AbortSuite("restart implementation after a failure: " + err.Error())
-		}
+		s.restart("after a failure")
 	}
 	t := dsl.NewT(ctx, dsl.Session{
 		Implementation: s.implementation(),
@@ -200,8 +198,48 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		CallTimeout:    s.opts.CallTimeout,
 		NextVatID:      s.nextVatID,
 	})
-	DeferCleanup(func() { s.finishSpec(spec.ID, t) })
+	DeferCleanup(func() {
+		defer func() {
+			// A tampering spec that passed showed that another vat's reads stayed intact, so
+			// what it changed is not visible outside its vats; one that failed left shared
+			// damage behind.
+			if !spec.Tampers || CurrentSpecReport().Failed() {
+				s.mu.Lock()
+				s.dirty = true
+				s.mu.Unlock()
+			}
+		}()
+		s.finishSpec(spec.ID, t)
+	})
 	spec.Run(t)
+}
+
+// restart replaces the implementation with a fresh instance; when that fails the run
+// cannot go on.
+func (s *session) restart(why string) {
+	s.shutdown(s.implementation())
+	if err := s.start(); err != nil {
+		s.mu.Lock()
+		s.fatal = err
+		s.mu.Unlock()
+		AbortSuite("restart implementation " + why + ": " + err.Error())
+	}
+}
+
+// freshForTampering gives a tampering spec an implementation in which nothing ran that
+// could decide its status: not the specs that do not tamper (a vat that asked for a global
+// the implementation then hardened for every vat), nor a tampering spec that failed (the
+// damage it showed is shared). The status is then the same whatever the order, the worker
+// or the selection. It runs before the spec, outside its timeout, and restarts only when
+// needed: an adapter's start is the costly part of a tampering spec.
+func (s *session) freshForTampering() {
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	if !dirty || s.ctx.Err() != nil || s.fatalError() != nil {
+		return // runSpec reports an interruption or a failed restart
+	}
+	s.restart("before a tampering spec")
 }
 
 func (s *session) finishSpec(id string, t *dsl.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -98,6 +99,9 @@ type Endowment struct {
 	// from the network by calls that are still open.
 	heldBodyBytes int64
 	inflight      tracker
+	// readBuffers are the buffers streamed body reads read the network into (*[]byte of
+	// readChunk bytes).
+	readBuffers sync.Pool
 }
 
 // call is one fetch: its cancellation, its response body once headers arrived, and its
@@ -116,6 +120,9 @@ type call struct {
 	body   io.ReadCloser
 	cloned bool
 	eof    bool
+	// contentLength is the response's Content-Length, -1 when unknown: a whole-body read
+	// allocates it at once.
+	contentLength int64
 }
 
 // New validates options and builds an endowment; Install puts it into a runtime.
@@ -133,6 +140,10 @@ func New(opts Options) (*Endowment, error) {
 		opts.MaxHeldBodyBytes = defaultMaxHeldBodyBytes
 	}
 	e := &Endowment{opts: opts, allow: allowlist.New(opts.AllowedHosts), calls: map[int64]*call{}}
+	e.readBuffers.New = func() any {
+		buf := make([]byte, readChunk)
+		return &buf
+	}
 	if s := opts.Faults.StateSharedBetweenVats; s != nil {
 		s.mu.Lock()
 		// The bug: the most recently configured allowlist wins for every vat.
@@ -142,8 +153,10 @@ func New(opts Options) (*Endowment, error) {
 	base := opts.Client
 	if base == nil {
 		base = &http.Client{Transport: &http.Transport{
-			Proxy:               nil,
-			MaxIdleConnsPerHost: 16,
+			Proxy: nil,
+			// A vat may have 32 or more fetches in flight to one host; fewer idle
+			// connections than that and each burst dials again.
+			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     30 * time.Second,
 		}}
 	}
@@ -184,12 +197,17 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	e.installed, e.vm, e.loop = true, vm, loop
 	e.mu.Unlock()
 
-	urlExports := vm.NewObject()
-	module := vm.NewObject()
-	_ = module.Set("exports", urlExports)
-	nodeurl.Require(vm, module)
-	urlCtor := urlExports.Get("URL")
-	paramsCtor := urlExports.Get("URLSearchParams")
+	// URL and URLSearchParams are built only for a vat given one of them: without the
+	// globals a vat cannot make a URLSearchParams (the one object body extraction asks
+	// about), and most vats get fetch alone.
+	var urlCtor, paramsCtor goja.Value = goja.Undefined(), goja.Undefined()
+	if slices.Contains(globals, "URL") || slices.Contains(globals, "URLSearchParams") {
+		urlExports := vm.NewObject()
+		module := vm.NewObject()
+		_ = module.Set("exports", urlExports)
+		nodeurl.Require(vm, module)
+		urlCtor, paramsCtor = urlExports.Get("URL"), urlExports.Get("URLSearchParams")
+	}
 
 	factoryValue, err := vm.RunProgram(webAPIProgram)
 	if err != nil {

@@ -81,10 +81,28 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 		return goja.Undefined()
 	})
 	set("send", func(c goja.FunctionCall) goja.Value {
-		return e.send(vm, c.Argument(0).ToObject(vm), bytesOf)
+		onResponse, ok1 := goja.AssertFunction(c.Argument(1))
+		onError, ok2 := goja.AssertFunction(c.Argument(2))
+		if !ok1 || !ok2 {
+			panic(typeError("send: callbacks must be functions"))
+		}
+		return e.send(vm, c.Argument(0).ToObject(vm), onResponse, onError, bytesOf)
 	})
 	set("read", func(c goja.FunctionCall) goja.Value {
 		return e.read(vm, c.Argument(0).ToInteger())
+	})
+	set("readAll", func(c goja.FunctionCall) goja.Value {
+		kind := wholeBodyBytes
+		if c.Argument(1).String() == wholeBodyText {
+			kind = wholeBodyText
+		}
+		onDone, ok1 := goja.AssertFunction(c.Argument(2))
+		onError, ok2 := goja.AssertFunction(c.Argument(3))
+		if !ok1 || !ok2 {
+			panic(typeError("readAll: callbacks must be functions"))
+		}
+		e.readAll(vm, c.Argument(0).ToInteger(), kind, onDone, onError)
+		return goja.Undefined()
 	})
 	set("cancelBody", func(c goja.FunctionCall) goja.Value {
 		if cl, ok := e.lookup(c.Argument(0).ToInteger()); ok {

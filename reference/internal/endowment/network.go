@@ -23,7 +23,10 @@ type request struct {
 	streaming                       bool
 }
 
-func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.Value) []byte) goja.Value {
+// send starts a fetch and returns its call id; onResponse is called on the loop with the
+// response's head (responseMeta.toJS), or onError with a TypeError, unless teardown comes
+// first.
+func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, onResponse, onError goja.Callable, bytesOf func(goja.Value) []byte) goja.Value {
 	req := request{
 		url:       desc.Get("url").String(),
 		method:    desc.Get("method").String(),
@@ -57,7 +60,6 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		e.mu.Unlock()
 		panic(vm.NewTypeError(fmt.Sprintf("fetch failed: the vat's response bodies being read hold %d bytes, the endowment's limit (Limits.MaxHeldBodyBytes) is %d", e.heldBodyBytes, e.opts.MaxHeldBodyBytes)))
 	}
-	promise, resolve, reject := vm.NewPromise()
 	e.nextID++
 	id := e.nextID
 	epoch := e.epoch
@@ -82,19 +84,16 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, bytesOf func(goja.
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
 				e.forget(id)
-				_ = reject(vm.NewTypeError(err.Error()))
+				_, _ = onError(goja.Undefined(), vm.NewTypeError(err.Error()))
 				return
 			}
 			if meta.bodyID == 0 {
 				e.forget(id) // nothing left open: it no longer counts as in flight
 			}
-			_ = resolve(meta.toJS(vm))
+			_, _ = onResponse(goja.Undefined(), meta.toJS(vm))
 		})
 	}()
-	out := vm.NewObject()
-	_ = out.Set("id", id)
-	_ = out.Set("response", promise)
-	return out
+	return vm.ToValue(id)
 }
 
 type responseMeta struct {
@@ -276,6 +275,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		}
 		c.mu.Lock()
 		c.body = &limitedBody{ReadCloser: res.Body, remaining: e.opts.MaxResponseBytes}
+		c.contentLength = res.ContentLength
 		c.mu.Unlock()
 		meta.bodyID = c.id
 		return meta, nil
@@ -383,6 +383,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// readChunk is the most one read of a streamed body asks the network for.
 const readChunk = 32 << 10
 
 // read returns a promise of the next body chunk (an ArrayBuffer) or null at the end.
@@ -405,8 +406,13 @@ func (e *Endowment) read(vm *goja.Runtime, id int64) goja.Value {
 	e.inflight.add()
 	go func() {
 		defer e.inflight.done()
-		buf := make([]byte, readChunk)
-		n, err := body.Read(buf)
+		// The network is read into a pooled buffer and what came is copied into a chunk of
+		// its own size: the chunk goes to JS as an ArrayBuffer and cannot be reused, and a
+		// 32 KiB chunk for each 1 KiB read was most of what a fetch allocated.
+		buf := e.readBuffers.Get().(*[]byte)
+		n, err := body.Read(*buf)
+		chunk := append([]byte(nil), (*buf)[:n]...)
+		e.readBuffers.Put(buf)
 		if n > 0 {
 			if holdErr := e.hold(c, n); holdErr != nil {
 				n, err = 0, holdErr
@@ -420,19 +426,109 @@ func (e *Endowment) read(vm *goja.Runtime, id int64) goja.Value {
 					c.eof = true
 					c.mu.Unlock()
 				}
-				_ = resolve(vm.NewArrayBuffer(buf[:n]))
+				_ = resolve(vm.NewArrayBuffer(chunk))
 			case err == io.EOF:
 				e.closeCall(c)
 				_ = resolve(goja.Null())
 			case err != nil:
 				e.closeCall(c)
-				_ = reject(vm.NewTypeError("network error while reading the body: " + err.Error()))
+				_ = reject(bodyReadError(vm, err))
 			default:
 				_ = resolve(vm.NewArrayBuffer(nil))
 			}
 		})
 	}()
 	return vm.ToValue(promise)
+}
+
+func bodyReadError(vm *goja.Runtime, err error) *goja.Object {
+	return vm.NewTypeError("network error while reading the body: " + err.Error())
+}
+
+// Kinds of whole-body read, what readAll hands to JS: the body mixin's text() and json()
+// need a string, arrayBuffer() and bytes() an ArrayBuffer.
+const (
+	wholeBodyText  = "text"
+	wholeBodyBytes = "bytes"
+)
+
+// readAll reads a network body to its end in Go and calls onDone once, on the loop, with
+// all of it: a string (kind "text", decoded as text() decodes) or an ArrayBuffer. A body
+// read through a stream costs a promise, a chunk object and a copy per read; this costs
+// one hand-off. On a failure it calls onError with the TypeError a streamed read would
+// have failed with. The limits apply as they do to streamed reads (each read is held
+// against MaxHeldBodyBytes until the body is done), and teardown cancels it the same way:
+// the body is closed, and nothing is called afterwards.
+func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, onDone, onError goja.Callable) {
+	c, ok := e.lookup(id)
+	if !ok {
+		_, _ = onError(goja.Undefined(), vm.NewTypeError("body stream is closed"))
+		return
+	}
+	c.mu.Lock()
+	body, eof := c.body, c.eof
+	c.mu.Unlock()
+	if eof || body == nil {
+		e.closeCall(c)
+		_, _ = onDone(goja.Undefined(), wholeBodyValue(vm, kind, nil))
+		return
+	}
+	epoch := e.currentEpoch()
+	e.inflight.add()
+	go func() {
+		defer e.inflight.done()
+		data, err := e.readWhole(c, body)
+		e.settle(epoch, func(vm *goja.Runtime) {
+			e.closeCall(c)
+			if err != nil {
+				_, _ = onError(goja.Undefined(), bodyReadError(vm, err))
+				return
+			}
+			_, _ = onDone(goja.Undefined(), wholeBodyValue(vm, kind, data))
+		})
+	}()
+}
+
+// wholeBodyPrealloc bounds what a whole-body read allocates before the bytes arrive: a
+// server may declare a length it never sends, and 32 fetches in flight must not reserve
+// 32 times the body limit on its word.
+const wholeBodyPrealloc = 1 << 20
+
+// readWhole reads body to its end, holding each read against the vat's limit. A body
+// with a Content-Length up to wholeBodyPrealloc is read into one buffer of that size; a
+// longer one grows as it arrives (the limit on the body's size stops it).
+func (e *Endowment) readWhole(c *call, body io.Reader) ([]byte, error) {
+	size := 512
+	if c.contentLength > 0 {
+		size = int(min(c.contentLength+1, e.opts.MaxResponseBytes+1, wholeBodyPrealloc))
+	}
+	data := make([]byte, 0, size)
+	for {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, min(max(cap(data), 512), readChunk))
+		}
+		n, err := body.Read(data[len(data):cap(data)])
+		if n > 0 {
+			if holdErr := e.hold(c, n); holdErr != nil {
+				return nil, holdErr
+			}
+			data = data[:len(data)+n]
+		}
+		switch {
+		case err == io.EOF:
+			return data, nil
+		case err != nil:
+			return nil, err
+		}
+	}
+}
+
+func wholeBodyValue(vm *goja.Runtime, kind string, data []byte) goja.Value {
+	if kind == wholeBodyText {
+		text, _ := decodeUTF8(data, false, false) // not fatal: it cannot fail
+		return vm.ToValue(text)
+	}
+	return vm.ToValue(vm.NewArrayBuffer(data))
 }
 
 func (e *Endowment) uploadChunk(vm *goja.Runtime, id int64, chunk []byte) goja.Value {

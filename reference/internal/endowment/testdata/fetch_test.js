@@ -45,6 +45,41 @@ test('a request body is sent, with its content type', async () => {
   assertEquals(await streamed.text(), 'PUT  stream', 'a streamed body');
 });
 
+// Every object reachable from an endowed global through any own property (data or
+// accessor, every key: harden skips a function's length and name, which must therefore be
+// primitive data properties) or prototype, short of the realm's intrinsics, is frozen.
+test('everything reachable from the globals is frozen', () => {
+  const roots = [fetch, Request, Headers, Response, AbortController, AbortSignal, DOMException,
+    ReadableStream, TextEncoder, TextDecoder, new Headers().entries(), new ReadableStream().getReader()];
+  // The walk stops at the realm's intrinsics, which hardening leaves mutable (harden_test.js).
+  const arrayIterator = Object.getPrototypeOf([][Symbol.iterator]());
+  const realm = new Set([Object.prototype, Function.prototype, Array.prototype, Error, Error.prototype,
+    Promise.prototype, Set.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype),
+    arrayIterator, Object.getPrototypeOf(arrayIterator), Symbol, Reflect, globalThis]);
+  const seen = new Set();
+  const stack = roots.slice();
+  while (stack.length > 0) {
+    const obj = stack.pop();
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function') || seen.has(obj)) continue;
+    if (realm.has(obj)) continue;
+    seen.add(obj);
+    for (const key of Reflect.ownKeys(obj)) {
+      const desc = Reflect.getOwnPropertyDescriptor(obj, key);
+      if (typeof obj === 'function' && (key === 'length' || key === 'name')) {
+        assert('value' in desc && (desc.value === null || typeof desc.value !== 'object') && typeof desc.value !== 'function',
+          `${String(obj.name)}.${String(key)} is a primitive data property`);
+      }
+      if ('value' in desc) stack.push(desc.value);
+      if (desc.get) stack.push(desc.get);
+      if (desc.set) stack.push(desc.set);
+    }
+    stack.push(Object.getPrototypeOf(obj));
+    // Instances (the iterator, the reader) are the vat's own; what they lead to is not.
+    if (!roots.slice(10).includes(obj)) assert(Object.isFrozen(obj), `${typeof obj} ${String(obj.name || Object.prototype.toString.call(obj))} is frozen`);
+  }
+  assert(seen.size > 50, `walked ${seen.size} objects`);
+});
+
 test('fetch and the classes are frozen', () => {
   assert(Object.isFrozen(fetch) && Object.isFrozen(Headers.prototype) && Object.isFrozen(Response), 'frozen');
   assertEquals(fetch.prototype, undefined, 'fetch has no prototype property');

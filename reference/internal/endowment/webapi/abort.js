@@ -9,7 +9,7 @@
 // it) and does not stop the other listeners, as "report the exception" says.
 
 // https://dom.spec.whatwg.org/#interface-AbortSignal
-const signalState = new WeakMap();
+const signalState = newSlotStore();
 
 class AbortSignal {
   constructor() {
@@ -98,14 +98,14 @@ function flattenCapture(opts) {
 }
 
 function state(signal) {
-  const s = signalState.get(signal);
+  const s = slotGet(signalState, signal);
   if (!s) throw new TypeError('Illegal invocation: not an AbortSignal');
   return s;
 }
 
 function newSignal() {
   const signal = Object.create(AbortSignal.prototype);
-  signalState.set(signal, { aborted: false, reason: undefined, listeners: [], onabort: null, algorithms: [] });
+  slotSet(signalState, signal, { aborted: false, reason: undefined, listeners: [], onabort: null, algorithms: [] });
   return signal;
 }
 
@@ -155,18 +155,18 @@ function followSignal(follower, parent) {
 // https://dom.spec.whatwg.org/#interface-abortcontroller
 class AbortController {
   constructor() {
-    controllerSignal.set(this, newSignal());
+    slotSet(controllerSignal, this, newSignal());
   }
   // https://dom.spec.whatwg.org/#dom-abortcontroller-signal
-  get signal() { return controllerSignal.get(checkController(this)); }
+  get signal() { return slotGet(controllerSignal, checkController(this)); }
   // https://dom.spec.whatwg.org/#dom-abortcontroller-abort
   abort(reason) {
-    signalAbort(controllerSignal.get(checkController(this)), reason === undefined ? abortError() : reason);
+    signalAbort(slotGet(controllerSignal, checkController(this)), reason === undefined ? abortError() : reason);
   }
 }
 defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
-const controllerSignal = new WeakMap();
+const controllerSignal = newSlotStore();
 function checkController(c) {
-  if (!controllerSignal.has(c)) throw new TypeError('Illegal invocation: not an AbortController');
+  if (!slotHas(controllerSignal, c)) throw new TypeError('Illegal invocation: not an AbortController');
   return c;
 }

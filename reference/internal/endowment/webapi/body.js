@@ -22,8 +22,8 @@ function extractBody(object) {
     const bytes = encodeUTF8(String(object));
     return { body: { stream: streamFromBytes(bytes), source: bytes, length: bytes.byteLength }, type: 'application/x-www-form-urlencoded;charset=UTF-8' };
   }
-  if (streamState.has(object)) {
-    const s = streamState.get(object);
+  if (slotHas(streamState, object)) {
+    const s = slotGet(streamState, object);
     if (s.disturbed || s.reader !== null) throw new TypeError('The body stream is disturbed or locked');
     return { body: { stream: object, source: null, length: null }, type: null };
   }
@@ -32,43 +32,54 @@ function extractBody(object) {
   return { body: { stream: streamFromBytes(bytes), source: bytes, length: bytes.byteLength }, type: 'text/plain;charset=UTF-8' };
 }
 
-const bodyState = new WeakMap();
+const bodyState = newSlotStore();
 
 function bodyOf(obj) {
-  const b = bodyState.get(obj);
+  const b = slotGet(bodyState, obj);
   if (!b) throw new TypeError('Illegal invocation');
   return b;
 }
 
 // https://fetch.spec.whatwg.org/#body-unusable
 function isUnusable(b) {
-  return b.body !== null && streamState.get(b.body.stream).disturbed;
+  return b.body !== null && slotGet(streamState, b.body.stream).disturbed;
 }
 
 // https://fetch.spec.whatwg.org/#concept-body-consume-body
-function consumeBody(obj) {
+// consumeBody reads the whole body as kind: 'text' (a string, UTF-8 decoded), 'bytes' (a
+// Uint8Array) or 'arrayBuffer'. A network body nobody has read from is read whole by the
+// host; any other is drained through a reader.
+function consumeBody(obj, kind) {
   const b = bodyOf(obj);
   if (isUnusable(b)) return PromiseCtor.reject(new TypeError('Body has already been used'));
-  if (b.body === null) return PromiseCtor.resolve(new Uint8ArrayCtor(0));
-  const s = streamState.get(b.body.stream);
+  if (b.body === null) return PromiseCtor.resolve(kind === 'text' ? '' : bytesAs(kind, new Uint8ArrayCtor(0)));
+  const s = slotGet(streamState, b.body.stream);
   if (s.reader !== null) return PromiseCtor.reject(new TypeError('Body stream is locked'));
-  const read = readAll(s);
-  return b.onRead ? b.onRead(read) : read;
+  const whole = readNetworkBodyWhole(s, kind, b.onRead);
+  if (whole !== null) return whole;
+  const read = readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));
+  return b.onRead ? b.onRead.wrap(read) : read;
+}
+
+function bytesAs(kind, bytes) {
+  if (kind === 'bytes') return bytes;
+  // A copy: the bytes may be a chunk a tee's other branch also holds.
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
 const bodyMixin = {
   // https://fetch.spec.whatwg.org/#dom-body-body
   get body() { const b = bodyOf(this); return b.body === null ? null : b.body.stream; },
   // https://fetch.spec.whatwg.org/#dom-body-bodyused
-  get bodyUsed() { const b = bodyOf(this); return b.body !== null && streamState.get(b.body.stream).disturbed; },
+  get bodyUsed() { const b = bodyOf(this); return b.body !== null && slotGet(streamState, b.body.stream).disturbed; },
   // https://fetch.spec.whatwg.org/#dom-body-arraybuffer
-  arrayBuffer() { return consumeBody(this).then((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)); },
+  arrayBuffer() { return consumeBody(this, 'arrayBuffer'); },
   // https://fetch.spec.whatwg.org/#dom-body-bytes
-  bytes() { return consumeBody(this).then((bytes) => bytes); },
+  bytes() { return consumeBody(this, 'bytes'); },
   // https://fetch.spec.whatwg.org/#dom-body-text
-  text() { return consumeBody(this).then((bytes) => host.decodeUTF8(bytes, false, false)); },
+  text() { return consumeBody(this, 'text'); },
   // https://fetch.spec.whatwg.org/#dom-body-json
-  json() { return consumeBody(this).then((bytes) => JSON.parse(host.decodeUTF8(bytes, false, false))); },
+  json() { return consumeBody(this, 'text').then((text) => JSON.parse(text)); },
 };
 
 function mixBody(proto) {
@@ -82,7 +93,7 @@ function mixBody(proto) {
 function cloneBody(b) {
   if (b.body === null) return null;
   if (b.bodyId !== undefined) host.noteClone(b.bodyId);
-  const [a, c] = teeStream(streamState.get(b.body.stream));
+  const [a, c] = teeStream(slotGet(streamState, b.body.stream));
   b.body = { stream: a, source: b.body.source, length: b.body.length };
   return { stream: c, source: b.body.source, length: b.body.length };
 }

@@ -16,7 +16,19 @@ const { fetch } = { fetch(input, init) {
     // A deliberately broken variant converts a non-Request input twice, checking the
     // first conversion and fetching the second, as a wrapper that calls new URL(input)
     // before fetch(input) does.
-    const checkURL = options.stringifyTwice && !requestState.has(input) ? parseURL(input).href : null;
+    const checkURL = options.stringifyTwice && !slotHas(requestState, input) ? parseURL(input).href : null;
+    if (typeof input === 'string' && init === undefined && checkURL === null) {
+      // fetch(url), most calls: the request new Request(url) would build is a GET of the
+      // URL with no headers, no body, redirects followed and a signal nobody can abort.
+      // Nothing observes that Request, so only its URL is made, with the constructor's
+      // checks and errors.
+      const parsed = parseURL(input);
+      if (parsed.credentials) throw new TypeError('Request cannot be constructed from a URL that includes credentials');
+      host.send({ url: parsed.href, checkURL: null, method: 'GET', headers: [], body: null, streaming: false, redirect: 'follow' },
+        (meta) => resolve(networkResponse(meta, null)),
+        (err) => reject(new TypeError(err && err.message ? err.message : 'fetch failed')));
+      return;
+    }
     const request = new Request(input, init);
     const r = reqOf(request);
     if (state(r.signal).aborted) {
@@ -29,32 +41,33 @@ const { fetch } = { fetch(input, init) {
     if (b.body !== null) {
       if (b.body.source !== null) {
         bytes = b.body.source;
-        streamState.get(b.body.stream).disturbed = true;
+        slotGet(streamState, b.body.stream).disturbed = true;
       } else {
-        upload = streamState.get(b.body.stream);
+        upload = slotGet(streamState, b.body.stream);
         if (upload.reader !== null) throw new TypeError('Request body stream is locked');
       }
     }
-    const call = host.send({
+    // The host calls back on the loop once the response head arrives (or the fetch
+    // fails): one hand-off, no promise of its own in between.
+    const callId = host.send({
       url: r.url,
       checkURL,
       method: r.method,
-      headers: headersOf(r.headers).list.map((e) => [e[0], e[1]]),
+      headers: headersOf(r.headers).list,
       body: bytes,
       streaming: upload !== null,
       redirect: r.redirect,
-    });
-    if (upload !== null) pumpUpload(upload, call.id);
-    addAbortAlgorithm(r.signal, () => {
-      host.abort(call.id);
-      reject(state(r.signal).reason);
-    });
-    call.response.then((meta) => {
+    }, (meta) => {
       if (state(r.signal).aborted) return;
       resolve(networkResponse(meta, r.signal));
     }, (err) => {
       if (state(r.signal).aborted) return;
       reject(new TypeError(err && err.message ? err.message : 'fetch failed'));
+    });
+    if (upload !== null) pumpUpload(upload, callId);
+    addAbortAlgorithm(r.signal, () => {
+      host.abort(callId);
+      reject(state(r.signal).reason);
     });
   });
 } };
@@ -72,21 +85,25 @@ function pumpUpload(s, callId) {
 
 // bodyReadReporter brackets body reads with the notify pair Snaps emits around them: once
 // per fetched response, shared with its clones (the first read opens the pair, the first
-// read to finish closes it).
+// read to finish closes it). start opens it, finish closes it, wrap does both around a
+// read's promise.
 function bodyReadReporter() {
   let started = false;
   let finished = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      host.notify('OutboundRequest');
+    }
+  };
   const finish = () => {
     if (!finished) {
       finished = true;
       host.notify('OutboundResponse');
     }
   };
-  return (read) => {
-    if (!started) {
-      started = true;
-      host.notify('OutboundRequest');
-    }
+  const wrap = (read) => {
+    start();
     return read.then((value) => {
       finish();
       return value;
@@ -95,25 +112,30 @@ function bodyReadReporter() {
       throw err;
     });
   };
+  return { start, finish, wrap };
 }
 
 // https://fetch.spec.whatwg.org/#response-class
 function networkResponse(meta, signal) {
   const res = Object.create(Response.prototype);
-  const headers = newHeaders('immutable', meta.headers);
-  responseState.set(res, {
-    type: meta.type, status: meta.status, statusText: meta.statusText, headers,
+  // The Headers object is made when first asked for (responseHeaders): many responses are
+  // read without a look at their headers.
+  slotSet(responseState, res, {
+    type: meta.type, status: meta.status, statusText: meta.statusText, headers: null, headerList: meta.headers,
     url: meta.url, redirected: meta.redirected,
   });
   let body = null;
   if (meta.bodyId !== null) {
     const stream = streamFromNetwork(meta.bodyId);
     body = { stream, source: null, length: null };
-    addAbortAlgorithm(signal, () => {
-      errorStream(streamState.get(stream), state(signal).reason);
-      host.cancelBody(meta.bodyId);
-    });
+    // signal is null for a request whose signal nobody can abort.
+    if (signal !== null) {
+      addAbortAlgorithm(signal, () => {
+        errorStream(slotGet(streamState, stream), state(signal).reason);
+        host.cancelBody(meta.bodyId);
+      });
+    }
   }
-  bodyState.set(res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
+  slotSet(bodyState, res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
   return res;
 }

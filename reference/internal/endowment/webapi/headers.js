@@ -9,7 +9,7 @@
 // requests.
 
 // https://fetch.spec.whatwg.org/#concept-headers-guard
-const headersState = new WeakMap();
+const headersState = newSlotStore();
 const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const invalidValueRe = /[\0\r\n]/;
 const forbiddenRequestHeaders = new Set([
@@ -48,7 +48,7 @@ function isForbidden(guard, name) {
 class Headers {
   // https://fetch.spec.whatwg.org/#dom-headers
   constructor(init) {
-    headersState.set(this, { list: [], guard: 'none', sorted: null });
+    slotSet(headersState, this, { list: [], guard: 'none', sorted: null });
     if (init !== undefined) fillHeaders(this, init);
   }
   // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -119,7 +119,7 @@ defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.en
 defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
 
 function headersOf(headers) {
-  const h = headersState.get(headers);
+  const h = slotGet(headersState, headers);
   if (!h) throw new TypeError('Illegal invocation: not a Headers object');
   return h;
 }
@@ -129,8 +129,9 @@ function fillHeaders(headers, init) {
   if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
     throw new TypeError('Headers init must be an object or a sequence of pairs');
   }
-  if (headersState.has(init)) {
-    for (const [n, v] of headersState.get(init).list) Headers.prototype.append.call(headers, n, v);
+  if (slotHas(headersState, init)) {
+    const list = slotGet(headersState, init).list;
+    for (let i = 0; i < list.length; i++) Headers.prototype.append.call(headers, list[i][0], list[i][1]);
     return;
   }
   if (typeof init[Symbol.iterator] === 'function') {
@@ -181,9 +182,9 @@ function clearHeaders(headers) {
 
 // https://webidl.spec.whatwg.org/#es-iterator-prototype-object
 const HeadersIteratorPrototype = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
-const iteratorState = new WeakMap();
+const iteratorState = newSlotStore();
 HeadersIteratorPrototype.next = function next() {
-  const it = iteratorState.get(this);
+  const it = slotGet(iteratorState, this);
   if (!it) throw new TypeError('Illegal invocation: not a Headers iterator');
   const pairs = sortAndCombine(headersOf(it.target));
   if (it.index >= pairs.length) return { value: undefined, done: true };
@@ -196,14 +197,17 @@ defineProperty(HeadersIteratorPrototype, Symbol.toStringTag, { value: 'Headers I
 function makeIterator(headers, project) {
   headersOf(headers);
   const it = Object.create(HeadersIteratorPrototype);
-  iteratorState.set(it, { target: headers, project, index: 0 });
+  slotSet(iteratorState, it, { target: headers, project, index: 0 });
   return it;
 }
 
 function newHeaders(guard, list) {
   const headers = new Headers();
   const h = headersOf(headers);
-  if (list) for (const [n, v] of list) h.list.push([String(n).toLowerCase(), String(v)]);
+  // An index loop: destructuring each pair would run two iterators per header.
+  if (list) {
+    for (let i = 0; i < list.length; i++) h.list.push([String(list[i][0]).toLowerCase(), String(list[i][1])]);
+  }
   h.sorted = null;
   h.guard = guard;
   return headers;

@@ -9,7 +9,7 @@
 // https://fetch.spec.whatwg.org/#concept-method
 const methodRe = tokenRe;
 const normalizedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
-const requestState = new WeakMap();
+const requestState = newSlotStore();
 
 function parseURL(input) {
   const parsed = host.parseURL(String(input));
@@ -24,8 +24,8 @@ class Request {
     if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('RequestInit must be an object');
     let base = null;
     let url;
-    if (requestState.has(input)) {
-      base = requestState.get(input);
+    if (slotHas(requestState, input)) {
+      base = slotGet(requestState, input);
       url = base.url;
     } else {
       const parsed = parseURL(input);
@@ -45,7 +45,7 @@ class Request {
     const signal = newSignal();
     const parentSignal = opts.signal !== undefined ? opts.signal : (base ? base.signal : null);
     if (parentSignal != null) {
-      if (!signalState.has(parentSignal)) throw new TypeError('RequestInit.signal must be an AbortSignal');
+      if (!slotHas(signalState, parentSignal)) throw new TypeError('RequestInit.signal must be an AbortSignal');
       followSignal(signal, parentSignal);
     }
     const headers = new Headers();
@@ -53,7 +53,7 @@ class Request {
     const headersInit = opts.headers !== undefined ? opts.headers : (base ? base.headers : undefined);
     if (headersInit !== undefined) fillHeaders(headers, headersInit);
 
-    let inputBody = base ? bodyState.get(input) : null;
+    let inputBody = base ? slotGet(bodyState, input) : null;
     if (inputBody && isUnusable(inputBody)) throw new TypeError('The input request body has already been used');
     const hasInitBody = opts.body !== undefined && opts.body !== null;
     if ((hasInitBody || (inputBody && inputBody.body !== null)) && (method === 'GET' || method === 'HEAD')) {
@@ -69,10 +69,10 @@ class Request {
       body = inputBody.body;
       // The input's body moves to the new request, leaving the input disturbed.
       inputBody.body = { stream: streamFromBytes(new Uint8ArrayCtor(0)), source: null, length: 0 };
-      streamState.get(inputBody.body.stream).disturbed = true;
+      slotGet(streamState, inputBody.body.stream).disturbed = true;
     }
-    requestState.set(this, { url, method, redirect, signal, headers });
-    bodyState.set(this, { body });
+    slotSet(requestState, this, { url, method, redirect, signal, headers });
+    slotSet(bodyState, this, { body });
   }
   // https://fetch.spec.whatwg.org/#dom-request-method
   get method() { return reqOf(this).method; }
@@ -105,8 +105,8 @@ class Request {
     const signal = newSignal();
     followSignal(signal, r.signal);
     const headers = newHeaders('request', headersOf(r.headers).list);
-    requestState.set(copy, { url: r.url, method: r.method, redirect: r.redirect, signal, headers });
-    bodyState.set(copy, { body: cloneBody(b) });
+    slotSet(requestState, copy, { url: r.url, method: r.method, redirect: r.redirect, signal, headers });
+    slotSet(bodyState, copy, { body: cloneBody(b) });
     return copy;
   }
 }
@@ -114,7 +114,7 @@ mixBody(Request.prototype);
 defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
 
 function reqOf(req) {
-  const r = requestState.get(req);
+  const r = slotGet(requestState, req);
   if (!r) throw new TypeError('Illegal invocation: not a Request');
   return r;
 }

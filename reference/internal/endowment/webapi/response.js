@@ -3,7 +3,7 @@
 // Note: a network response's statusText is the reason phrase the server sent; HTTP/2 has
 // none, so it is "" there.
 
-const responseState = new WeakMap();
+const responseState = newSlotStore();
 const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 const reasonPhraseRe = /^[\t\x20-\x7E\x80-\xFF]*$/;
@@ -27,8 +27,8 @@ class Response {
       b = extracted.body;
       if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
     }
-    responseState.set(this, { type: 'default', status, statusText, headers, url: '', redirected: false });
-    bodyState.set(this, { body: b });
+    slotSet(responseState, this, { type: 'default', status, statusText, headers, url: '', redirected: false });
+    slotSet(bodyState, this, { body: b });
   }
   // https://fetch.spec.whatwg.org/#dom-response-type
   get type() { return resOf(this).type; }
@@ -43,22 +43,23 @@ class Response {
   // https://fetch.spec.whatwg.org/#dom-response-statustext
   get statusText() { return resOf(this).statusText; }
   // https://fetch.spec.whatwg.org/#dom-response-headers
-  get headers() { return resOf(this).headers; }
+  get headers() { return responseHeaders(resOf(this)); }
   // https://fetch.spec.whatwg.org/#dom-response-clone
   clone() {
     const r = resOf(this);
     const b = bodyOf(this);
     if (isUnusable(b)) throw new TypeError('Response body has already been used');
     const copy = Object.create(Response.prototype);
-    responseState.set(copy, Object.assign({}, r, { headers: newHeaders(headersOf(r.headers).guard, headersOf(r.headers).list) }));
-    bodyState.set(copy, { body: cloneBody(b), bodyId: b.bodyId, onRead: b.onRead });
+    const headers = headersOf(responseHeaders(r));
+    slotSet(responseState, copy, Object.assign({}, r, { headers: newHeaders(headers.guard, headers.list) }));
+    slotSet(bodyState, copy, { body: cloneBody(b), bodyId: b.bodyId, onRead: b.onRead });
     return copy;
   }
   // https://fetch.spec.whatwg.org/#dom-response-error
   static error() {
     const res = Object.create(Response.prototype);
-    responseState.set(res, { type: 'error', status: 0, statusText: '', headers: newHeaders('immutable'), url: '', redirected: false });
-    bodyState.set(res, { body: null });
+    slotSet(responseState, res, { type: 'error', status: 0, statusText: '', headers: newHeaders('immutable'), url: '', redirected: false });
+    slotSet(bodyState, res, { body: null });
     return res;
   }
   // https://fetch.spec.whatwg.org/#dom-response-redirect
@@ -67,8 +68,8 @@ class Response {
     const parsed = parseURL(url);
     if (!redirectStatus.has(code)) throw new RangeError(`Invalid redirect status: ${status}`);
     const res = Object.create(Response.prototype);
-    responseState.set(res, { type: 'default', status: code, statusText: '', headers: newHeaders('immutable', [['location', parsed.href]]), url: '', redirected: false });
-    bodyState.set(res, { body: null });
+    slotSet(responseState, res, { type: 'default', status: code, statusText: '', headers: newHeaders('immutable', [['location', parsed.href]]), url: '', redirected: false });
+    slotSet(bodyState, res, { body: null });
     return res;
   }
   // https://fetch.spec.whatwg.org/#dom-response-json
@@ -87,8 +88,18 @@ class Response {
 mixBody(Response.prototype);
 defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
 
+// responseHeaders is a response's Headers, made from the list the network gave on first
+// use for a fetched response.
+function responseHeaders(r) {
+  if (r.headers === null) {
+    r.headers = newHeaders('immutable', r.headerList);
+    r.headerList = null;
+  }
+  return r.headers;
+}
+
 function resOf(res) {
-  const r = responseState.get(res);
+  const r = slotGet(responseState, res);
   if (!r) throw new TypeError('Illegal invocation: not a Response');
   return r;
 }

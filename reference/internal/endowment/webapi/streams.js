@@ -7,8 +7,8 @@
 // Note: tee() does not clone chunks; both branches see the same chunk objects, as the
 // spec's ReadableStreamDefaultTee does with cloneForBranch2 false.
 
-const streamState = new WeakMap();
-const readerState = new WeakMap();
+const streamState = newSlotStore();
+const readerState = newSlotStore();
 
 // https://streams.spec.whatwg.org/#rs-class
 class ReadableStream {
@@ -19,8 +19,8 @@ class ReadableStream {
       state: 'readable', queue: [], reader: null, storedError: undefined, disturbed: false,
       pulling: false, pullAgain: false, started: false, source: src, closeRequested: false,
     };
-    streamState.set(this, s);
-    const controller = makeController(this, s);
+    slotSet(streamState, this, s);
+    const controller = makeController(s);
     s.controller = controller;
     let startResult;
     if (typeof src.start === 'function') startResult = src.start.call(src, controller);
@@ -54,13 +54,13 @@ class ReadableStream {
 defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: 'ReadableStream', configurable: true });
 
 function streamOf(stream) {
-  const s = streamState.get(stream);
+  const s = slotGet(streamState, stream);
   if (!s) throw new TypeError('Illegal invocation: not a ReadableStream');
   return s;
 }
 
 // https://streams.spec.whatwg.org/#rs-default-controller-class
-function makeController(stream, s) {
+function makeController(s) {
   return freeze({
     // https://streams.spec.whatwg.org/#rs-default-controller-enqueue
     enqueue(chunk) {
@@ -94,7 +94,9 @@ function makeController(stream, s) {
 // https://streams.spec.whatwg.org/#readable-stream-default-controller-call-pull-if-needed
 function pullIfNeeded(s) {
   if (!s.started || s.state !== 'readable' || s.closeRequested) return;
-  const wanted = (s.reader && s.reader.requests.length > 0) || s.queue.length < 1;
+  // A network body has a high-water mark of 0, as the Fetch Standard sets it up: nothing is
+  // read before a reader asks, so text() and its siblings can still read it whole in Go.
+  const wanted = (s.reader && s.reader.requests.length > 0) || (s.queue.length < 1 && s.networkBodyId === undefined);
   if (!wanted || typeof s.source.pull !== 'function') return;
   if (s.pulling) {
     s.pullAgain = true;
@@ -103,7 +105,7 @@ function pullIfNeeded(s) {
   s.pulling = true;
   let result;
   try {
-    result = s.source.pull.call(s.source, s.controller);
+    result = s.source.pull.call(s.source, controllerOf(s));
   } catch (err) {
     errorStream(s, err);
     return;
@@ -122,8 +124,9 @@ function closeStream(s) {
   if (s.state !== 'readable') return;
   s.state = 'closed';
   if (s.reader) {
-    for (const r of s.reader.requests) r.resolve({ value: undefined, done: true });
+    const requests = s.reader.requests;
     s.reader.requests = [];
+    for (let i = 0; i < requests.length; i++) requests[i].resolve({ value: undefined, done: true });
     s.reader.resolveClosed();
   }
 }
@@ -135,8 +138,9 @@ function errorStream(s, err) {
   s.storedError = err;
   s.queue = [];
   if (s.reader) {
-    for (const r of s.reader.requests) r.reject(err);
+    const requests = s.reader.requests;
     s.reader.requests = [];
+    for (let i = 0; i < requests.length; i++) requests[i].reject(err);
     s.reader.rejectClosed(err);
   }
 }
@@ -210,7 +214,7 @@ class ReadableStreamDefaultReader {
 defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, { value: 'ReadableStreamDefaultReader', configurable: true });
 
 function readerOf(reader) {
-  const r = readerState.get(reader);
+  const r = slotGet(readerState, reader);
   if (!r) throw new TypeError('Illegal invocation: not a ReadableStreamDefaultReader');
   return r;
 }
@@ -226,7 +230,7 @@ function newReader(s) {
   r.closed.catch(() => {});
   if (s.state === 'closed') r.resolveClosed();
   if (s.state === 'errored') r.rejectClosed(s.storedError);
-  readerState.set(reader, r);
+  slotSet(readerState, reader, r);
   s.reader = r;
   return reader;
 }
@@ -269,8 +273,8 @@ function teeStream(s) {
         resolveCancel();
         return;
       }
-      if (!canceled1) streamOf(branch1).controller.enqueue(value);
-      if (!canceled2) streamOf(branch2).controller.enqueue(value);
+      if (!canceled1) controllerOf(streamOf(branch1)).enqueue(value);
+      if (!canceled2) controllerOf(streamOf(branch2)).enqueue(value);
     }, (err) => {
       reading = false;
       errorStream(streamOf(branch1), err);
@@ -304,7 +308,7 @@ function teeStream(s) {
 
 function tryClose(stream) {
   const s = streamOf(stream);
-  if (s.state === 'readable' && !s.closeRequested) s.controller.close();
+  if (s.state === 'readable' && !s.closeRequested) controllerOf(s).close();
 }
 
 // streamFromBytes is a readable stream holding bytes already in memory.
@@ -318,8 +322,20 @@ function streamFromBytes(bytes) {
 }
 
 // streamFromNetwork reads a response body from the host chunk by chunk, on demand.
+//
+// It is built without the constructor: a network body has no start algorithm, so the
+// stream is started at once (the constructor would set started from a promise job that
+// runs before vat code can reach the response), and its source and controller are made on
+// the first pull. Most bodies are read whole by text() or json() and never pulled, and the
+// constructor's promises, closures and frozen controller were a large part of a fetch.
 function streamFromNetwork(bodyId) {
-  return new ReadableStream({
+  const stream = Object.create(ReadableStream.prototype);
+  const s = {
+    state: 'readable', queue: [], reader: null, storedError: undefined, disturbed: false,
+    pulling: false, pullAgain: false, started: true, source: null, closeRequested: false,
+    controller: null, networkBodyId: bodyId,
+  };
+  s.source = {
     pull(controller) {
       return host.read(bodyId).then((chunk) => {
         if (chunk === null) controller.close();
@@ -329,5 +345,53 @@ function streamFromNetwork(bodyId) {
     cancel() {
       host.cancelBody(bodyId);
     },
+  };
+  slotSet(streamState, stream, s);
+  return stream;
+}
+
+function noop() {}
+
+// controllerOf is the stream's controller, made when it is first needed.
+function controllerOf(s) {
+  if (s.controller === null) s.controller = makeController(s);
+  return s.controller;
+}
+
+// readNetworkBodyWhole reads an untouched network body to its end in one hand-off from
+// the host (host.readAll) instead of chunk by chunk through a reader, and returns a promise
+// of kind ('text': a string; 'bytes': a Uint8Array; 'arrayBuffer'), or null when the
+// stream is not one it can take over: not a network body, or one a reader or tee has read
+// from. Observably it reads as readAll does: the stream is locked by a reader and
+// disturbed at once, closes when the body ends, and an error of the stream (an abort, a
+// network error) rejects the read. reporter (bodyReadReporter, or null) is told when the
+// read starts and ends.
+function readNetworkBodyWhole(s, kind, reporter) {
+  if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
+  // The reader that locks the stream is internal: no code can reach it, so it needs no
+  // object and no closed promise, only what closeStream and errorStream call.
+  const r = { stream: s, requests: [], resolveClosed: noop, rejectClosed: noop };
+  s.reader = r;
+  s.disturbed = true;
+  if (reporter !== null && reporter !== undefined) reporter.start();
+  const finish = () => { if (reporter !== null && reporter !== undefined) reporter.finish(); };
+  return new PromiseCtor((resolve, reject) => {
+    // A pending read request: errorStream rejects it (an abort of the fetch's signal, a
+    // network error), as it would reject a read of the reader.
+    r.requests.push({
+      resolve() {},
+      reject(err) {
+        finish();
+        reject(err);
+      },
+    });
+    host.readAll(s.networkBodyId, kind === 'text' ? 'text' : 'bytes', (value) => {
+      if (s.state !== 'readable') return;
+      r.requests = [];
+      closeStream(s);
+      finish();
+      if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
+      else resolve(value);
+    }, (err) => errorStream(s, err));
   });
 }

@@ -23,16 +23,16 @@ class TextDecoder {
     // trimmed (String.prototype.trim would also take U+00A0, U+FEFF, ...).
     const l = label === undefined ? 'utf-8' : String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
     if (!utf8Labels.includes(l)) throw new RangeError(`TextDecoder: unsupported encoding label "${label}": only utf-8 is supported`);
-    decoderState.set(this, { fatal: !!(opts && opts.fatal), ignoreBOM: !!(opts && opts.ignoreBOM), pending: null, started: false });
+    slotSet(decoderState, this, { fatal: !!(opts && opts.fatal), ignoreBOM: !!(opts && opts.ignoreBOM), pending: null, started: false });
   }
   get encoding() { return 'utf-8'; }
   // https://encoding.spec.whatwg.org/#dom-textdecoder-fatal
-  get fatal() { return decoderState.get(this).fatal; }
+  get fatal() { return slotGet(decoderState, this).fatal; }
   // https://encoding.spec.whatwg.org/#dom-textdecoder-ignorebom
-  get ignoreBOM() { return decoderState.get(this).ignoreBOM; }
+  get ignoreBOM() { return slotGet(decoderState, this).ignoreBOM; }
   // https://encoding.spec.whatwg.org/#dom-textdecoder-decode
   decode(input, opts) {
-    const s = decoderState.get(this);
+    const s = slotGet(decoderState, this);
     if (!s) throw new TypeError('Illegal invocation: not a TextDecoder');
     const stream = !!(opts && opts.stream);
     let bytes = input === undefined ? new Uint8ArrayCtor(0) : toBytes(input);
@@ -54,7 +54,7 @@ class TextDecoder {
 // WebIDL §3.7.3: the class string of Object.prototype.toString.
 defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
 defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
-const decoderState = new WeakMap();
+const decoderState = newSlotStore();
 // https://encoding.spec.whatwg.org/#names-and-labels, the labels of UTF-8.
 const utf8Labels = ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'];
 
