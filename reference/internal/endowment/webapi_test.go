@@ -173,6 +173,16 @@ func TestFetch(t *testing.T) {
 		}
 		<-r.Context().Done()
 	})
+	// /switch answers 101 Switching Protocols and writes bytes of the switched protocol.
+	mux.HandleFunc("/switch", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nraw bytes")
+		_ = buf.Flush()
+	})
 	// /bad-location redirects to a Location that is not a URL.
 	mux.HandleFunc("/bad-location", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "http://[::1")

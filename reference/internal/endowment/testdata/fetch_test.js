@@ -140,3 +140,15 @@ test('aborting a fetch in the middle of a streamed upload rejects it and stops t
 test('a redirect to a Location that is not a URL is a network error', async () => {
   await assertRejects(fetch(serverURL + '/bad-location'), TypeError, 'an invalid Location');
 });
+
+test('a 101 response never hands the switched connection to the vat as a body', async () => {
+  // 101 is a null body status: fetch may fail or give a Response, but never one whose body
+  // reads the bytes of another protocol.
+  let res = null;
+  try {
+    res = await fetch(serverURL + '/switch');
+  } catch (err) {
+    assert(err instanceof TypeError, `rejected with ${err}`);
+  }
+  if (res !== null) assertEquals([res.status, res.body], [101, null], 'the 101 response');
+});
