@@ -140,11 +140,15 @@ func Parse(raw string) (*url.URL, error) {
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		cred := authority[:at]
 		authority = authority[at+1:]
-		// url.Userinfo holds decoded text and encodes it again in String.
-		if name, pass, ok := strings.Cut(cred, ":"); ok {
+		// url.Userinfo holds decoded text and encodes it again in String. The URL Standard
+		// serialises an empty password as none and empty userinfo as nothing: "http://@host/"
+		// and "http://:@host/" have no credentials, and a Request accepts them.
+		name, pass, _ := strings.Cut(cred, ":")
+		switch {
+		case pass != "":
 			user = url.UserPassword(unescapeUserinfo(name), unescapeUserinfo(pass))
-		} else {
-			user = url.User(unescapeUserinfo(cred))
+		case name != "":
+			user = url.User(unescapeUserinfo(name))
 		}
 	}
 	hostPart, port, err := splitHostPort(authority)

@@ -27,6 +27,10 @@ var parseCases = []parseCase{
 	{name: "userinfo last at sign wins", in: "http://a@b@example.com/", host: "example.com", href: "http://a%40b@example.com/"},
 	{name: "userinfo names the allowed host", in: "https://evil.test@allowed.test/", host: "allowed.test", href: "https://evil.test@allowed.test/"},
 	{name: "userinfo hides an encoded slash", in: "http://allowed.test%2F@evil.test/", host: "evil.test", href: "http://allowed.test%2F@evil.test/"},
+	{name: "empty userinfo is no userinfo", in: "http://@example.com/", host: "example.com", href: "http://example.com/"},
+	{name: "empty user and password are no userinfo", in: "http://:@example.com/", host: "example.com", href: "http://example.com/"},
+	{name: "empty password is no password", in: "http://u:@example.com/", host: "example.com", href: "http://u@example.com/"},
+	{name: "empty user with a password is userinfo", in: "http://:p@example.com/", host: "example.com", href: "http://:p@example.com/"},
 	{name: "fragment before at sign", in: "http://evil.test#@allowed.test/", host: "evil.test", href: "http://evil.test/#@allowed.test/"},
 	{name: "query before at sign", in: "http://evil.test?@allowed.test/", host: "evil.test", href: "http://evil.test/?@allowed.test/"},
 
@@ -53,6 +57,7 @@ var parseCases = []parseCase{
 	{name: "ipv4 trailing dot dropped", in: "http://1.2.3.4./", host: "1.2.3.4", href: "http://1.2.3.4/"},
 	{name: "ipv4 percent-encoded digits", in: "http://%31%32%37.0.0.1/", host: "127.0.0.1", href: "http://127.0.0.1/"},
 	{name: "ipv4 full-width digits", in: "http://１２７.0.0.1/", host: "127.0.0.1", href: "http://127.0.0.1/"},
+	{name: "ipv4 one part and a trailing dot", in: "http://1./", host: "0.0.0.1", href: "http://0.0.0.1/"},
 	{name: "ipv4 part over 255", in: "http://256.0.0.1/", err: ErrInvalidURL},
 	{name: "ipv4 five parts", in: "http://1.2.3.4.5/", err: ErrInvalidURL},
 	{name: "ipv4 decimal overflow", in: "http://4294967296/", err: ErrInvalidURL},
@@ -152,6 +157,25 @@ var parseCases = []parseCase{
 	{name: "quotes in path", in: `http://example.com/"x"`, host: "example.com", href: "http://example.com/%22x%22"},
 	{name: "existing escape kept", in: "http://EXAMPLE.com/%7Efoo", host: "example.com", href: "http://example.com/%7Efoo"},
 	{name: "spaces in query and fragment", in: "http://example.com/?a b#c d", host: "example.com", href: "http://example.com/?a%20b#c%20d"},
+	{name: "escapes of every hex digit kept", in: "http://example.com/%0a%9F%f0%A0", host: "example.com", href: "http://example.com/%0a%9F%f0%A0"},
+	{name: "malformed escape in path is not an error", in: "http://example.com/%zz%g0", host: "example.com"},
+	{name: "DEL in path", in: "http://example.com/a\x7fb", host: "example.com", href: "http://example.com/a%7Fb"},
+	{name: "highest port", in: "http://example.com:65535/", host: "example.com", href: "http://example.com:65535/"},
+	{name: "port past the highest", in: "http://example.com:65536/", err: ErrInvalidURL},
+	{name: "ipv6 with garbage after", in: "http://[::1]x/", err: ErrInvalidURL},
+	{name: "ipv6 with port", in: "http://[::1]:8080/", host: "::1", href: "http://[::1]:8080/"},
+
+	// Schemes: a valid scheme other than http(s) is refused as a scheme; anything else has
+	// no scheme at all (a relative URL, and a vat has no base).
+	{name: "other scheme upper A", in: "A:x", err: ErrScheme},
+	{name: "other scheme upper Z", in: "Z:x", err: ErrScheme},
+	{name: "other scheme lower a and z", in: "az:x", err: ErrScheme},
+	{name: "other scheme with digits and signs", in: "a09+-.:x", err: ErrScheme},
+	{name: "scheme starting with a digit", in: "9a:x", err: ErrInvalidURL},
+	{name: "scheme with an underscore", in: "a_b:x", err: ErrInvalidURL},
+	{name: "scheme with a character after Z", in: "a[:x", err: ErrInvalidURL},
+	{name: "dot segments in a query without path stay", in: "http://example.com?a/../b", host: "example.com", href: "http://example.com/?a/../b"},
+	{name: "dot segments in a fragment without path stay", in: "http://example.com#a/./b/..", host: "example.com", href: "http://example.com/#a/./b/.."},
 	{name: "fragment without path", in: "http://example.com#frag", host: "example.com", href: "http://example.com/#frag"},
 	{name: "query without path", in: "http://example.com?q", host: "example.com", href: "http://example.com/?q"},
 }
@@ -178,6 +202,17 @@ func TestParse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseRefusesWhatItCannotRepresent: a host the URL Standard accepts but net/url cannot
+// carry is refused as an invalid URL, never returned as a nil URL without an error.
+func TestParseRefusesWhatItCannotRepresent(t *testing.T) {
+	for _, in := range []string{"http://a{b/", "http://a}b/"} {
+		u, err := Parse(in)
+		if !errors.Is(err, ErrInvalidURL) {
+			t.Errorf("Parse(%q) = %v, %v; want an error wrapping %q", in, u, err, ErrInvalidURL)
+		}
 	}
 }
 
@@ -385,6 +420,25 @@ func bracket(host string) string {
 		return "[" + host + "]"
 	}
 	return host
+}
+
+// TestCompressIPv6 pins the URL Standard's IPv6 compression on its own: the first longest run
+// of two or more zero pieces becomes "::", a single zero piece stays.
+func TestCompressIPv6(t *testing.T) {
+	tests := []struct{ pieces, want string }{
+		{"1 0 2 3 4 5 6 7", "1:0:2:3:4:5:6:7"},
+		{"1 0 0 2 3 4 5 6", "1::2:3:4:5:6"},
+		{"1 0 0 2 0 0 3 4", "1::2:0:0:3:4"},
+		{"1 0 0 2 0 0 0 3", "1:0:0:2::3"},
+		{"0 0 0 0 0 ffff 7f00 1", "::ffff:7f00:1"},
+		{"1 2 3 4 5 6 0 0", "1:2:3:4:5:6::"},
+		{"0 0 0 0 0 0 0 0", "::"},
+	}
+	for _, tc := range tests {
+		if got := compressIPv6(strings.Fields(tc.pieces)); got != tc.want {
+			t.Errorf("compressIPv6(%s) = %q, want %q", tc.pieces, got, tc.want)
+		}
+	}
 }
 
 // TestValidate: an entry is valid when the URL host parser accepts it, in any spelling it

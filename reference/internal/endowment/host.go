@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/dop251/goja"
@@ -70,7 +71,7 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 		if closed {
 			return goja.Undefined() // a closed endowment schedules nothing
 		}
-		delay := time.Duration(c.Argument(1).ToFloat() * float64(time.Millisecond))
+		delay := timerDelay(c.Argument(1).ToFloat())
 		e.loop.SetTimeout(func(*goja.Runtime) {
 			if !e.opts.Faults.LateSettlements && e.currentEpoch() != epoch {
 				return
@@ -152,4 +153,14 @@ func (e *Endowment) closeCall(c *call) {
 		_ = body.Close()
 	}
 	e.forget(c.id)
+}
+
+// timerDelay converts a timer's delay in milliseconds to a Duration. AbortSignal.timeout
+// accepts up to Number.MAX_SAFE_INTEGER ms, far past the ~292 years a Duration holds: a
+// longer delay is the longest Duration, not an overflow to a negative one that fires at once.
+func timerDelay(ms float64) time.Duration {
+	if ms >= float64(math.MaxInt64/int64(time.Millisecond)) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms * float64(time.Millisecond))
 }

@@ -1,8 +1,10 @@
 package endowment
 
 import (
+	"io"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +51,21 @@ func TestRedirectChangesToGET(t *testing.T) {
 		if got := redirectChangesToGET(tc.status, tc.method); got != tc.want {
 			t.Errorf("redirectChangesToGET(%d, %s) = %v, want %v", tc.status, tc.method, got, tc.want)
 		}
+	}
+}
+
+// TestLimitedBodyFailsTheReadThatCrossesTheLimit: the read that goes past the limit returns an
+// error and no bytes, not an empty read that leaves the failure to a later call.
+func TestLimitedBodyFailsTheReadThatCrossesTheLimit(t *testing.T) {
+	body := &limitedBody{ReadCloser: io.NopCloser(strings.NewReader("12345")), remaining: 3}
+	buf := make([]byte, 64)
+	n, err := body.Read(buf)
+	if err == nil || n != 0 {
+		t.Fatalf("Read over the limit = %d, %v; want 0 bytes and an error", n, err)
+	}
+	exact := &limitedBody{ReadCloser: io.NopCloser(strings.NewReader("123")), remaining: 3}
+	data, err := io.ReadAll(exact)
+	if err != nil || string(data) != "123" {
+		t.Fatalf("a body of exactly the limit: %q, %v", data, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -163,6 +164,52 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		_, _ = fmt.Fprintf(w, "%s %s %s", r.Method, r.Header.Get("Content-Type"), body)
+	})
+	// /upload-hang reads the request body and never answers. A handler that does not read
+	// the body would never learn that the client went away, and srv.Close would wait for it.
+	mux.HandleFunc("/upload-hang", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			return
+		}
+		<-r.Context().Done()
+	})
+	// /switch answers 101 Switching Protocols and writes bytes of the switched protocol.
+	mux.HandleFunc("/switch", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nraw bytes")
+		_ = buf.Flush()
+	})
+	// /bad-location redirects to a Location that is not a URL.
+	mux.HandleFunc("/bad-location", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "http://[::1")
+		w.WriteHeader(http.StatusFound)
+	})
+	// /chain/{n} redirects n times before /hello: Fetch follows at most 20 redirects.
+	mux.HandleFunc("/chain/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if err != nil || n < 0 {
+			http.Error(w, "bad count", http.StatusBadRequest)
+			return
+		}
+		next := "/hello"
+		if n > 1 {
+			next = fmt.Sprintf("/chain/%d", n-1)
+		}
+		http.Redirect(w, r, next, http.StatusFound)
+	})
+	// /status/{code} answers with that status and, where HTTP allows one, a body.
+	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		code, err := strconv.Atoi(r.PathValue("code"))
+		if err != nil {
+			http.Error(w, "bad status", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, "body")
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

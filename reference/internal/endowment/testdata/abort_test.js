@@ -125,3 +125,12 @@ test('controllers and signals name their interface in Object.prototype.toString'
   assertEquals(Object.prototype.toString.call(c), '[object AbortController]', 'controller');
   assertEquals(Object.prototype.toString.call(c.signal), '[object AbortSignal]', 'signal');
 });
+
+test('AbortSignal.timeout accepts Number.MAX_SAFE_INTEGER and it does not fire early', async () => {
+  const never = AbortSignal.timeout(Number.MAX_SAFE_INTEGER);
+  const huge = AbortSignal.timeout(2 ** 40);
+  // Timers fire in the order of their deadlines: one that overflowed would fire first.
+  await new Promise((resolve) => AbortSignal.timeout(1).addEventListener('abort', resolve));
+  assertEquals([never.aborted, huge.aborted], [false, false], 'aborted after a 1 ms timeout fired');
+  assertThrows(() => AbortSignal.timeout(Number.MAX_SAFE_INTEGER + 2), TypeError, 'past MAX_SAFE_INTEGER');
+});

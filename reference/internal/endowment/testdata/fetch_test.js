@@ -84,3 +84,71 @@ test('fetch and the classes are frozen', () => {
   assert(Object.isFrozen(fetch) && Object.isFrozen(Headers.prototype) && Object.isFrozen(Response), 'frozen');
   assertEquals(fetch.prototype, undefined, 'fetch has no prototype property');
 });
+
+test('a response aborted after its headers can still be cloned, and both bodies reject', async () => {
+  const c = new AbortController();
+  const res = await fetch(serverURL + '/hello', { signal: c.signal });
+  c.abort();
+  const copy = res.clone();
+  const original = await assertRejects(res.text(), DOMException, 'the original body');
+  const cloned = await assertRejects(copy.text(), DOMException, 'the cloned body');
+  assertEquals([original.name, cloned.name], ['AbortError', 'AbortError'], 'both reject with the abort reason');
+});
+
+test('20 redirects are followed; the 21st is a network error', async () => {
+  const res = await fetch(serverURL + '/chain/20');
+  assertEquals([res.status, res.redirected, res.url], [200, true, serverURL + '/hello'], 'after 20 redirects');
+  assertEquals(await res.text(), 'hello', 'body after 20 redirects');
+  const err = await assertRejects(fetch(serverURL + '/chain/21'), TypeError, '21 redirects');
+  assert(err.message.includes('redirect'), `message: ${err.message}`);
+});
+
+test('responses with a null body status have a null body, whatever the server wrote', async () => {
+  for (const status of [204, 205, 304]) {
+    const res = await fetch(serverURL + '/status/' + status);
+    assertEquals([res.status, res.body], [status, null], `status ${status}`);
+    assertEquals(await res.text(), '', `text of ${status}`);
+  }
+  const ok = await fetch(serverURL + '/status/206');
+  assert(ok.body !== null, 'a 206 has a body');
+  assertEquals(await ok.text(), 'body', 'text of 206');
+  const head = await fetch(serverURL + '/status/200', { method: 'HEAD' });
+  assertEquals(head.body, null, 'the response to a HEAD');
+});
+
+test('aborting a fetch in the middle of a streamed upload rejects it and stops the upload', async () => {
+  const c = new AbortController();
+  let pulls = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      pulls++;
+      // Abort while a chunk is being produced: the upload pump then hands that chunk to a
+      // call that is already gone.
+      if (pulls === 3) c.abort();
+      controller.enqueue(new Uint8Array(1024));
+    },
+  });
+  const err = await assertRejects(fetch(serverURL + '/upload-hang', { method: 'POST', body, duplex: 'half', signal: c.signal }), DOMException, 'the aborted upload');
+  assertEquals(err.name, 'AbortError', 'rejection');
+  // A later fetch goes through: the endowment survived the orphaned chunk.
+  assertEquals(await (await fetch(serverURL + '/hello')).text(), 'hello', 'a fetch after the abort');
+  const after = pulls;
+  await (await fetch(serverURL + '/hello')).text();
+  assert(pulls <= after + 1, `the body was still pulled after the abort: ${after} then ${pulls}`);
+});
+
+test('a redirect to a Location that is not a URL is a network error', async () => {
+  await assertRejects(fetch(serverURL + '/bad-location'), TypeError, 'an invalid Location');
+});
+
+test('a 101 response never hands the switched connection to the vat as a body', async () => {
+  // 101 is a null body status: fetch may fail or give a Response, but never one whose body
+  // reads the bytes of another protocol.
+  let res = null;
+  try {
+    res = await fetch(serverURL + '/switch');
+  } catch (err) {
+    assert(err instanceof TypeError, `rejected with ${err}`);
+  }
+  if (res !== null) assertEquals([res.status, res.body], [101, null], 'the 101 response');
+});

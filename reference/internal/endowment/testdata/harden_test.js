@@ -78,3 +78,43 @@ test('no object reachable from the realm intrinsics is frozen', () => {
   assert(seen.size > 100, `walked only ${seen.size} objects`);
   assertEquals(frozen, [], 'frozen intrinsics');
 });
+
+test('everything the endowment reaches short of the realm intrinsics is frozen, setters included', () => {
+  // The walk harden makes, from every global and the prototypes reached only through
+  // instances, stopping at the intrinsics above: what it leaves unfrozen, a vat can change.
+  const stopAt = new Set(Object.values(intrinsics));
+  const roots = [
+    ['fetch', fetch], ['Request', Request], ['Headers', Headers], ['Response', Response],
+    ['AbortController', AbortController], ['AbortSignal', AbortSignal], ['DOMException', DOMException],
+    ['ReadableStream', ReadableStream], ['TextEncoder', TextEncoder], ['TextDecoder', TextDecoder],
+    ['HeadersIterator', Object.getPrototypeOf(new Headers().entries())],
+    ['ReadableStreamDefaultReader', Object.getPrototypeOf(new ReadableStream().getReader())],
+  ];
+  const seen = new Set();
+  const stack = roots.slice();
+  const unfrozen = [];
+  while (stack.length > 0) {
+    const [path, obj] = stack.pop();
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function') || seen.has(obj) || stopAt.has(obj)) continue;
+    seen.add(obj);
+    if (!Object.isFrozen(obj)) unfrozen.push(path);
+    for (const key of Reflect.ownKeys(obj)) {
+      const desc = Reflect.getOwnPropertyDescriptor(obj, key);
+      const name = `${path}.${String(key)}`;
+      if ('value' in desc) stack.push([name, desc.value]);
+      if (desc.get) stack.push([`${name}<get>`, desc.get]);
+      if (desc.set) stack.push([`${name}<set>`, desc.set]);
+    }
+    stack.push([`${path}.<proto>`, Object.getPrototypeOf(obj)]);
+  }
+  assertEquals(unfrozen, [], 'unfrozen objects');
+  const onabort = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'onabort');
+  assert(Object.isFrozen(onabort.set) && Object.isFrozen(onabort.get), 'the onabort accessors');
+});
+
+test('URL and URLSearchParams, installed from Go, are frozen with their prototypes', () => {
+  for (const [name, ctor] of [['URL', URL], ['URLSearchParams', URLSearchParams]]) {
+    assert(Object.isFrozen(ctor), `${name} is not frozen`);
+    assert(Object.isFrozen(ctor.prototype), `${name}.prototype is not frozen`);
+  }
+});

@@ -101,3 +101,13 @@ test('copies made from a header list are sorted from their own list', () => {
   const j = Response.json({}, { headers: { 'x-z': '1' } });
   assertEquals([...j.headers], [['content-type', 'application/json'], ['x-z', '1']], 'Response.json headers');
 });
+
+test('iteration sorts names appended in any order', () => {
+  // Values that sort before every name catch a comparator that looks at the wrong item.
+  const names = ['j', 'i', 'h', 'g', 'f', 'e', 'd', 'c', 'b', 'a', 'k', 'm', 'l'];
+  const h = new Headers();
+  for (const n of names) h.append(n, '0');
+  assertEquals([...h.keys()], names.slice().sort(), 'keys');
+  const mixed = new Headers([['x-b', 'a'], ['x-a', 'z'], ['x-c', ''], ['x-a', 'b']]);
+  assertEquals([...mixed], [['x-a', 'z, b'], ['x-b', 'a'], ['x-c', '']], 'entries');
+});

@@ -43,3 +43,32 @@ test('clone copies headers independently and tees the body', async () => {
   assertEquals([await r.text(), await c.text()], ['b', 'b'], 'both bodies');
   assertThrows(() => r.clone(), TypeError, 'clone of a used request');
 });
+
+test('a clone of a request without a body has none either', async () => {
+  const c = new Request('http://127.0.0.1/').clone();
+  assertEquals([c.body, c.bodyUsed, await c.text()], [null, false, ''], 'clone of a GET');
+});
+
+test('RequestInit must be an object, a function, null or undefined', () => {
+  for (const init of [5, 'x', true, Symbol('s')]) {
+    assertThrows(() => new Request('http://127.0.0.1/', init), TypeError, `init ${String(init)}`);
+  }
+  assertEquals(new Request('http://127.0.0.1/', null).method, 'GET', 'null');
+  const fn = () => {};
+  fn.method = 'PUT';
+  assertEquals(new Request('http://127.0.0.1/', fn).method, 'PUT', 'a function is an object');
+});
+
+test('the body of a Request used as input cannot be read any more', async () => {
+  const first = new Request('http://127.0.0.1/', { method: 'PUT', body: 'payload' });
+  new Request(first);
+  // The Fetch Standard pipes the input's stream into the new request (it stays locked);
+  // either way not one byte of it is left to read.
+  let chunk = null;
+  try {
+    chunk = await first.body.getReader().read();
+  } catch (err) {
+    assert(err instanceof TypeError, `reading the moved body threw ${err}`);
+  }
+  if (chunk !== null) assertEquals(chunk, { done: true }, 'a read of the moved body');
+});

@@ -39,3 +39,51 @@ test('members check their receiver', () => {
   assertThrows(() => status.call({}), TypeError, 'status on a plain object');
   assertEquals(Object.prototype.toString.call(new Response()), '[object Response]', 'toStringTag');
 });
+
+test('a clone of a response without a body has none either', async () => {
+  for (const r of [new Response(null, { status: 204 }), new Response(), Response.redirect('http://127.0.0.1/', 307)]) {
+    const c = r.clone();
+    assertEquals([c.status, c.body, c.bodyUsed], [r.status, null, false], `clone of a ${r.status}`);
+    assertEquals(await c.text(), '', `text of the clone of a ${r.status}`);
+    assertEquals(Array.from(await c.bytes()), [], `bytes of the clone of a ${r.status}`);
+  }
+});
+
+test('ResponseInit must be an object, a function, null or undefined', () => {
+  for (const init of [5, 'x', true]) {
+    assertThrows(() => new Response(null, init), TypeError, `init ${String(init)}`);
+  }
+  const fn = () => {};
+  fn.status = 201;
+  assertEquals(new Response(null, fn).status, 201, 'a function is an object');
+});
+
+test('exactly 204, 205 and 304 refuse a body among the constructible statuses', () => {
+  for (const status of [204, 205, 304]) {
+    assertThrows(() => new Response('x', { status }), TypeError, `${status} with a body`);
+    assertEquals(new Response('', { status: 200 }).status, 200, 'an empty string is a body for 200');
+  }
+  for (const status of [200, 203, 206, 303, 305, 404]) {
+    assertEquals(new Response('x', { status }).status, status, `${status} with a body`);
+  }
+});
+
+test('every accessor and method of Request and Response checks its receiver', async () => {
+  for (const [name, proto] of [['Request', Request.prototype], ['Response', Response.prototype]]) {
+    for (const key of Reflect.ownKeys(proto)) {
+      if (key === 'constructor' || key === Symbol.toStringTag) continue;
+      const desc = Object.getOwnPropertyDescriptor(proto, key);
+      const fn = desc.get || desc.value;
+      if (typeof fn !== 'function') continue;
+      // WebIDL: a TypeError, thrown, or as the rejection of a promise-returning operation.
+      let failure = null;
+      try {
+        const result = fn.call({});
+        if (result && typeof result.then === 'function') await result.then(null, (err) => { failure = err; });
+      } catch (err) {
+        failure = err;
+      }
+      assert(failure instanceof TypeError, `${name}.prototype.${String(key)} on a plain object: ${failure}`);
+    }
+  }
+});

@@ -74,3 +74,102 @@ test('streams and readers name their interface in Object.prototype.toString', ()
   assertEquals(Object.prototype.toString.call(stream), '[object ReadableStream]', 'stream');
   assertEquals(Object.prototype.toString.call(stream.getReader()), '[object ReadableStreamDefaultReader]', 'reader');
 });
+
+// tick lets queued promise jobs run: what a stream does in reaction has happened after it.
+async function tick() { for (let i = 0; i < 5; i++) await null; }
+
+test('a chunk enqueued from outside pull that fulfils a pending read pulls again', async () => {
+  let pulls = 0;
+  let controller;
+  const s = new ReadableStream({ start(c) { controller = c; }, pull() { pulls++; } });
+  await tick();
+  const r = s.getReader();
+  const pending = r.read();
+  await tick();
+  assertEquals(pulls, 2, 'pulls after start and the read');
+  controller.enqueue('a');
+  await tick();
+  assertEquals(pulls, 3, 'pulls after the enqueue emptied the queue again');
+  assertEquals(await pending, { value: 'a', done: false }, 'the pending read');
+});
+
+test('pull waits for start to settle', async () => {
+  let pulls = 0;
+  let startDone;
+  const s = new ReadableStream({
+    start() { return new Promise((resolve) => { startDone = resolve; }); },
+    pull(c) { pulls++; c.enqueue(pulls); },
+  });
+  const pending = s.getReader().read();
+  await tick();
+  assertEquals(pulls, 0, 'pulls before start settled');
+  startDone();
+  assertEquals((await pending).value, 1, 'the read after start');
+});
+
+test('pull is not called again while its promise is pending', async () => {
+  let pulls = 0;
+  let finish;
+  const s = new ReadableStream({
+    pull(c) { pulls++; return new Promise((resolve) => { finish = () => { c.enqueue(pulls); resolve(); }; }); },
+  });
+  const r = s.getReader();
+  await tick();
+  const first = r.read();
+  const second = r.read();
+  await tick();
+  assertEquals(pulls, 1, 'pulls while the first is pending');
+  finish();
+  await tick();
+  assertEquals(pulls, 2, 'pulls once the first settled');
+  assertEquals((await first).value, 1, 'first read');
+  finish();
+  assertEquals((await second).value, 2, 'second read');
+});
+
+test('cancel of an errored stream rejects with the stored error', async () => {
+  const boom = new Error('boom');
+  const s = new ReadableStream({ start(c) { c.error(boom); } });
+  assert((await assertRejects(s.cancel('why'), Error, 'cancel')) === boom, 'the stored error');
+});
+
+test('releaseLock rejects the closed promise of a reader of a readable stream', async () => {
+  const r = new ReadableStream().getReader();
+  let outcome = 'pending';
+  r.closed.then(() => { outcome = 'resolved'; }, (err) => { outcome = err; });
+  r.releaseLock();
+  await tick();
+  assert(outcome instanceof TypeError, `closed after releaseLock: ${outcome}`);
+});
+
+test('cancelling a tee branch after the source closed settles at once', async () => {
+  const s = new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.close(); } });
+  const [a, b] = s.tee();
+  assertEquals(await drain(a), [1, 2], 'branch 1 read to its end');
+  let settled = false;
+  b.cancel('late').then(() => { settled = true; });
+  await tick();
+  assertEquals(settled, true, 'the cancel of branch 2, whose chunks were never read');
+});
+
+test('cancel of a locked stream rejects with a TypeError', async () => {
+  const s = new ReadableStream();
+  s.getReader();
+  await assertRejects(s.cancel('why'), TypeError, 'cancel of a locked stream');
+});
+
+test('desiredSize is 1 empty, 0 with a chunk queued or once closed, null once errored', async () => {
+  let controller;
+  const s = new ReadableStream({ start(c) { controller = c; } });
+  assertEquals(controller.desiredSize, 1, 'empty');
+  controller.enqueue('a');
+  assertEquals(controller.desiredSize, 0, 'one chunk queued');
+  controller.close();
+  assertEquals(controller.desiredSize, 0, 'close requested');
+  await s.getReader().read();
+  assertEquals(controller.desiredSize, 0, 'closed');
+  let errored;
+  new ReadableStream({ start(c) { errored = c; } });
+  errored.error(new Error('x'));
+  assertEquals(errored.desiredSize, null, 'errored');
+});

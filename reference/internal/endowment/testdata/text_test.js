@@ -66,3 +66,22 @@ test('encoders and decoders name their interface in Object.prototype.toString', 
   assertEquals(Object.prototype.toString.call(new TextEncoder()), '[object TextEncoder]', 'encoder');
   assertEquals(Object.prototype.toString.call(new TextDecoder()), '[object TextDecoder]', 'decoder');
 });
+
+test('streaming holds back exactly the bytes a later chunk could complete', () => {
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0xF0, 0x9F, 0x98), { stream: true }), '', 'three bytes of a four-byte sequence');
+  assertEquals(d.decode(bytes(0x80), { stream: true }), '😀', 'its last byte');
+  assertEquals(d.decode(bytes(0xC2, 0xA9), { stream: true }), '©', 'a whole two-byte sequence is not held back');
+  assertEquals(d.decode(bytes(0xE2, 0x82, 0xAC), { stream: true }), '€', 'nor a whole three-byte one');
+  assertEquals(d.decode(bytes(0xF0, 0x90, 0xC0), { stream: true }), '\uFFFD\uFFFD', 'C0 is no continuation byte: nothing to complete');
+  assertEquals(d.decode(), '', 'nothing held at the end');
+});
+
+test('streaming checks the second byte of a held-back sequence against its lead', () => {
+  const d = new TextDecoder();
+  assertEquals(d.decode(bytes(0xE0, 0x80), { stream: true }), '\uFFFD\uFFFD', 'E0 80 can never be completed');
+  assertEquals(d.decode(bytes(0xED, 0x9F), { stream: true }), '', 'ED 9F is the highest start ED allows');
+  assertEquals(d.decode(bytes(0x80), { stream: true }), '\uD7C0', 'its completion');
+  assertEquals(d.decode(bytes(0xF4, 0x8F), { stream: true }), '', 'F4 8F is the highest start F4 allows');
+  assertEquals(d.decode(bytes(0xBF, 0xBF)), '\uDBFF\uDFFF', 'its completion (U+10FFFF)');
+});
