@@ -34,9 +34,9 @@ const workerGrace = 15 * time.Second
 var progressLine = regexp.MustCompile(`^\[\s*\d+/\d+\] (PASS|FAIL|SKIP) (.*)$`)
 
 // partition deals the plan's specs to n workers and returns the serial specs apart. The
-// specs that tamper with the endowment all go to the first worker, where they run last:
-// each needs an implementation no other spec has used, and one worker restarts its
-// implementation once for them where several would each restart theirs. The other specs
+// specs that tamper with the endowment all go to the first worker, which runs nothing else
+// when there are other workers: each needs an implementation no other spec has used, and one
+// worker of their own spares the restarts several mixed workers would each need. The other specs
 // are dealt heaviest first, each to the worker with the least work so far (teardown specs
 // wait by design, for a close or a never-settles window, and dominate a run), ties going to
 // the lower worker: the same plan always gives the same shares, and each worker runs its
@@ -61,9 +61,15 @@ func partition(specs []suite.Spec, n int) (shares [][]string, serial []string) {
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
+	// With workers to spare, the tampering specs' worker runs nothing else, so its
+	// implementation is fresh for the first of them and needs no restart.
+	first := 0
+	if len(shares[0]) > 0 && n > 1 {
+		first = 1
+	}
 	for _, it := range items {
-		w := 0
-		for i := range load {
+		w := first
+		for i := first; i < n; i++ {
 			if load[i] < load[w] {
 				w = i
 			}
