@@ -65,7 +65,12 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 	}
 	for _, target := range targets {
 		t.Run(target, func(t *testing.T) {
-			t.Parallel()
+			// The browser runs first and alone: a page, its Workers and the DevTools pipe
+			// are what a 2-core machine busy with three other adapters makes flaky. The
+			// others then run side by side.
+			if target != "chromium" {
+				t.Parallel()
+			}
 			reportDir := t.TempDir()
 			if *update {
 				reportDir = filepath.Join(repoRoot, "reports", target)
