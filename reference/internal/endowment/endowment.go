@@ -222,6 +222,19 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	_ = options.Set("skipFreeze", e.opts.Faults.UnfrozenGlobals)
 	_ = options.Set("hardenReachesIntrinsics", e.opts.Faults.HardenReachesIntrinsics)
 	_ = options.Set("stringifyTwice", e.opts.Faults.StringifyTwice)
+	// The two faults that change what is frozen walk the graph themselves; every other
+	// endowment freezes by replaying the walk recorded once per process.
+	if !e.opts.Faults.UnfrozenGlobals && !e.opts.Faults.HardenReachesIntrinsics {
+		replay, err := hardenReplay()
+		if err != nil {
+			return fmt.Errorf("build web API: %w", err)
+		}
+		replayFn, err := vm.RunProgram(replay)
+		if err != nil {
+			return fmt.Errorf("build web API: load harden replay: %w", err)
+		}
+		_ = options.Set("replayHarden", replayFn)
+	}
 	apiValue, err := factory(goja.Undefined(), e.hostObject(vm), options)
 	if err != nil {
 		return fmt.Errorf("build web API: %w", err)

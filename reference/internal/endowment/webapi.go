@@ -2,8 +2,12 @@ package endowment
 
 import (
 	"embed"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 )
@@ -48,4 +52,121 @@ func webAPISource() string {
 	}
 	sb.WriteString("\n});\n")
 	return sb.String()
+}
+
+// hardenReplay is the straight-line program that freezes, in a runtime that ran
+// webAPIProgram, the objects harden.js's walk reached in a scratch runtime: built on the
+// first installation and shared by every runtime after it (a *goja.Program is immutable).
+// The walk is most of the cost of creating a vat; the replay reads each object by the path
+// the walk found it through and freezes it.
+var hardenReplay = sync.OnceValues(compileHardenReplay)
+
+// compileHardenReplay compiles the replay recordHardenReplay writes.
+func compileHardenReplay() (*goja.Program, error) {
+	src, err := recordHardenReplay()
+	if err != nil {
+		return nil, err
+	}
+	program, err := goja.Compile("harden-replay.js", src, true)
+	if err != nil {
+		return nil, fmt.Errorf("compile harden replay: %w", err)
+	}
+	return program, nil
+}
+
+// recordHardenReplay runs the Web API program in a scratch runtime with the walk recording
+// its paths, and writes them as a function
+// (roots, freeze, getOwnPropertyDescriptor, getPrototypeOf, Symbol) that harden.js calls
+// instead of walking.
+func recordHardenReplay() (string, error) {
+	vm := goja.New()
+	factoryValue, err := vm.RunProgram(webAPIProgram)
+	if err != nil {
+		return "", fmt.Errorf("record harden paths: load web API: %w", err)
+	}
+	factory, ok := goja.AssertFunction(factoryValue)
+	if !ok {
+		return "", errors.New("record harden paths: the web API program is not a function")
+	}
+	var paths goja.Value
+	options := vm.NewObject()
+	_ = options.Set("recordHarden", func(c goja.FunctionCall) goja.Value {
+		paths = c.Argument(0)
+		return goja.Undefined()
+	})
+	if _, err := factory(goja.Undefined(), (&Endowment{}).hostObject(vm), options); err != nil {
+		return "", fmt.Errorf("record harden paths: build web API: %w", err)
+	}
+	if paths == nil {
+		return "", errors.New("record harden paths: harden.js did not report its paths")
+	}
+	src, err := hardenReplaySource(vm, paths.ToObject(vm))
+	if err != nil {
+		return "", fmt.Errorf("record harden paths: %w", err)
+	}
+	return src, nil
+}
+
+// hardenReplaySource writes the replay of the walk's paths (see harden.js): one constant
+// per object, read from its parent as the walk reached it, then frozen.
+func hardenReplaySource(vm *goja.Runtime, paths *goja.Object) (string, error) {
+	var sb strings.Builder
+	sb.WriteString("(function (roots, freeze, getOwnPropertyDescriptor, getPrototypeOf, Symbol) {\n'use strict';\n")
+	n := int(paths.Get("length").ToInteger())
+	for i := range n {
+		entry := paths.Get(strconv.Itoa(i)).ToObject(vm)
+		parent := entry.Get("0").ToInteger()
+		kind := entry.Get("1").String()
+		if kind != "root" && (parent < 0 || parent >= int64(i)) {
+			return "", fmt.Errorf("path %d: parent %d was not reached before it", i, parent)
+		}
+		var key string
+		if kind != "proto" {
+			k, err := replayKey(entry.Get("2"))
+			if err != nil {
+				return "", fmt.Errorf("path %d: %w", i, err)
+			}
+			key = k
+		}
+		switch kind {
+		case "root":
+			fmt.Fprintf(&sb, "const o%d = roots[%s];\n", i, key)
+		case "value":
+			fmt.Fprintf(&sb, "const o%d = o%d[%s];\n", i, parent, key)
+		case "get", "set":
+			fmt.Fprintf(&sb, "const o%d = getOwnPropertyDescriptor(o%d, %s).%s;\n", i, parent, key, kind)
+		case "proto":
+			fmt.Fprintf(&sb, "const o%d = getPrototypeOf(o%d);\n", i, parent)
+		default:
+			return "", fmt.Errorf("path %d: unknown kind %q", i, kind)
+		}
+		fmt.Fprintf(&sb, "freeze(o%d);\n", i)
+	}
+	sb.WriteString("});\n")
+	return sb.String(), nil
+}
+
+// wellKnownSymbols names the symbols a replayed path may use as a key: the realm's own,
+// the same in every runtime. The endowment defines no symbols of its own.
+var wellKnownSymbols = map[*goja.Symbol]string{
+	goja.SymIterator: "iterator", goja.SymToStringTag: "toStringTag",
+	goja.SymHasInstance: "hasInstance", goja.SymToPrimitive: "toPrimitive", goja.SymSpecies: "species",
+	goja.SymUnscopables: "unscopables",
+}
+
+// replayKey is the JavaScript expression for a property key of a path: a string literal,
+// an array index, or a well-known symbol.
+func replayKey(key goja.Value) (string, error) {
+	if sym, ok := key.(*goja.Symbol); ok {
+		name, ok := wellKnownSymbols[sym]
+		if !ok {
+			return "", fmt.Errorf("property key %s is not a well-known symbol", sym)
+		}
+		return "Symbol." + name, nil
+	}
+	quoted, err := json.Marshal(key.String())
+	if err != nil {
+		return "", fmt.Errorf("property key %q: %w", key.String(), err)
+	}
+	return string(quoted), nil
 }

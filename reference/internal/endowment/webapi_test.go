@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,3 +218,57 @@ func TestFetch(t *testing.T) {
 }
 
 func TestHarden(t *testing.T) { runJSTest(t, "harden_test.js", noNetwork, nil) }
+
+// TestHardenReplay checks the replay recorded from the walk: it reaches the whole graph
+// (ninety-odd objects, not a handful) and it refuses what it cannot replay in
+// another runtime rather than skip it.
+func TestHardenReplay(t *testing.T) {
+	program, err := hardenReplay()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := goja.New()
+	fn, err := vm.RunProgram(program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := goja.AssertFunction(fn); !ok {
+		t.Fatalf("the replay program evaluates to %v, want a function", fn)
+	}
+	// The walk's record, compiled again from a scratch runtime's paths, has one freeze per
+	// object reached.
+	paths, err := vm.RunString(`[[-1, "root", 0], [0, "value", "fetch"], [1, "proto", null], [0, "get", "x"]]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := hardenReplaySource(vm, paths.ToObject(vm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "const o0 = roots[\"0\"];\nfreeze(o0);\nconst o1 = o0[\"fetch\"];\nfreeze(o1);\n" +
+		"const o2 = getPrototypeOf(o1);\nfreeze(o2);\nconst o3 = getOwnPropertyDescriptor(o0, \"x\").get;\nfreeze(o3);\n"
+	if !strings.Contains(src, want) {
+		t.Errorf("replay source:\n%s\nwant it to contain:\n%s", src, want)
+	}
+	for _, bad := range []string{
+		`[[-1, "root", 0], [0, "value", Symbol("own")]]`,
+		`[[-1, "root", 0], [5, "value", "fetch"]]`,
+		`[[-1, "root", 0], [0, "sideways", "fetch"]]`,
+	} {
+		paths, err := vm.RunString(bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src, err := hardenReplaySource(vm, paths.ToObject(vm)); err == nil {
+			t.Errorf("paths %s compiled to\n%s\nwant an error", bad, src)
+		}
+	}
+	recorded, err := recordHardenReplay()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := strings.Count(recorded, "freeze(")
+	if reached < 80 {
+		t.Errorf("the replay freezes %d objects; the endowment has more than 80", reached)
+	}
+}

@@ -47,21 +47,33 @@ function realmIntrinsics() {
   return found;
 }
 
+// harden walks from roots, freezing every object it reaches, and returns how it reached
+// each: one entry [parent, kind, key] per object, in the order they were reached, where
+// parent is the index of the entry of the object it was reached from and kind says how:
+// "root" (roots[key]), "value", "get" or "set" of the parent's own property key, or
+// "proto" (the parent's prototype). Replaying the entries in order reaches the same objects
+// in another runtime that ran this program (see below).
 function harden(roots, intrinsics) {
-  // Index loops and no primitives on the stack: this walk runs for every vat, over about a
-  // hundred objects, and iterator and descriptor objects were most of a vat's creation.
+  // The walk runs once per process to record the paths (and in every vat of the broken
+  // variants that change it), so it favours clarity over speed.
   const seen = new Set();
-  const stack = roots.slice();
+  const paths = [];
+  // Each stack entry is [object, parent index, kind, key].
+  const stack = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push([roots[i], -1, 'root', i]);
   const ownKeys = Reflect.ownKeys;
   const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
-  const push = (v) => {
-    if (isObject(v)) stack.push(v);
-  };
+  let reached = 0;
   while (stack.length > 0) {
-    const obj = stack.pop();
+    const [obj, parent, kind, key] = stack.pop();
     if (seen.has(obj) || intrinsics.has(obj)) continue;
     seen.add(obj);
+    const index = reached++;
+    paths.push([parent, kind, key]);
     if (!options.skipFreeze) freeze(obj);
+    const push = (v, how, k) => {
+      if (isObject(v)) stack.push([v, index, how, k]);
+    };
     // Everything obj refers to: the values and accessors of its own properties, and its
     // prototype.
     const keys = ownKeys(obj);
@@ -73,18 +85,31 @@ function harden(roots, intrinsics) {
       if (isFunction && (keys[i] === 'length' || keys[i] === 'name')) continue;
       const desc = getOwnPropertyDescriptor(obj, keys[i]);
       if (desc.get !== undefined || desc.set !== undefined) {
-        push(desc.get);
-        push(desc.set);
+        push(desc.get, 'get', keys[i]);
+        push(desc.set, 'set', keys[i]);
       } else {
-        push(desc.value);
+        push(desc.value, 'value', keys[i]);
       }
     }
-    push(Object.getPrototypeOf(obj));
+    push(Object.getPrototypeOf(obj), 'proto', null);
   }
+  return paths;
 }
 
-// A deliberately broken variant stops only where this walk once stopped, and so freezes
-// Error and %IteratorPrototype%.
-const stopAt = options.hardenReachesIntrinsics ? new Set([Object.prototype, Function.prototype, Error.prototype]) : realmIntrinsics();
-harden([globals, HeadersIteratorPrototype, ReadableStreamDefaultReader], stopAt);
+const hardenRoots = [globals, HeadersIteratorPrototype, ReadableStreamDefaultReader];
+if (options.replayHarden !== undefined) {
+  // Every runtime runs this same program, so the graph of endowment objects is the same in
+  // each: the Go side walks it once per process (the branch below, in a scratch runtime)
+  // and compiles the paths the walk returned into straight-line code that freezes the same
+  // objects here without discovering them again. The walk is most of a vat's creation
+  // time; the replay is a property read (or one descriptor, for an accessor) and a freeze
+  // per object.
+  options.replayHarden(hardenRoots, freeze, Object.getOwnPropertyDescriptor, Object.getPrototypeOf, Symbol);
+} else {
+  // A deliberately broken variant stops only where this walk once stopped, and so freezes
+  // Error and %IteratorPrototype%.
+  const stopAt = options.hardenReachesIntrinsics ? new Set([Object.prototype, Function.prototype, Error.prototype]) : realmIntrinsics();
+  const paths = harden(hardenRoots, stopAt);
+  if (options.recordHarden !== undefined) options.recordHarden(paths);
+}
 return globals;

@@ -10,14 +10,58 @@
 
 // https://fetch.spec.whatwg.org/#concept-headers-guard
 const headersState = newSlotStore();
-const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const invalidValueRe = /[\0\r\n]/;
-const forbiddenRequestHeaders = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-  'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive',
-  'origin', 'referer', 'set-cookie', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via',
-]);
-const forbiddenResponseHeaders = new Set(['set-cookie', 'set-cookie2']);
+// The syntax checks below are loops over char codes, not regular expressions or Sets:
+// a RegExp or Set built here would make the engine build its RegExp or Set intrinsics for
+// every vat, and calling their prototype methods would let vat code that replaced
+// RegExp.prototype.test or Set.prototype.has decide what the endowment accepts.
+
+// https://httpwg.org/specs/rfc9110.html#tokens (token = 1*tchar), used for header names
+// and methods.
+function isToken(s) {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) continue;
+    switch (c) {
+      // ! # $ % & ' * + - . ^ _ ` | ~
+      case 0x21: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27: case 0x2a: case 0x2b:
+      case 0x2d: case 0x2e: case 0x5e: case 0x5f: case 0x60: case 0x7c: case 0x7e:
+        continue;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+// https://fetch.spec.whatwg.org/#header-value: no NUL, CR or LF.
+function hasInvalidValueCode(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c === 0x0d || c === 0x0a) return true;
+  }
+  return false;
+}
+
+// https://fetch.spec.whatwg.org/#forbidden-request-header (the names listed there; the
+// proxy- and sec- prefixes are checked by isForbidden)
+function isForbiddenRequestHeaderName(name) {
+  switch (name) {
+    case 'accept-charset': case 'accept-encoding': case 'access-control-request-headers':
+    case 'access-control-request-method': case 'connection': case 'content-length': case 'cookie':
+    case 'cookie2': case 'date': case 'dnt': case 'expect': case 'host': case 'keep-alive':
+    case 'origin': case 'referer': case 'set-cookie': case 'te': case 'trailer':
+    case 'transfer-encoding': case 'upgrade': case 'via':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// https://fetch.spec.whatwg.org/#forbidden-response-header-name
+function isForbiddenResponseHeaderName(name) {
+  return name === 'set-cookie' || name === 'set-cookie2';
+}
 
 // https://fetch.spec.whatwg.org/#concept-header-value-normalize
 function normalizeValue(value) {
@@ -26,22 +70,22 @@ function normalizeValue(value) {
 
 function validateName(name) {
   const n = String(name);
-  if (!tokenRe.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
+  if (!isToken(n)) throw new TypeError(`Invalid header name: "${n}"`);
   return n.toLowerCase();
 }
 
 function validateValue(value) {
   const v = normalizeValue(value);
-  if (invalidValueRe.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  if (hasInvalidValueCode(v)) throw new TypeError(`Invalid header value: "${v}"`);
   return v;
 }
 
 // https://fetch.spec.whatwg.org/#forbidden-request-header
 function isForbidden(guard, name) {
   if (guard === 'request') {
-    return forbiddenRequestHeaders.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
+    return isForbiddenRequestHeaderName(name) || name.startsWith('proxy-') || name.startsWith('sec-');
   }
-  if (guard === 'response') return forbiddenResponseHeaders.has(name);
+  if (guard === 'response') return isForbiddenResponseHeaderName(name);
   return false;
 }
 

@@ -6,8 +6,6 @@
 // Note: a body stream needs duplex: "half", as the spec requires; redirect may be
 // "follow", "error" or "manual".
 
-// https://fetch.spec.whatwg.org/#concept-method
-const methodRe = tokenRe;
 const normalizedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const requestState = newSlotStore();
 
@@ -35,7 +33,8 @@ class Request {
     let method = base ? base.method : 'GET';
     if (opts.method !== undefined) {
       method = String(opts.method);
-      if (!methodRe.test(method)) throw new TypeError(`Invalid method: "${method}"`);
+      // https://fetch.spec.whatwg.org/#concept-method: a method is a token.
+      if (!isToken(method)) throw new TypeError(`Invalid method: "${method}"`);
       const upper = method.toUpperCase();
       if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK') throw new TypeError(`Forbidden method: ${method}`);
       if (normalizedMethods.includes(upper)) method = upper;

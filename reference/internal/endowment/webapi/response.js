@@ -4,9 +4,26 @@
 // none, so it is "" there.
 
 const responseState = newSlotStore();
-const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
-const redirectStatus = new Set([301, 302, 303, 307, 308]);
-const reasonPhraseRe = /^[\t\x20-\x7E\x80-\xFF]*$/;
+
+// https://fetch.spec.whatwg.org/#null-body-status
+function isNullBodyStatus(status) {
+  return status === 101 || status === 103 || status === 204 || status === 205 || status === 304;
+}
+
+// https://fetch.spec.whatwg.org/#redirect-status
+function isRedirectStatus(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+// https://httpwg.org/specs/rfc9112.html#status.line: reason-phrase = *( HTAB / SP / VCHAR /
+// obs-text )
+function isReasonPhrase(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c === 0x09 || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff))) return false;
+  }
+  return true;
+}
 
 class Response {
   // https://fetch.spec.whatwg.org/#dom-response
@@ -16,13 +33,13 @@ class Response {
     const status = opts.status === undefined ? 200 : Number(opts.status);
     if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
     const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
-    if (!reasonPhraseRe.test(statusText)) throw new TypeError('Invalid statusText');
+    if (!isReasonPhrase(statusText)) throw new TypeError('Invalid statusText');
     const headers = new Headers();
     setGuard(headers, 'response');
     if (opts.headers !== undefined) fillHeaders(headers, opts.headers);
     let b = null;
     if (body !== undefined && body !== null) {
-      if (nullBodyStatus.has(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
+      if (isNullBodyStatus(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
       const extracted = extractBody(body);
       b = extracted.body;
       if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
@@ -66,7 +83,7 @@ class Response {
   static redirect(url, status) {
     const code = status === undefined ? 302 : Number(status);
     const parsed = parseURL(url);
-    if (!redirectStatus.has(code)) throw new RangeError(`Invalid redirect status: ${status}`);
+    if (!isRedirectStatus(code)) throw new RangeError(`Invalid redirect status: ${status}`);
     const res = Object.create(Response.prototype);
     slotSet(responseState, res, { type: 'default', status: code, statusText: '', headers: newHeaders('immutable', [['location', parsed.href]]), url: '', redirected: false });
     slotSet(bodyState, res, { body: null });
