@@ -3,7 +3,6 @@ package allowlist
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"net/url"
 	"strconv"
@@ -133,35 +132,51 @@ func endsInANumber(host string) bool {
 	return err == nil && last != ""
 }
 
-func parseIPv4Number(s string) (*big.Int, error) {
+func parseIPv4Number(s string) (uint64, error) {
 	if s == "" {
-		return nil, errors.New("empty part")
+		return 0, errors.New("empty part")
 	}
-	base := 10
+	base, maxDigits := uint64(10), 10
 	switch {
 	case len(s) >= 2 && (s[:2] == "0x" || s[:2] == "0X"):
-		s, base = s[2:], 16
+		s, base, maxDigits = s[2:], 16, 8
 	case len(s) >= 2 && s[0] == '0':
-		s, base = s[1:], 8
+		s, base, maxDigits = s[1:], 8, 11
 	}
-	if s == "" {
-		return big.NewInt(0), nil
-	}
-	digits := map[int]string{8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}[base]
-	if strings.Trim(s, digits) != "" {
-		return nil, fmt.Errorf("not a number in base %d", base)
+	for i := 0; i < len(s); i++ {
+		if digitValue(s[i]) >= base {
+			return 0, fmt.Errorf("not a number in base %d", base)
+		}
 	}
 	// Any value past 2^32 is out of range whatever its size; a host of a million digits must
-	// not cost a million-digit conversion.
-	maxDigits := map[int]int{8: 11, 10: 10, 16: 8}[base]
-	if significant := strings.TrimLeft(s, "0"); len(significant) > maxDigits {
-		return new(big.Int).Lsh(big.NewInt(1), 40), nil
+	// not cost a million-digit conversion, and the digits kept fit in a uint64.
+	significant := strings.TrimLeft(s, "0")
+	if len(significant) > maxDigits {
+		return ipv4OutOfRange, nil
 	}
-	n, ok := new(big.Int).SetString(s, base)
-	if !ok {
-		return nil, fmt.Errorf("not a number in base %d", base)
+	var n uint64
+	for i := 0; i < len(significant); i++ {
+		n = n*base + digitValue(significant[i])
 	}
 	return n, nil
+}
+
+// ipv4OutOfRange stands for a part too long to be in range: past every limit parseIPv4
+// compares with.
+const ipv4OutOfRange = 1 << 40
+
+// digitValue is the value of a hexadecimal digit, or 16 for any other byte.
+func digitValue(c byte) uint64 {
+	switch {
+	case '0' <= c && c <= '9':
+		return uint64(c - '0')
+	case 'a' <= c && c <= 'f':
+		return uint64(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return uint64(c-'A') + 10
+	default:
+		return 16
+	}
 }
 
 func parseIPv4(host string) (string, error) {
@@ -172,7 +187,7 @@ func parseIPv4(host string) (string, error) {
 	if len(parts) > 4 {
 		return "", errors.New("more than four parts")
 	}
-	nums := make([]*big.Int, len(parts))
+	nums := make([]uint64, len(parts))
 	for i, p := range parts {
 		n, err := parseIPv4Number(p)
 		if err != nil {
@@ -181,18 +196,17 @@ func parseIPv4(host string) (string, error) {
 		nums[i] = n
 	}
 	for _, n := range nums[:len(nums)-1] {
-		if n.Cmp(big.NewInt(255)) > 0 {
+		if n > 255 {
 			return "", errors.New("part out of range")
 		}
 	}
-	limit := new(big.Int).Lsh(big.NewInt(1), uint(8*(5-len(nums))))
-	if nums[len(nums)-1].Cmp(limit) >= 0 {
+	last := nums[len(nums)-1]
+	if last >= uint64(1)<<(8*(5-len(nums))) {
 		return "", errors.New("last part out of range")
 	}
-	v := new(big.Int).Set(nums[len(nums)-1])
+	x := last
 	for i, n := range nums[:len(nums)-1] {
-		v.Add(v, new(big.Int).Lsh(n, uint(8*(3-i))))
+		x += n << (8 * (3 - i))
 	}
-	x := v.Uint64()
 	return fmt.Sprintf("%d.%d.%d.%d", x>>24&255, x>>16&255, x>>8&255, x&255), nil
 }

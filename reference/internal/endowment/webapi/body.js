@@ -58,7 +58,7 @@ function consumeBody(obj, kind) {
   const whole = readNetworkBodyWhole(s, kind, b.onRead);
   if (whole !== null) return whole;
   const read = readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));
-  return b.onRead ? b.onRead.wrap(read) : read;
+  return b.onRead ? reportRead(b.onRead, read) : read;
 }
 
 function bytesAs(kind, bytes) {

@@ -83,36 +83,35 @@ function pumpUpload(s, callId) {
   step().catch((err) => host.uploadEnd(callId, String(err && err.message ? err.message : err)));
 }
 
-// bodyReadReporter brackets body reads with the notify pair Snaps emits around them: once
-// per fetched response, shared with its clones (the first read opens the pair, the first
-// read to finish closes it). start opens it, finish closes it, wrap does both around a
-// read's promise.
-function bodyReadReporter() {
-  let started = false;
-  let finished = false;
-  const start = () => {
-    if (!started) {
-      started = true;
-      host.notify('OutboundRequest');
-    }
-  };
-  const finish = () => {
-    if (!finished) {
-      finished = true;
-      host.notify('OutboundResponse');
-    }
-  };
-  const wrap = (read) => {
-    start();
-    return read.then((value) => {
-      finish();
-      return value;
-    }, (err) => {
-      finish();
-      throw err;
-    });
-  };
-  return { start, finish, wrap };
+// A body read reporter brackets body reads with the notify pair Snaps emits around them:
+// once per fetched response, shared with its clones (the first read opens the pair, the
+// first read to finish closes it). It is plain state, {started, finished}, and the
+// functions below act on it, so a response that is never read costs no closures.
+// reportReadStart opens the pair, reportReadFinish closes it, reportRead does both around
+// a read's promise.
+function reportReadStart(r) {
+  if (!r.started) {
+    r.started = true;
+    host.notify('OutboundRequest');
+  }
+}
+
+function reportReadFinish(r) {
+  if (!r.finished) {
+    r.finished = true;
+    host.notify('OutboundResponse');
+  }
+}
+
+function reportRead(r, read) {
+  reportReadStart(r);
+  return read.then((value) => {
+    reportReadFinish(r);
+    return value;
+  }, (err) => {
+    reportReadFinish(r);
+    throw err;
+  });
 }
 
 // https://fetch.spec.whatwg.org/#response-class
@@ -136,6 +135,6 @@ function networkResponse(meta, signal) {
       });
     }
   }
-  slotSet(bodyState, res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? bodyReadReporter() : null });
+  slotSet(bodyState, res, { body, bodyId: meta.bodyId === null ? undefined : meta.bodyId, onRead: meta.bodyId !== null ? { started: false, finished: false } : null });
   return res;
 }

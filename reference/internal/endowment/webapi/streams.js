@@ -97,7 +97,8 @@ function pullIfNeeded(s) {
   // A network body has a high-water mark of 0, as the Fetch Standard sets it up: nothing is
   // read before a reader asks, so text() and its siblings can still read it whole in Go.
   const wanted = (s.reader && s.reader.requests.length > 0) || (s.queue.length < 1 && s.networkBodyId === undefined);
-  if (!wanted || typeof s.source.pull !== 'function') return;
+  const network = s.networkBodyId !== undefined;
+  if (!wanted || (!network && typeof s.source.pull !== 'function')) return;
   if (s.pulling) {
     s.pullAgain = true;
     return;
@@ -105,7 +106,7 @@ function pullIfNeeded(s) {
   s.pulling = true;
   let result;
   try {
-    result = s.source.pull.call(s.source, controllerOf(s));
+    result = network ? pullNetwork(s) : s.source.pull.call(s.source, controllerOf(s));
   } catch (err) {
     errorStream(s, err);
     return;
@@ -152,12 +153,16 @@ function cancelStream(s, reason) {
   if (s.state === 'errored') return PromiseCtor.reject(s.storedError);
   s.queue = [];
   closeStream(s);
-  const cancel = s.source.cancel;
   let result;
-  try {
-    result = typeof cancel === 'function' ? cancel.call(s.source, reason) : undefined;
-  } catch (err) {
-    return PromiseCtor.reject(err);
+  if (s.networkBodyId !== undefined) {
+    host.cancelBody(s.networkBodyId);
+  } else {
+    const cancel = s.source.cancel;
+    try {
+      result = typeof cancel === 'function' ? cancel.call(s.source, reason) : undefined;
+    } catch (err) {
+      return PromiseCtor.reject(err);
+    }
   }
   return PromiseCtor.resolve(result).then(() => undefined);
 }
@@ -330,24 +335,26 @@ function streamFromBytes(bytes) {
 // constructor's promises, closures and frozen controller were a large part of a fetch.
 function streamFromNetwork(bodyId) {
   const stream = Object.create(ReadableStream.prototype);
+  // No underlying source object: pullIfNeeded and cancelStream call pullNetwork and the
+  // host for a stream with a networkBodyId, so a fetched body costs no closures until it
+  // is read chunk by chunk (text() and its siblings read it whole without pulling).
   const s = {
     state: 'readable', queue: [], reader: null, storedError: undefined, disturbed: false,
     pulling: false, pullAgain: false, started: true, source: null, closeRequested: false,
     controller: null, networkBodyId: bodyId,
   };
-  s.source = {
-    pull(controller) {
-      return host.read(bodyId).then((chunk) => {
-        if (chunk === null) controller.close();
-        else controller.enqueue(new Uint8ArrayCtor(chunk));
-      });
-    },
-    cancel() {
-      host.cancelBody(bodyId);
-    },
-  };
   slotSet(streamState, stream, s);
   return stream;
+}
+
+// pullNetwork is a network body's underlying source's pull: one chunk from the host, or
+// the end of the body.
+function pullNetwork(s) {
+  const controller = controllerOf(s);
+  return host.read(s.networkBodyId).then((chunk) => {
+    if (chunk === null) controller.close();
+    else controller.enqueue(new Uint8ArrayCtor(chunk));
+  });
 }
 
 function noop() {}
@@ -364,7 +371,7 @@ function controllerOf(s) {
 // stream is not one it can take over: not a network body, or one a reader or tee has read
 // from. Observably it reads as readAll does: the stream is locked by a reader and
 // disturbed at once, closes when the body ends, and an error of the stream (an abort, a
-// network error) rejects the read. reporter (bodyReadReporter, or null) is told when the
+// network error) rejects the read. reporter (a body read reporter, see fetch.js, or null) is told when the
 // read starts and ends.
 function readNetworkBodyWhole(s, kind, reporter) {
   if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
@@ -373,8 +380,8 @@ function readNetworkBodyWhole(s, kind, reporter) {
   const r = { stream: s, requests: [], resolveClosed: noop, rejectClosed: noop };
   s.reader = r;
   s.disturbed = true;
-  if (reporter !== null && reporter !== undefined) reporter.start();
-  const finish = () => { if (reporter !== null && reporter !== undefined) reporter.finish(); };
+  if (reporter !== null && reporter !== undefined) reportReadStart(reporter);
+  const finish = () => { if (reporter !== null && reporter !== undefined) reportReadFinish(reporter); };
   return new PromiseCtor((resolve, reject) => {
     // A pending read request: errorStream rejects it (an abort of the fetch's signal, a
     // network error), as it would reject a read of the reader.
