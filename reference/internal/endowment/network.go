@@ -23,10 +23,9 @@ type request struct {
 	streaming                       bool
 }
 
-// send starts a fetch and returns its call id; onResponse is called on the loop with the
-// response's head (responseMeta.toJS), or onError with a TypeError, unless teardown comes
-// first.
-func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, onResponse, onError goja.Callable, bytesOf func(goja.Value) []byte) goja.Value {
+// send starts a fetch and returns its call id; cb succeeds on the loop with the response's
+// head (responseMeta.toJS), or fails with a TypeError, unless teardown comes first.
+func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, bytesOf func(goja.Value) []byte) goja.Value {
 	req := request{
 		url:       desc.Get("url").String(),
 		method:    desc.Get("method").String(),
@@ -84,13 +83,13 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, onResponse, onErro
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
 				e.forget(id)
-				_, _ = onError(goja.Undefined(), vm.NewTypeError(err.Error()))
+				cb.fail(vm.NewTypeError(err.Error()))
 				return
 			}
 			if meta.bodyID == 0 {
 				e.forget(id) // nothing left open: it no longer counts as in flight
 			}
-			_, _ = onResponse(goja.Undefined(), meta.toJS(vm))
+			cb.succeed(meta.toJS(vm))
 		})
 	}()
 	return vm.ToValue(id)
@@ -452,17 +451,17 @@ const (
 	wholeBodyBytes = "bytes"
 )
 
-// readAll reads a network body to its end in Go and calls onDone once, on the loop, with
+// readAll reads a network body to its end in Go and succeeds cb once, on the loop, with
 // all of it: a string (kind "text", decoded as text() decodes) or an ArrayBuffer. A body
 // read through a stream costs a promise, a chunk object and a copy per read; this costs
-// one hand-off. On a failure it calls onError with the TypeError a streamed read would
-// have failed with. The limits apply as they do to streamed reads (each read is held
+// one hand-off. On a failure cb fails with the TypeError a streamed read would have failed
+// with. The limits apply as they do to streamed reads (each read is held
 // against MaxHeldBodyBytes until the body is done), and teardown cancels it the same way:
 // the body is closed, and nothing is called afterwards.
-func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, onDone, onError goja.Callable) {
+func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, cb callbacks) {
 	c, ok := e.lookup(id)
 	if !ok {
-		_, _ = onError(goja.Undefined(), vm.NewTypeError("body stream is closed"))
+		cb.fail(vm.NewTypeError("body stream is closed"))
 		return
 	}
 	c.mu.Lock()
@@ -470,7 +469,7 @@ func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, onDone, onE
 	c.mu.Unlock()
 	if eof || body == nil {
 		e.closeCall(c)
-		_, _ = onDone(goja.Undefined(), wholeBodyValue(vm, kind, nil))
+		cb.succeed(wholeBodyValue(vm, kind, nil))
 		return
 	}
 	epoch := e.currentEpoch()
@@ -481,10 +480,10 @@ func (e *Endowment) readAll(vm *goja.Runtime, id int64, kind string, onDone, onE
 		e.settle(epoch, func(vm *goja.Runtime) {
 			e.closeCall(c)
 			if err != nil {
-				_, _ = onError(goja.Undefined(), bodyReadError(vm, err))
+				cb.fail(bodyReadError(vm, err))
 				return
 			}
-			_, _ = onDone(goja.Undefined(), wholeBodyValue(vm, kind, data))
+			cb.succeed(wholeBodyValue(vm, kind, data))
 		})
 	}()
 }

@@ -25,8 +25,7 @@ const { fetch } = { fetch(input, init) {
       const parsed = parseURL(input);
       if (parsed.credentials) throw new TypeError('Request cannot be constructed from a URL that includes credentials');
       host.send({ url: parsed.href, checkURL: null, method: 'GET', headers: [], body: null, streaming: false, redirect: 'follow' },
-        (meta) => resolve(networkResponse(meta, null)),
-        (err) => reject(new TypeError(err && err.message ? err.message : 'fetch failed')));
+        responseHeadArrived, fetchFailed, resolve, reject, null);
       return;
     }
     const request = new Request(input, init);
@@ -57,13 +56,7 @@ const { fetch } = { fetch(input, init) {
       body: bytes,
       streaming: upload !== null,
       redirect: r.redirect,
-    }, (meta) => {
-      if (state(r.signal).aborted) return;
-      resolve(networkResponse(meta, r.signal));
-    }, (err) => {
-      if (state(r.signal).aborted) return;
-      reject(new TypeError(err && err.message ? err.message : 'fetch failed'));
-    });
+    }, responseHeadArrived, fetchFailed, resolve, reject, r.signal);
     if (upload !== null) pumpUpload(upload, callId);
     addAbortAlgorithm(r.signal, () => {
       host.abort(callId);
@@ -71,6 +64,20 @@ const { fetch } = { fetch(input, init) {
     });
   });
 } };
+
+// responseHeadArrived and fetchFailed settle a fetch's promise (resolve, reject) when the
+// host calls back; they are shared by every fetch, which passes its own resolve, reject and
+// signal (null for a request nobody can abort) to host.send for the host to hand back. A
+// fetch whose signal was aborted has already rejected.
+function responseHeadArrived(meta, resolve, reject, signal) {
+  if (signal !== null && state(signal).aborted) return;
+  resolve(networkResponse(meta, signal));
+}
+
+function fetchFailed(err, resolve, reject, signal) {
+  if (signal !== null && state(signal).aborted) return;
+  reject(new TypeError(err && err.message ? err.message : 'fetch failed'));
+}
 
 // https://fetch.spec.whatwg.org/#concept-request-transmit-body
 function pumpUpload(s, callId) {

@@ -381,24 +381,32 @@ function readNetworkBodyWhole(s, kind, reporter) {
   s.reader = r;
   s.disturbed = true;
   if (reporter !== null && reporter !== undefined) reportReadStart(reporter);
-  const finish = () => { if (reporter !== null && reporter !== undefined) reportReadFinish(reporter); };
   return new PromiseCtor((resolve, reject) => {
     // A pending read request: errorStream rejects it (an abort of the fetch's signal, a
     // network error), as it would reject a read of the reader.
-    r.requests.push({
-      resolve() {},
-      reject(err) {
-        finish();
-        reject(err);
-      },
-    });
-    host.readAll(s.networkBodyId, kind === 'text' ? 'text' : 'bytes', (value) => {
-      if (s.state !== 'readable') return;
-      r.requests = [];
-      closeStream(s);
-      finish();
-      if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
-      else resolve(value);
-    }, (err) => errorStream(s, err));
+    r.requests.push({ resolve: noop, reject: wholeReadRequestRejected, reporter, rejectRead: reject });
+    host.readAll(s.networkBodyId, kind === 'text' ? 'text' : 'bytes', wholeReadDone, wholeReadFailed, s, kind, reporter, resolve);
   });
+}
+
+// wholeReadDone and wholeReadFailed are host.readAll's callbacks for readNetworkBodyWhole,
+// shared by every read, which passes its own state for the host to hand back.
+function wholeReadDone(value, s, kind, reporter, resolve) {
+  if (s.state !== 'readable') return;
+  s.reader.requests = [];
+  closeStream(s);
+  if (reporter !== null && reporter !== undefined) reportReadFinish(reporter);
+  if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
+  else resolve(value);
+}
+
+function wholeReadFailed(err, s) {
+  errorStream(s, err);
+}
+
+// wholeReadRequestRejected is the reject of readNetworkBodyWhole's read request, called as
+// its method.
+function wholeReadRequestRejected(err) {
+  if (this.reporter !== null && this.reporter !== undefined) reportReadFinish(this.reporter);
+  this.rejectRead(err);
 }
