@@ -109,9 +109,10 @@ func (m responseMeta) toJS(vm *goja.Runtime) goja.Value {
 	o := vm.NewObject()
 	_ = o.Set("status", m.status)
 	_ = o.Set("statusText", m.statusText)
-	headers := make([]any, len(m.headers))
-	for i, h := range m.headers {
-		headers[i] = vm.NewArray(h[0], h[1])
+	// Flat, name then value (see responseHeaders in webapi/response.js).
+	headers := make([]any, 0, 2*len(m.headers))
+	for _, h := range m.headers {
+		headers = append(headers, h[0], h[1])
 	}
 	_ = o.Set("headers", vm.NewArray(headers...))
 	_ = o.Set("url", m.url)

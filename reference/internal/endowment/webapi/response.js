@@ -105,11 +105,15 @@ class Response {
 mixBody(Response.prototype);
 defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
 
-// responseHeaders is a response's Headers, made from the list the network gave on first
-// use for a fetched response.
+// responseHeaders is a response's Headers, made on first use for a fetched response from
+// the list the network gave, flat: name, value, name, value, ... (one array per response
+// instead of one per header, for the many responses read without a look at their headers).
 function responseHeaders(r) {
   if (r.headers === null) {
-    r.headers = newHeaders('immutable', r.headerList);
+    const flat = r.headerList;
+    const list = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) list.push([flat[i], flat[i + 1]]);
+    r.headers = newHeaders('immutable', list);
     r.headerList = null;
   }
   return r.headers;
