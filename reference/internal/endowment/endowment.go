@@ -217,7 +217,7 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	if !ok {
 		return errors.New("load web API: not a function")
 	}
-	options := vm.NewObject()
+	options := webAPIOptions(vm)
 	_ = options.Set("URLSearchParams", paramsCtor)
 	_ = options.Set("skipFreeze", e.opts.Faults.UnfrozenGlobals)
 	_ = options.Set("hardenReachesIntrinsics", e.opts.Faults.HardenReachesIntrinsics)

@@ -77,6 +77,7 @@ func compileHardenReplay() (*goja.Program, error) {
 // recordHardenReplay runs the Web API program in a scratch runtime with the walk recording
 // its paths, and writes them as a function
 // (roots, freeze, getOwnPropertyDescriptor, getPrototypeOf, Symbol) that harden.js calls
+// (Symbol there is an object of the well-known symbols the program was given)
 // instead of walking.
 func recordHardenReplay() (string, error) {
 	vm := goja.New()
@@ -89,7 +90,7 @@ func recordHardenReplay() (string, error) {
 		return "", errors.New("record harden paths: the web API program is not a function")
 	}
 	var paths goja.Value
-	options := vm.NewObject()
+	options := webAPIOptions(vm)
 	_ = options.Set("recordHarden", func(c goja.FunctionCall) goja.Value {
 		paths = c.Argument(0)
 		return goja.Undefined()
@@ -146,12 +147,18 @@ func hardenReplaySource(vm *goja.Runtime, paths *goja.Object) (string, error) {
 	return sb.String(), nil
 }
 
-// wellKnownSymbols names the symbols a replayed path may use as a key: the realm's own,
-// the same in every runtime. The endowment defines no symbols of its own.
-var wellKnownSymbols = map[*goja.Symbol]string{
-	goja.SymIterator: "iterator", goja.SymToStringTag: "toStringTag",
-	goja.SymHasInstance: "hasInstance", goja.SymToPrimitive: "toPrimitive", goja.SymSpecies: "species",
-	goja.SymUnscopables: "unscopables",
+// wellKnownSymbols names the symbols a replayed path may use as a key: the two the Web API
+// program is given (webAPIOptions), the same in every runtime. The endowment defines no
+// symbols of its own.
+var wellKnownSymbols = map[*goja.Symbol]string{goja.SymIterator: "iterator", goja.SymToStringTag: "toStringTag"}
+
+// webAPIOptions is the options object of the Web API program's function, with what every
+// runtime's program is given: the well-known symbols it uses (see intrinsics.js).
+func webAPIOptions(vm *goja.Runtime) *goja.Object {
+	options := vm.NewObject()
+	_ = options.Set("symbolIterator", goja.SymIterator)
+	_ = options.Set("symbolToStringTag", goja.SymToStringTag)
+	return options
 }
 
 // replayKey is the JavaScript expression for a property key of a path: a string literal,

@@ -89,7 +89,7 @@ class AbortSignal {
 }
 
 // WebIDL §3.7.3: the class string of Object.prototype.toString.
-defineProperty(AbortSignal.prototype, Symbol.toStringTag, { value: 'AbortSignal', configurable: true });
+defineProperty(AbortSignal.prototype, symbolToStringTag, { value: 'AbortSignal', configurable: true });
 
 // https://dom.spec.whatwg.org/#concept-flatten-options
 function flattenCapture(opts) {
@@ -164,7 +164,7 @@ class AbortController {
     signalAbort(slotGet(controllerSignal, checkController(this)), reason === undefined ? abortError() : reason);
   }
 }
-defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
+defineProperty(AbortController.prototype, symbolToStringTag, { value: 'AbortController', configurable: true });
 const controllerSignal = newSlotStore();
 function checkController(c) {
   if (!slotHas(controllerSignal, c)) throw new TypeError('Illegal invocation: not an AbortController');

@@ -25,6 +25,6 @@ class DOMException extends Error {
 }
 
 // WebIDL §3.7.3: the class string of Object.prototype.toString.
-defineProperty(DOMException.prototype, Symbol.toStringTag, { value: 'DOMException', configurable: true });
+defineProperty(DOMException.prototype, symbolToStringTag, { value: 'DOMException', configurable: true });
 
 const abortError = (message) => new DOMException(message || 'This operation was aborted', 'AbortError');

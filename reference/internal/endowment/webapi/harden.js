@@ -104,7 +104,8 @@ if (options.replayHarden !== undefined) {
   // objects here without discovering them again. The walk is most of a vat's creation
   // time; the replay is a property read (or one descriptor, for an accessor) and a freeze
   // per object.
-  options.replayHarden(hardenRoots, freeze, Object.getOwnPropertyDescriptor, Object.getPrototypeOf, Symbol);
+  options.replayHarden(hardenRoots, freeze, Object.getOwnPropertyDescriptor, Object.getPrototypeOf,
+    { iterator: symbolIterator, toStringTag: symbolToStringTag });
 } else {
   // A deliberately broken variant stops only where this walk once stopped, and so freezes
   // Error and %IteratorPrototype%.

@@ -159,8 +159,8 @@ class Headers {
   values() { return makeIterator(this, (p) => p[1]); }
 }
 // WebIDL pair iterables: @@iterator is the same function object as entries.
-defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
-defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
+defineProperty(Headers.prototype, symbolIterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+defineProperty(Headers.prototype, symbolToStringTag, { value: 'Headers', configurable: true });
 
 function headersOf(headers) {
   const h = slotGet(headersState, headers);
@@ -178,9 +178,9 @@ function fillHeaders(headers, init) {
     for (let i = 0; i < list.length; i++) Headers.prototype.append.call(headers, list[i][0], list[i][1]);
     return;
   }
-  if (typeof init[Symbol.iterator] === 'function') {
+  if (typeof init[symbolIterator] === 'function') {
     for (const pair of init) {
-      if (pair === null || typeof pair !== 'object' || typeof pair[Symbol.iterator] !== 'function') {
+      if (pair === null || typeof pair !== 'object' || typeof pair[symbolIterator] !== 'function') {
         throw new TypeError('Each header pair must be a sequence');
       }
       const items = Array.from(pair);
@@ -225,7 +225,7 @@ function clearHeaders(headers) {
 }
 
 // https://webidl.spec.whatwg.org/#es-iterator-prototype-object
-const HeadersIteratorPrototype = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+const HeadersIteratorPrototype = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][symbolIterator]())));
 const iteratorState = newSlotStore();
 HeadersIteratorPrototype.next = function next() {
   const it = slotGet(iteratorState, this);
@@ -236,7 +236,7 @@ HeadersIteratorPrototype.next = function next() {
   it.index += 1;
   return { value, done: false };
 };
-defineProperty(HeadersIteratorPrototype, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
+defineProperty(HeadersIteratorPrototype, symbolToStringTag, { value: 'Headers Iterator', configurable: true });
 
 function makeIterator(headers, project) {
   headersOf(headers);

@@ -12,6 +12,11 @@ const PromiseCtor = Promise;
 const ArrayBufferCtor = ArrayBuffer;
 const Uint8ArrayCtor = Uint8Array;
 const isView = ArrayBuffer.isView;
+// The well-known symbols come from the host (Go holds the realm's own), not from the Symbol
+// global: reading Symbol would make the engine build the Symbol constructor for every vat
+// (11 kB), and vat code may replace the global later.
+const symbolIterator = options.symbolIterator;
+const symbolToStringTag = options.symbolToStringTag;
 
 // The endowment's internal state (the spec's internal slots) is kept in a private field
 // stamped on each object it belongs to: a base class whose constructor returns its argument

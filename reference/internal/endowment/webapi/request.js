@@ -110,7 +110,7 @@ class Request {
   }
 }
 mixBody(Request.prototype);
-defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+defineProperty(Request.prototype, symbolToStringTag, { value: 'Request', configurable: true });
 
 function reqOf(req) {
   const r = slotGet(requestState, req);

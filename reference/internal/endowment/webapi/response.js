@@ -103,7 +103,7 @@ class Response {
   }
 }
 mixBody(Response.prototype);
-defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+defineProperty(Response.prototype, symbolToStringTag, { value: 'Response', configurable: true });
 
 // responseHeaders is a response's Headers, made on first use for a fetched response from
 // the list the network gave, flat: name, value, name, value, ... (one array per response

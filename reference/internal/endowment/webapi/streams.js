@@ -51,7 +51,7 @@ class ReadableStream {
 }
 
 // WebIDL §3.7.3: the class string of Object.prototype.toString.
-defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: 'ReadableStream', configurable: true });
+defineProperty(ReadableStream.prototype, symbolToStringTag, { value: 'ReadableStream', configurable: true });
 
 function streamOf(stream) {
   const s = slotGet(streamState, stream);
@@ -216,7 +216,7 @@ class ReadableStreamDefaultReader {
   }
 }
 
-defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, { value: 'ReadableStreamDefaultReader', configurable: true });
+defineProperty(ReadableStreamDefaultReader.prototype, symbolToStringTag, { value: 'ReadableStreamDefaultReader', configurable: true });
 
 function readerOf(reader) {
   const r = slotGet(readerState, reader);

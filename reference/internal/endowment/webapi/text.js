@@ -52,8 +52,8 @@ class TextDecoder {
   }
 }
 // WebIDL §3.7.3: the class string of Object.prototype.toString.
-defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
-defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
+defineProperty(TextEncoder.prototype, symbolToStringTag, { value: 'TextEncoder', configurable: true });
+defineProperty(TextDecoder.prototype, symbolToStringTag, { value: 'TextDecoder', configurable: true });
 const decoderState = newSlotStore();
 // https://encoding.spec.whatwg.org/#names-and-labels, the labels of UTF-8.
 const utf8Labels = ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'];
