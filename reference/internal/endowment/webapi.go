@@ -77,8 +77,8 @@ func compileHardenReplay() (*goja.Program, error) {
 // recordHardenReplay runs the Web API program in a scratch runtime with the walk recording
 // its paths, and writes them as a function
 // (roots, freeze, getOwnPropertyDescriptor, getPrototypeOf, Symbol) that harden.js calls
-// (Symbol there is an object of the well-known symbols the program was given)
-// instead of walking.
+// instead of walking; its Symbol is an object of the well-known symbols the program was
+// given, not the global.
 func recordHardenReplay() (string, error) {
 	vm := goja.New()
 	factoryValue, err := vm.RunProgram(webAPIProgram)
