@@ -13,7 +13,8 @@
 //	request.js        Request (Fetch §5.4)
 //	response.js       Response (Fetch §5.5)
 //	fetch.js          fetch() (Fetch §5.6), on top of the host's network primitives
-//	harden.js         freezes every endowed global and what it reaches
+//	harden.js         freezes every endowed global and what it reaches: the walk runs once
+//	                  per process, and each vat replays its paths (webapi.go, hardenReplay)
 //
 // Each file names the standard section it implements, marks deliberate deviations with a
 // "Note:" line and starts each WebIDL operation with its spec anchor. Each has a test in
