@@ -64,6 +64,10 @@ var parseCases = []parseCase{
 	{name: "ipv4 hex overflow", in: "http://0x100000000/", err: ErrInvalidURL},
 	{name: "ipv4 bad octal last part", in: "http://1.2.3.09/", err: ErrInvalidURL},
 	{name: "ipv4 bad octal first part", in: "http://09.1/", err: ErrInvalidURL},
+	{name: "ipv4 octal digit 8", in: "http://1.2.3.08/", err: ErrInvalidURL},
+	// A part that is not a number in its base makes the host a domain, not an address.
+	{name: "domain of a digit and a letter", in: "http://1a/", host: "1a", href: "http://1a/"},
+	{name: "domain of a hex prefix and a non-hex letter", in: "http://0x1g/", host: "0x1g", href: "http://0x1g/"},
 	{name: "domain ending in a number", in: "http://example.1/", err: ErrInvalidURL},
 	{name: "domain ending in bad octal", in: "http://foo.09/", err: ErrInvalidURL},
 	{name: "domain ending in bare hex prefix", in: "http://foo.0x/", err: ErrInvalidURL},
