@@ -111,3 +111,36 @@ test('iteration sorts names appended in any order', () => {
   const mixed = new Headers([['x-b', 'a'], ['x-a', 'z'], ['x-c', ''], ['x-a', 'b']]);
   assertEquals([...mixed], [['x-a', 'z, b'], ['x-b', 'a'], ['x-c', '']], 'entries');
 });
+
+test('a name is a token: every tchar is accepted, every other character refused', () => {
+  const tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const h = new Headers();
+  h.append(tchars, 'v');
+  assertEquals(h.get(tchars), 'v', 'a name of every tchar');
+  for (const c of '"(),/:;<=>?@[\\]{} \t\x00\x7f\u00e9') {
+    assertThrows(() => h.append(`a${c}b`, 'v'), TypeError, `a name with ${JSON.stringify(c)}`);
+  }
+});
+
+test('a value may hold anything but NUL, CR and LF inside it', () => {
+  const h = new Headers();
+  h.append('x', 'a\x01\t"\x7f\u00ffb');
+  assertEquals(h.get('x'), 'a\x01\t"\x7f\u00ffb', 'a value of other controls and Latin-1');
+  for (const c of '\x00\r\n') {
+    assertThrows(() => h.append('x', `a${c}b`), TypeError, `a value with ${JSON.stringify(c)} inside`);
+  }
+});
+
+test('every forbidden request (and response) header name is dropped, and only those', () => {
+  const forbidden = ['accept-charset', 'accept-encoding', 'access-control-request-headers',
+    'access-control-request-method', 'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt',
+    'expect', 'host', 'keep-alive', 'origin', 'referer', 'set-cookie', 'te', 'trailer',
+    'transfer-encoding', 'upgrade', 'via', 'proxy-x', 'sec-x'];
+  const allowed = ['accept', 'content-type', 'cookie3', 'x-date', 'set-cookie2', 'proxy', 'sec'];
+  const init = {};
+  for (const name of [...forbidden, ...allowed]) init[name.toUpperCase()] = 'v';
+  const req = new Request('http://127.0.0.1/', { headers: init });
+  assertEquals([...req.headers.keys()], allowed.slice().sort(), 'names kept on a request');
+  const res = new Response(null, { headers: { 'Set-Cookie': 'a', 'SET-COOKIE2': 'b', cookie: 'c', 'set-cookie3': 'd' } });
+  assertEquals([...res.headers.keys()], ['cookie', 'set-cookie3'], 'a Response drops only the forbidden response header names');
+});

@@ -3,6 +3,12 @@ test('methods are validated and the standard ones upper-cased', () => {
   assertEquals(new Request('http://127.0.0.1/', { method: 'patch' }).method, 'patch', 'patch is kept as given');
   assertThrows(() => new Request('http://127.0.0.1/', { method: 'CONNECT' }), TypeError, 'CONNECT');
   assertThrows(() => new Request('http://127.0.0.1/', { method: 'bad method' }), TypeError, 'not a token');
+  const tchars = "!#$%&'*+-.^_`|~09azAZ";
+  assertEquals(new Request('http://127.0.0.1/', { method: tchars }).method, tchars, 'a method of tchars');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: '' }), TypeError, 'an empty method');
+  for (const c of '"(),/:;<=>?@[\\]{}\u00e9') {
+    assertThrows(() => new Request('http://127.0.0.1/', { method: `GET${c}` }), TypeError, `a method with ${JSON.stringify(c)}`);
+  }
 });
 
 test('URLs are parsed, and credentials in them are refused', () => {

@@ -11,6 +11,24 @@ test('status must be in 200..599', () => {
 test('statusText is validated and null-body statuses refuse a body', () => {
   assertEquals(new Response(null, { statusText: 'Fine' }).statusText, 'Fine', 'statusText');
   assertThrows(() => new Response(null, { statusText: 'a\nb' }), TypeError, 'a newline');
+  // reason-phrase = *( HTAB / SP / VCHAR / obs-text )
+  const reason = '\t ~\x80\u00ffOK';
+  assertEquals(new Response(null, { statusText: reason }).statusText, reason, 'tab, space, VCHAR and obs-text');
+  for (const c of '\x00\x08\x0a\x1f\x7f\u0100') {
+    assertThrows(() => new Response(null, { statusText: `a${c}` }), TypeError, `statusText with ${JSON.stringify(c)}`);
+  }
+  for (const status of [204, 205, 304]) {
+    assertThrows(() => new Response('x', { status }), TypeError, `${status} with a body`);
+  }
+  for (const status of [200, 202, 206, 303]) {
+    assertEquals(new Response('x', { status }).status, status, `${status} with a body`);
+  }
+  for (const status of [301, 302, 303, 307, 308]) {
+    assertEquals(Response.redirect('http://127.0.0.1/', status).status, status, `redirect ${status}`);
+  }
+  for (const status of [200, 300, 304, 306, 309]) {
+    assertThrows(() => Response.redirect('http://127.0.0.1/', status), RangeError, `redirect ${status}`);
+  }
   assertThrows(() => new Response('x', { status: 204 }), TypeError, '204 with a body');
   assertEquals(new Response(null, { status: 204 }).body, null, '204 without a body');
 });
