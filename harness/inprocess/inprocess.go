@@ -290,7 +290,7 @@ func run(v *vat, source string, done func(harness.EvalResult)) bool {
 		return false
 	}
 	return loop.RunOnLoop(func(vm *goja.Runtime) {
-		value, err := vm.RunScript("vat-program.js", "(async function () {\n"+source+"\n})()")
+		value, err := runScript(vm, "(async function () {\n"+source+"\n})()")
 		var interrupted *goja.InterruptedError
 		if errors.As(err, &interrupted) {
 			return // the vat was terminated while the program ran: it never settles
@@ -323,6 +323,27 @@ func run(v *vat, source string, done func(harness.EvalResult)) bool {
 			}
 		}
 	})
+}
+
+// runScript compiles and runs source as the vat's program. goja's parser panics on a few
+// inputs it cannot represent (a '\u{10FFFF}' literal): that is the program's syntax error,
+// not a reason for the whole process to die. Only the compilation is guarded; a panic while
+// the program runs is not the program's syntax.
+func runScript(vm *goja.Runtime, source string) (goja.Value, error) {
+	program, err := compileScript(source)
+	if err != nil {
+		return nil, err
+	}
+	return vm.RunProgram(program)
+}
+
+func compileScript(source string) (program *goja.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			program, err = nil, &goja.CompilerSyntaxError{CompilerError: goja.CompilerError{Message: fmt.Sprintf("the engine could not parse the program: %v", r)}}
+		}
+	}()
+	return goja.Compile("vat-program.js", source, false)
 }
 
 // Evaluate runs source and waits for it to settle.

@@ -66,6 +66,8 @@ func TestProgramOutcomesFollowTheProtocol(t *testing.T) {
 		{source: `throw new RangeError("r");`, errName: "RangeError", errMessage: "r"},
 		{source: `throw "plain";`, errName: "Error", errMessage: "plain"},
 		{source: "return {", errName: "SyntaxError"},
+		// goja's parser panics on this literal; the vat gets a SyntaxError instead.
+		{source: `return '\u{10FFFF}'.length;`, errName: "SyntaxError"},
 		{source: "const o = {}; o.o = o; return o;", errName: "TypeError"},
 		{source: "return typeof fetch + typeof require + typeof process + typeof setTimeout;", value: `"undefinedundefinedundefinedundefined"`},
 	}
