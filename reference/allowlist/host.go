@@ -138,7 +138,7 @@ func parseIPv4Number(s string) (uint64, error) {
 	}
 	base, maxDigits := uint64(10), 10
 	switch {
-	case len(s) >= 2 && (s[:2] == "0x" || s[:2] == "0X"):
+	case len(s) >= 2 && s[:2] == "0x":
 		s, base, maxDigits = s[2:], 16, 8
 	case len(s) >= 2 && s[0] == '0':
 		s, base, maxDigits = s[1:], 8, 11
@@ -165,15 +165,15 @@ func parseIPv4Number(s string) (uint64, error) {
 // compares with.
 const ipv4OutOfRange = 1 << 40
 
-// digitValue is the value of a hexadecimal digit, or 16 for any other byte.
+// digitValue is the value of a hexadecimal digit, or 16 for any other byte. Only lowercase
+// letters are digits: a host reaches the IPv4 parser lowercased (CanonicalHost lowercases
+// it first, as domain to ASCII does), so "0X" and "A"-"F" never arrive here.
 func digitValue(c byte) uint64 {
 	switch {
 	case '0' <= c && c <= '9':
 		return uint64(c - '0')
 	case 'a' <= c && c <= 'f':
 		return uint64(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return uint64(c-'A') + 10
 	default:
 		return 16
 	}
