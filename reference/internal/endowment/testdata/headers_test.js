@@ -129,6 +129,8 @@ test('a value may hold anything but NUL, CR and LF inside it', () => {
   for (const c of '\x00\r\n') {
     assertThrows(() => h.append('x', `a${c}b`), TypeError, `a value with ${JSON.stringify(c)} inside`);
   }
+  // Normalisation strips leading and trailing whitespace, not NUL.
+  assertThrows(() => h.append('x', '\x00a'), TypeError, 'a value that starts with NUL');
 });
 
 test('every forbidden request (and response) header name is dropped, and only those', () => {

@@ -15,7 +15,8 @@ test('statusText is validated and null-body statuses refuse a body', () => {
   const reason = '\t ~\x80\u00ffOK';
   assertEquals(new Response(null, { statusText: reason }).statusText, reason, 'tab, space, VCHAR and obs-text');
   for (const c of '\x00\x08\x0a\x1f\x7f\u0100') {
-    assertThrows(() => new Response(null, { statusText: `a${c}` }), TypeError, `statusText with ${JSON.stringify(c)}`);
+    assertThrows(() => new Response(null, { statusText: `a${c}` }), TypeError, `statusText ending in ${JSON.stringify(c)}`);
+    assertThrows(() => new Response(null, { statusText: `${c}a` }), TypeError, `statusText starting with ${JSON.stringify(c)}`);
   }
   for (const status of [204, 205, 304]) {
     assertThrows(() => new Response('x', { status }), TypeError, `${status} with a body`);
