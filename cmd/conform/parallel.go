@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -33,76 +34,208 @@ const workerGrace = 15 * time.Second
 // progressLine is a worker's line per finished spec ("[ 3/50] PASS ID: title (12ms)").
 var progressLine = regexp.MustCompile(`^\[\s*\d+/\d+\] (PASS|FAIL|SKIP) (.*)$`)
 
-// partition deals the plan's specs to n workers and returns the serial specs apart. The
-// specs that tamper with the endowment all go to the first worker, which runs nothing else
-// when there are other workers: each needs an implementation no other spec has used, and one
-// worker of their own spares the restarts several mixed workers would each need. The other specs
-// are dealt heaviest first, each to the worker with the least work so far (teardown specs
-// wait by design, for a close or a never-settles window, and dominate a run), ties going to
-// the lower worker: the same plan always gives the same shares, and each worker runs its
-// share in ID order.
-func partition(specs []suite.Spec, n int) (shares [][]string, serial []string) {
+// share is one worker's part of the plan and the time it is expected to take.
+type share struct {
+	ids  []string
+	cost time.Duration
+}
+
+// partition deals the plan's specs to n workers and returns the serial specs apart; the
+// shares come heaviest first, the order their workers are started in. The specs that tamper
+// with the endowment go to workers that run nothing else when there are other workers:
+// each needs an implementation no other spec has used, so a worker of their own spares the
+// restart a mixed worker would need before its first one. Without a history they all go to
+// one such worker. With one, they are cut after each spec that failed last time (a failed
+// tampering spec leaves shared damage, so the next one restarts the implementation) and the
+// pieces, kept in ID order, are spread over as many tampering workers as shortens the run:
+// a piece starts its own worker instead of a restart, so the instances started are the same.
+// The other specs are dealt heaviest first, each to the worker with the least work so far
+// (teardown specs wait by design, for a close or a never-settles window, and dominate a
+// run), ties going to the lower worker: the same plan and history always give the same
+// shares, and each worker runs its share in ID order.
+func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial []string) {
 	type item struct {
 		id   string
-		cost int
+		cost time.Duration
 	}
-	load := make([]int, n)
-	shares = make([][]string, n)
-	var items []item
+	var tampering, items []item
 	for _, s := range specs {
 		switch {
 		case s.Serial:
 			serial = append(serial, s.ID)
 		case s.Tampers:
-			shares[0] = append(shares[0], s.ID)
-			load[0] += expectedCost(s)
+			tampering = append(tampering, item{s.ID, hist.cost(s)})
 		default:
-			items = append(items, item{s.ID, expectedCost(s)})
+			items = append(items, item{s.ID, hist.cost(s)})
 		}
 	}
+	sort.Slice(tampering, func(i, j int) bool { return tampering[i].id < tampering[j].id })
 	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
-	// With workers to spare, the tampering specs' worker runs nothing else, so its
-	// implementation is fresh for the first of them and needs no restart.
-	first := 0
-	if len(shares[0]) > 0 && n > 1 {
-		first = 1
+
+	// dealOthers deals the non-tampering specs over workers, given what they already hold.
+	dealOthers := func(workers []share) []share {
+		for _, it := range items {
+			w := 0
+			for i := range workers {
+				if workers[i].cost < workers[w].cost {
+					w = i
+				}
+			}
+			workers[w].cost += it.cost
+			workers[w].ids = append(workers[w].ids, it.id)
+		}
+		return workers
 	}
-	for _, it := range items {
-		w := first
-		for i := first; i < n; i++ {
-			if load[i] < load[w] {
-				w = i
+	var best []share
+	switch {
+	case len(tampering) == 0 || n == 1:
+		first := share{}
+		for _, t := range tampering {
+			first.ids = append(first.ids, t.id)
+			first.cost += t.cost
+		}
+		others := make([]share, n)
+		others[0] = first
+		best = dealOthers(others)
+	default:
+		// Pieces that each start on a fresh implementation: without a history, one.
+		var pieces []share
+		cur := share{}
+		for i, t := range tampering {
+			cur.ids = append(cur.ids, t.id)
+			cur.cost += t.cost
+			if hist.failedBefore(t.id) || i == len(tampering)-1 {
+				pieces = append(pieces, cur)
+				cur = share{}
 			}
 		}
-		load[w] += it.cost
-		shares[w] = append(shares[w], it.id)
-	}
-	out := shares[:0]
-	for _, sh := range shares {
-		if len(sh) > 0 {
-			sort.Strings(sh)
-			out = append(out, sh)
+		bestSpan := time.Duration(-1)
+		for k := 1; k <= min(len(pieces), n-1); k++ {
+			workers := append(groupInOrder(pieces, k), make([]share, n-k)...)
+			workers = append(workers[:k:k], dealOthers(workers[k:])...)
+			span := time.Duration(0)
+			for _, w := range workers {
+				span = max(span, w.cost)
+			}
+			if bestSpan < 0 || span < bestSpan {
+				best, bestSpan = workers, span
+			}
 		}
 	}
-	return out, serial
+	for _, sh := range best {
+		if len(sh.ids) > 0 {
+			sort.Strings(sh.ids)
+			shares = append(shares, sh)
+		}
+	}
+	sort.SliceStable(shares, func(i, j int) bool { return shares[i].cost > shares[j].cost })
+	return shares, serial
 }
 
-// expectedCost is a spec's weight when dealing: what a spec costs in a passing run, in
-// tens of milliseconds, from what the catalogue says of it.
-func expectedCost(s suite.Spec) int {
+// groupInOrder joins consecutive pieces into k groups whose heaviest is as light as it can
+// be (a linear partition; there are a few dozen pieces at most).
+func groupInOrder(pieces []share, k int) []share {
+	n := len(pieces)
+	prefix := make([]time.Duration, n+1)
+	for i, p := range pieces {
+		prefix[i+1] = prefix[i] + p.cost
+	}
+	// span[j][i]: the lightest heaviest group when the first i pieces form j groups; cut[j][i]
+	// is where the last of those groups starts.
+	span := make([][]time.Duration, k+1)
+	cut := make([][]int, k+1)
+	for j := range span {
+		span[j] = make([]time.Duration, n+1)
+		cut[j] = make([]int, n+1)
+		for i := range span[j] {
+			span[j][i] = -1
+		}
+	}
+	span[0][0] = 0
+	for j := 1; j <= k; j++ {
+		for i := j; i <= n; i++ {
+			for c := j - 1; c < i; c++ {
+				if span[j-1][c] < 0 {
+					continue
+				}
+				s := max(span[j-1][c], prefix[i]-prefix[c])
+				if span[j][i] < 0 || s < span[j][i] {
+					span[j][i], cut[j][i] = s, c
+				}
+			}
+		}
+	}
+	groups := make([]share, k)
+	for j, i := k, n; j > 0; j-- {
+		c := cut[j][i]
+		for _, p := range pieces[c:i] {
+			groups[j-1].ids = append(groups[j-1].ids, p.ids...)
+			groups[j-1].cost += p.cost
+		}
+		i = c
+	}
+	return groups
+}
+
+// history is what an earlier report of the same implementation says about each spec: how
+// long it took and whether it failed. A nil history knows nothing.
+type history struct {
+	took   map[string]time.Duration
+	failed map[string]bool
+}
+
+// loadHistory reads an earlier JSON report.
+func loadHistory(path string) (*history, error) {
+	run, err := reports.ReadJSON(path)
+	if err != nil {
+		return nil, err
+	}
+	h := &history{took: map[string]time.Duration{}, failed: map[string]bool{}}
+	for _, s := range run.Specs {
+		switch s.Status {
+		case reports.StatusPassed, reports.StatusUnexpectedPass:
+		case reports.StatusFailed, reports.StatusExpectedFailure:
+			h.failed[s.ID] = true
+		default:
+			continue // a skipped spec's duration says nothing
+		}
+		h.took[s.ID] = s.Duration
+	}
+	return h, nil
+}
+
+// cost is a spec's weight when dealing: how long it took last time, or else what the
+// catalogue suggests.
+func (h *history) cost(s suite.Spec) time.Duration {
+	if h != nil {
+		if d, ok := h.took[s.ID]; ok {
+			return max(d, time.Millisecond)
+		}
+	}
+	return expectedCost(s)
+}
+
+func (h *history) failedBefore(id string) bool { return h != nil && h.failed[id] }
+
+// expectedCost is what a spec costs in a passing run, judged from what the catalogue says of
+// it.
+func expectedCost(s suite.Spec) time.Duration {
 	switch {
 	case s.Area == suite.AreaTeardown:
-		return 40 // a never-settles window, often after a close wait
+		return 400 * time.Millisecond // a never-settles window, often after a close wait
 	case s.Tampers:
-		return 10 // runs on a freshly started implementation
+		return 100 * time.Millisecond // runs on a freshly started implementation
 	case s.Area == suite.AreaIsolation || s.Area == suite.AreaAbort:
-		return 3
+		return 30 * time.Millisecond
 	default:
-		return 1
+		return 10 * time.Millisecond
 	}
 }
 
-func runParallel(ctx context.Context, plan runner.Plan, procs int, workerArgs []string, progress, stderr io.Writer) (*reports.Run, error) {
+// workerReady is the line a worker prints once its implementation has started.
+const workerReady = "conform worker: implementation started"
+
+func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history, workerArgs []string, progress, stderr io.Writer) (*reports.Run, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find the conform binary to start workers: %w", err)
@@ -113,33 +246,44 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, workerArgs []
 	}
 	defer os.RemoveAll(dir)
 
-	shares, serial := partition(plan.Specs, procs)
+	shares, serial := partition(plan.Specs, procs, hist)
 	pr := &progressPrinter{w: progress, total: len(plan.Specs)}
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 
-	// The specs that run alone get their worker at once, held before its first spec: its
-	// start-up (process, mock network, implementation) overlaps the others' specs, and it is
-	// let go when they are done, or told to stop if the run stopped first.
-	var serialOutcome chan workerOutcome
-	release := make(chan bool, 1)
-	if len(serial) > 0 {
-		serialOutcome = make(chan workerOutcome, 1)
-		w := worker{index: len(shares) + 1, ids: serial, dir: filepath.Join(dir, fmt.Sprint(len(shares)+1)), hold: release}
-		go func() { serialOutcome <- w.run(ctx, self, workerArgs, pr, stderr) }()
-	}
+	// Starting an implementation can be mostly CPU (a runtime, a browser): started all at
+	// once they would share the CPUs and all be ready late. Workers start heaviest first, no
+	// more starting at a time than there are CPUs, so the longest shares begin soonest.
+	starting := make(chan struct{}, max(1, runtime.NumCPU()))
 	outcomes := make([]workerOutcome, len(shares))
 	var wg sync.WaitGroup
-	for i, ids := range shares {
+	for i, sh := range shares {
+		starting <- struct{}{}
+		if ctx.Err() != nil {
+			<-starting
+			outcomes[i] = workerOutcome{ids: sh.ids, skipped: "not run: the run stopped before this worker started"}
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{index: i + 1, ids: ids, dir: filepath.Join(dir, fmt.Sprint(i+1))}
+			w := worker{index: i + 1, ids: sh.ids, dir: filepath.Join(dir, fmt.Sprint(i+1)), started: func() { <-starting }}
 			outcomes[i] = w.run(ctx, self, workerArgs, pr, stderr)
 			if outcomes[i].code == exitFailures && containsArg(workerArgs, "--fail-fast") {
 				stopAll() // the first failure stops every worker, as it stops a serial run
 			}
 		}()
+	}
+	// The specs that run alone get one more worker, held before its first spec: its start-up
+	// (process, mock network, implementation) overlaps the others' specs, and it is let go
+	// when they are done, or told to stop if the run stopped first.
+	var serialOutcome chan workerOutcome
+	release := make(chan bool, 1)
+	if len(serial) > 0 {
+		serialOutcome = make(chan workerOutcome, 1)
+		starting <- struct{}{}
+		w := worker{index: len(shares) + 1, ids: serial, dir: filepath.Join(dir, fmt.Sprint(len(shares)+1)), hold: release, started: func() { <-starting }}
+		go func() { serialOutcome <- w.run(ctx, self, workerArgs, pr, stderr) }()
 	}
 	wg.Wait()
 	if serialOutcome != nil {
@@ -157,6 +301,9 @@ type worker struct {
 	// hold, when set, keeps the worker before its first spec until it yields true (run) or
 	// false (do not).
 	hold <-chan bool
+	// started is called once, when the worker's implementation has started or the worker
+	// ended without starting it.
+	started func()
 }
 
 // workerOutcome is what a worker left: its report, or why there is none.
@@ -168,6 +315,13 @@ type workerOutcome struct {
 }
 
 func (w worker) run(ctx context.Context, self string, args []string, pr *progressPrinter, stderr io.Writer) workerOutcome {
+	var startedOnce sync.Once
+	started := func() {
+		if w.started != nil {
+			startedOnce.Do(w.started)
+		}
+	}
+	defer started()
 	args = append(append([]string{}, args...), "--report-dir", w.dir, "--spec", strings.Join(w.ids, ","))
 	if w.hold != nil {
 		args = append(args, "--hold")
@@ -204,6 +358,10 @@ func (w worker) run(ctx context.Context, self string, args []string, pr *progres
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
+		if line == workerReady {
+			started()
+			continue
+		}
 		if m := progressLine.FindStringSubmatch(line); m != nil {
 			pr.print(m[1], m[2])
 			continue

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/conform-suite/conform/reports"
+	"github.com/conform-suite/conform/suite"
 	"github.com/conform-suite/conform/suite/runner"
 )
 
@@ -41,38 +45,126 @@ func TestMergeWorkersWhenOneAdapterNeverStarted(t *testing.T) {
 }
 
 // The catalogue's specs are dealt the same way every time: serial ones apart, every
-// tampering one to the first worker, every other spec to exactly one worker.
+// tampering one to one worker that runs nothing else, every other spec to exactly one worker.
 func TestPartitionIsDeterministicAndComplete(t *testing.T) {
 	plan, err := runner.Select(runner.Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	shares, serial := partition(plan.Specs, 6)
-	again, serialAgain := partition(plan.Specs, 6)
+	shares, serial := partition(plan.Specs, 6, nil)
+	again, serialAgain := partition(plan.Specs, 6, nil)
 	if fmt.Sprint(shares, serial) != fmt.Sprint(again, serialAgain) {
 		t.Fatal("the same plan was dealt differently twice")
 	}
+	if len(shares) != 6 {
+		t.Errorf("%d shares for 6 workers", len(shares))
+	}
+	seen := dealtTo(t, plan.Specs, shares, serial)
+	tamperingWorker := -1
+	for _, s := range plan.Specs {
+		if s.Tampers {
+			if tamperingWorker >= 0 && seen[s.ID] != tamperingWorker {
+				t.Errorf("%s tampers but went to worker %d, another tampering spec to %d", s.ID, seen[s.ID], tamperingWorker)
+			}
+			tamperingWorker = seen[s.ID]
+		}
+	}
+	for i := 1; i < len(shares); i++ {
+		if shares[i].cost > shares[i-1].cost {
+			t.Errorf("share %d (%s) is heavier than share %d (%s): workers start heaviest first", i, shares[i].cost, i-1, shares[i-1].cost)
+		}
+	}
+}
+
+// With an earlier report, specs are weighed by how long they took, and the tampering specs
+// are cut after each one that failed (the next one needs a fresh implementation anyway), so
+// those pieces can start in workers of their own.
+func TestPartitionFollowsTheHistory(t *testing.T) {
+	plan, err := runner.Select(runner.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := &history{took: map[string]time.Duration{}, failed: map[string]bool{}}
+	var slow, tampering []string
+	for _, s := range plan.Specs {
+		hist.took[s.ID] = 10 * time.Millisecond
+		switch {
+		case s.Tampers:
+			tampering = append(tampering, s.ID)
+			hist.took[s.ID] = 300 * time.Millisecond
+		case s.Area == suite.AreaTeardown && len(slow) < 6 && !s.Serial:
+			slow = append(slow, s.ID)
+			hist.took[s.ID] = 2 * time.Second
+		}
+	}
+	if len(tampering) < 4 {
+		t.Fatalf("the catalogue has %d tampering specs; the test needs 4", len(tampering))
+	}
+	sort.Strings(tampering)
+	cutAfter := tampering[len(tampering)/2]
+	hist.failed[cutAfter] = true
+	shares, serial := partition(plan.Specs, 8, hist)
+	seen := dealtTo(t, plan.Specs, shares, serial)
+	slowWorkers := map[int]bool{}
+	for _, id := range slow {
+		slowWorkers[seen[id]] = true
+	}
+	if len(slowWorkers) != len(slow) {
+		t.Errorf("the %d specs that took 2 s went to %d workers, want one each", len(slow), len(slowWorkers))
+	}
+	// Each tampering worker runs only tampering specs, consecutive in ID order, and no
+	// worker runs the specs on both sides of the one that failed.
+	tamperingOnly := map[int]bool{}
+	for _, id := range tampering {
+		tamperingOnly[seen[id]] = true
+	}
+	if len(tamperingOnly) != 2 {
+		t.Errorf("the tampering specs went to %d workers, want 2 (one piece each side of %s)", len(tamperingOnly), cutAfter)
+	}
+	for w := range tamperingOnly {
+		ids := shares[w].ids
+		for _, id := range ids {
+			if !slices.Contains(tampering, id) {
+				t.Errorf("worker %d runs tampering specs and %s", w, id)
+			}
+		}
+		first := slices.Index(tampering, ids[0])
+		if !slices.Equal(ids, tampering[first:first+len(ids)]) {
+			t.Errorf("worker %d's tampering specs are not consecutive: %v", w, ids)
+		}
+		if slices.Contains(ids, cutAfter) && ids[len(ids)-1] != cutAfter {
+			t.Errorf("worker %d runs %s, which failed last time, and tampering specs after it: %v", w, cutAfter, ids)
+		}
+	}
+}
+
+// dealtTo checks that every spec went to exactly one worker (serial specs to none) and says
+// which.
+func dealtTo(t *testing.T, specs []suite.Spec, shares []share, serial []string) map[string]int {
+	t.Helper()
 	seen := map[string]int{}
 	for i, share := range shares {
-		for _, id := range share {
+		for _, id := range share.ids {
+			if _, twice := seen[id]; twice {
+				t.Errorf("%s was dealt twice", id)
+			}
 			seen[id] = i
 		}
 	}
 	for _, id := range serial {
 		seen[id] = -1
 	}
-	for _, s := range plan.Specs {
+	for _, s := range specs {
 		w, ok := seen[s.ID]
 		switch {
 		case !ok:
 			t.Errorf("%s was dealt to no worker", s.ID)
 		case s.Serial && w != -1:
 			t.Errorf("%s runs alone but was dealt to worker %d", s.ID, w)
-		case s.Tampers && w != 0:
-			t.Errorf("%s tampers but was dealt to worker %d, not the first", s.ID, w)
 		}
 	}
-	if len(seen) != len(plan.Specs) {
-		t.Errorf("%d specs dealt, the plan has %d", len(seen), len(plan.Specs))
+	if len(seen) != len(specs) {
+		t.Errorf("%d specs dealt, the plan has %d", len(seen), len(specs))
 	}
+	return seen
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -59,6 +60,7 @@ type runFlags struct {
 	verbose, quiet    *bool
 	worker            *bool
 	hold              *bool
+	durations         *string
 }
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -74,6 +76,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
 	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
+	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations and failures decide how\nspecs are dealt to the workers (default: report.json in --report-dir, when there is one)")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
@@ -120,8 +123,13 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !*f.quiet {
 		opts.Progress = stdout
 	}
-	if *f.hold {
+	if *f.worker {
+		// The parent starts its next worker when this one's implementation is up.
 		opts.Hold = func() bool {
+			fmt.Fprintln(stdout, workerReady)
+			if !*f.hold {
+				return true
+			}
 			line, _ := bufio.NewReader(stdin).ReadString('\n')
 			return strings.TrimSpace(line) == "go"
 		}
@@ -140,7 +148,11 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var result *reports.Run
 	var runErr error
 	if procs > 1 {
-		result, runErr = runParallel(ctx, plan, procs, f.workerArgs(), opts.Progress, stderr)
+		hist, err := f.history()
+		if err != nil {
+			return exitUsage, err
+		}
+		result, runErr = runParallel(ctx, plan, procs, hist, f.workerArgs(), opts.Progress, stderr)
 	} else {
 		result, runErr = runner.Run(ctx, plan, opts)
 	}
@@ -181,6 +193,25 @@ func (f runFlags) workers(specs int) int {
 		}
 	}
 	return max(1, min(n, specs))
+}
+
+// history is what an earlier report says of the specs' durations and failures: the
+// --durations file, else the report a previous run left in --report-dir, else nothing. A
+// report left in --report-dir that cannot be read is ignored (the run overwrites it); a
+// --durations file that cannot be read is a usage error.
+func (f runFlags) history() (*history, error) {
+	if *f.durations != "" {
+		h, err := loadHistory(*f.durations)
+		if err != nil {
+			return nil, usagef("--durations: %v", err)
+		}
+		return h, nil
+	}
+	h, err := loadHistory(filepath.Join(*f.reportDir, reports.JSONFile))
+	if err != nil {
+		return nil, nil
+	}
+	return h, nil
 }
 
 // workerArgs are the flags every worker of a parallel run gets besides its specs: the same
