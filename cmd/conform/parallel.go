@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,8 +25,8 @@ import (
 
 // A parallel run: Ginkgo runs one suite per process, so `conform run -p N` runs N copies of
 // this binary as workers, each with its own mock network and implementation instance and a
-// fixed share of the plan, and merges their reports. Specs marked Serial run afterwards in
-// one more worker, alone. Statuses do not depend on N: each spec still starts on a healthy
+// share of the plan, and merges their reports. Specs marked Serial run afterwards in one
+// more worker, alone. Statuses do not depend on N: each spec still starts on a healthy
 // implementation of its own worker, and tampering specs still run last in theirs.
 
 // workerGrace is how long a worker may take to write its reports after it was told to stop.
@@ -40,9 +41,10 @@ type share struct {
 	cost time.Duration
 }
 
-// partition deals the plan's specs to n workers and returns the serial specs apart; the
-// shares come heaviest first, the order their workers are started in. The specs that tamper
-// with the endowment go to workers that run nothing else when there are other workers:
+// partition deals the plan's specs to n workers and returns the serial specs apart. ready
+// says when each worker is expected to have its implementation started (nil: all at once);
+// share i is for the i-th worker to be ready, and a worker ready later gets less. The specs
+// that tamper with the endowment go to workers that run nothing else when there are other workers:
 // each needs an implementation no other spec has used, so a worker of their own spares the
 // restart a mixed worker would need before its first one. Without a history they all go to
 // one such worker. With one, they are cut after each spec that failed last time (a failed
@@ -53,7 +55,7 @@ type share struct {
 // (teardown specs wait by design, for a close or a never-settles window, and dominate a
 // run), ties going to the lower worker: the same plan and history always give the same
 // shares, and each worker runs its share in ID order.
-func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial []string) {
+func partition(specs []suite.Spec, n int, hist *history, ready []time.Duration) (shares []share, serial []string) {
 	type item struct {
 		id   string
 		cost time.Duration
@@ -72,6 +74,14 @@ func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial
 	sort.Slice(tampering, func(i, j int) bool { return tampering[i].id < tampering[j].id })
 	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
 
+	// Each worker's load starts at when it is expected to be ready, the tampering workers
+	// taking the earliest: their pieces are chains of restarts.
+	readyAt := func(i int) time.Duration {
+		if i < len(ready) {
+			return ready[i]
+		}
+		return 0
+	}
 	// dealOthers deals the non-tampering specs over workers, given what they already hold.
 	dealOthers := func(workers []share) []share {
 		for _, it := range items {
@@ -95,6 +105,10 @@ func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial
 			first.cost += t.cost
 		}
 		others := make([]share, n)
+		for i := range others {
+			others[i].cost = readyAt(i)
+		}
+		first.cost += readyAt(0)
 		others[0] = first
 		best = dealOthers(others)
 	default:
@@ -112,6 +126,9 @@ func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial
 		bestSpan := time.Duration(-1)
 		for k := 1; k <= min(len(pieces), n-1); k++ {
 			workers := append(groupInOrder(pieces, k), make([]share, n-k)...)
+			for i := range workers {
+				workers[i].cost += readyAt(i)
+			}
 			workers = append(workers[:k:k], dealOthers(workers[k:])...)
 			span := time.Duration(0)
 			for _, w := range workers {
@@ -128,7 +145,6 @@ func partition(specs []suite.Spec, n int, hist *history) (shares []share, serial
 			shares = append(shares, sh)
 		}
 	}
-	sort.SliceStable(shares, func(i, j int) bool { return shares[i].cost > shares[j].cost })
 	return shares, serial
 }
 
@@ -232,9 +248,17 @@ func expectedCost(s suite.Spec) time.Duration {
 	}
 }
 
-// workerReady is the line a worker prints once its implementation has started.
+// workerReady is the line a worker prints once its implementation has started; the parent
+// answers with the worker's share, "run ID,ID,…" on its stdin (anything else, or stdin
+// closed, and the worker runs nothing).
 const workerReady = "conform worker: implementation started"
 
+// runParallel runs the plan in worker processes. Starting an implementation can be mostly
+// CPU (a runtime, a browser): started all at once, the workers would share the CPUs and all
+// be ready late. They are started no more at a time than there are CPUs, each given its share
+// when its implementation is up: the first ready gets the heaviest, and the later ones less
+// by how much later they are expected to be ready (from how long the first took). The specs
+// that run alone go to the last worker to be ready, held until the others are done.
 func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history, workerArgs []string, progress, stderr io.Writer) (*reports.Run, error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -246,64 +270,138 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history
 	}
 	defer os.RemoveAll(dir)
 
-	shares, serial := partition(plan.Specs, procs, hist)
+	cpus := max(1, runtime.NumCPU())
+	planned, serial := partition(plan.Specs, procs, hist, nil)
+	d := &dealer{specs: plan.Specs, procs: procs, hist: hist, cpus: cpus, planned: planned, serial: serial}
+	workers := len(planned)
+	if len(serial) > 0 {
+		workers++
+	}
 	pr := &progressPrinter{w: progress, total: len(plan.Specs)}
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 
-	// Starting an implementation can be mostly CPU (a runtime, a browser): started all at
-	// once they would share the CPUs and all be ready late. Workers start heaviest first, no
-	// more starting at a time than there are CPUs, so the longest shares begin soonest.
-	starting := make(chan struct{}, max(1, runtime.NumCPU()))
-	outcomes := make([]workerOutcome, len(shares))
+	starting := make(chan struct{}, cpus)
+	exits := make(chan struct{}, workers)
+	outcomes := make([]workerOutcome, workers)
 	var wg sync.WaitGroup
-	for i, sh := range shares {
-		starting <- struct{}{}
+	for i := range workers {
+		select {
+		case starting <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
-			<-starting
-			outcomes[i] = workerOutcome{ids: sh.ids, skipped: "not run: the run stopped before this worker started"}
+			outcomes[i] = workerOutcome{skipped: "not run: the run stopped before worker " + fmt.Sprint(i+1) + " started"}
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{index: i + 1, ids: sh.ids, dir: filepath.Join(dir, fmt.Sprint(i+1)), started: func() { <-starting }}
+			w := worker{index: i + 1, dir: filepath.Join(dir, fmt.Sprint(i+1)), dealer: d, started: func() { <-starting },
+				othersDone: func() bool {
+					for range workers - 1 {
+						select {
+						case <-exits:
+						case <-ctx.Done():
+							return false
+						}
+					}
+					return true
+				}}
 			outcomes[i] = w.run(ctx, self, workerArgs, pr, stderr)
+			exits <- struct{}{}
 			if outcomes[i].code == exitFailures && containsArg(workerArgs, "--fail-fast") {
 				stopAll() // the first failure stops every worker, as it stops a serial run
 			}
 		}()
 	}
-	// The specs that run alone get one more worker, held before its first spec: its start-up
-	// (process, mock network, implementation) overlaps the others' specs, and it is let go
-	// when they are done, or told to stop if the run stopped first.
-	var serialOutcome chan workerOutcome
-	release := make(chan bool, 1)
-	if len(serial) > 0 {
-		serialOutcome = make(chan workerOutcome, 1)
-		starting <- struct{}{}
-		w := worker{index: len(shares) + 1, ids: serial, dir: filepath.Join(dir, fmt.Sprint(len(shares)+1)), hold: release, started: func() { <-starting }}
-		go func() { serialOutcome <- w.run(ctx, self, workerArgs, pr, stderr) }()
-	}
 	wg.Wait()
-	if serialOutcome != nil {
-		release <- ctx.Err() == nil
-		outcomes = append(outcomes, <-serialOutcome)
+	// Shares no worker took (workers whose implementation never started) are not run, for
+	// the reason the first such worker gave.
+	reason := "not run: no worker's implementation started"
+	for _, o := range outcomes {
+		if o.run == nil && o.skipped != "" {
+			reason = o.skipped
+			break
+		}
+	}
+	for _, ids := range d.undealt() {
+		outcomes = append(outcomes, workerOutcome{ids: ids, skipped: reason})
 	}
 	return mergeWorkers(ctx, plan, outcomes)
 }
 
-// worker is one `conform run --worker` process and its share of the plan.
+// dealer hands out the shares in the order the workers become ready.
+type dealer struct {
+	specs   []suite.Spec
+	procs   int
+	hist    *history
+	cpus    int
+	planned []share // dealt as if every worker were ready at once
+	serial  []string
+
+	mu     sync.Mutex
+	shares []share // dealt once the first worker was ready
+	next   int
+}
+
+// deal is the share of the next worker to be ready, which took startup to get there, and
+// whether it is the serial specs, to be run only once the other workers are done.
+func (d *dealer) deal(startup time.Duration) (ids []string, serial bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.shares == nil {
+		// The first worker to be ready shows what a start costs: workers started later
+		// (cpus at a time) are expected that much later each round.
+		ready := make([]time.Duration, d.procs)
+		for i := range ready {
+			ready[i] = time.Duration(i/d.cpus) * startup
+		}
+		d.shares, _ = partition(d.specs, d.procs, d.hist, ready)
+		if len(d.shares) != len(d.planned) {
+			d.shares = d.planned
+		}
+	}
+	i := d.next
+	d.next++
+	switch {
+	case i < len(d.shares):
+		return d.shares[i].ids, false
+	case i == len(d.shares) && len(d.serial) > 0:
+		return d.serial, true
+	}
+	return nil, false
+}
+
+// undealt lists the shares no worker took.
+func (d *dealer) undealt() [][]string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	shares := d.shares
+	if shares == nil {
+		shares = d.planned
+	}
+	var out [][]string
+	for i := d.next; i < len(shares); i++ {
+		out = append(out, shares[i].ids)
+	}
+	if d.next <= len(shares) && len(d.serial) > 0 {
+		out = append(out, d.serial)
+	}
+	return out
+}
+
+// worker is one `conform run --worker --hold` process, which gets its share of the plan from
+// dealer once its implementation has started.
 type worker struct {
-	index int
-	ids   []string
-	dir   string
-	// hold, when set, keeps the worker before its first spec until it yields true (run) or
-	// false (do not).
-	hold <-chan bool
+	index  int
+	dir    string
+	dealer *dealer
 	// started is called once, when the worker's implementation has started or the worker
 	// ended without starting it.
 	started func()
+	// othersDone waits until every other worker has exited; false means the run stopped.
+	othersDone func() bool
 }
 
 // workerOutcome is what a worker left: its report, or why there is none.
@@ -322,44 +420,45 @@ func (w worker) run(ctx context.Context, self string, args []string, pr *progres
 		}
 	}
 	defer started()
-	args = append(append([]string{}, args...), "--report-dir", w.dir, "--spec", strings.Join(w.ids, ","))
-	if w.hold != nil {
-		args = append(args, "--hold")
-	}
+	args = append(append([]string{}, args...), "--report-dir", w.dir, "--hold")
 	cmd := exec.CommandContext(ctx, self, args...)
-	if w.hold != nil {
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			return workerOutcome{ids: w.ids, skipped: fmt.Sprintf("not run: worker %d: %v", w.index, err)}
-		}
-		go func() {
-			if <-w.hold {
-				_, _ = io.WriteString(stdin, "go\n")
-			}
-			_ = stdin.Close()
-		}()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return workerOutcome{skipped: fmt.Sprintf("not run: worker %d: %v", w.index, err)}
 	}
+	defer stdin.Close()
 	// On cancellation the worker is asked to stop like a user would (it then writes reports
 	// marked interrupted), and killed if it has not exited within the grace period.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = workerGrace
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return workerOutcome{ids: w.ids, skipped: fmt.Sprintf("not run: worker %d: %v", w.index, err)}
+		return workerOutcome{skipped: fmt.Sprintf("not run: worker %d: %v", w.index, err)}
 	}
 	tail := &tailBuffer{max: 4096}
 	errOut := prefixed(stderr, fmt.Sprintf("worker %d: ", w.index))
 	defer errOut.Close()
 	cmd.Stderr = io.MultiWriter(tail, errOut)
+	begun := time.Now()
 	if err := cmd.Start(); err != nil {
-		return workerOutcome{ids: w.ids, skipped: fmt.Sprintf("not run: start worker %d: %v", w.index, err)}
+		return workerOutcome{skipped: fmt.Sprintf("not run: start worker %d: %v", w.index, err)}
 	}
+	var ids []string
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
-		if line == workerReady {
+		if line == workerReady && ids == nil {
 			started()
+			var serial bool
+			ids, serial = w.dealer.deal(time.Since(begun))
+			go func() {
+				if len(ids) == 0 || (serial && !w.othersDone()) {
+					_ = stdin.Close()
+					return
+				}
+				_, _ = io.WriteString(stdin, "run "+strings.Join(ids, ",")+"\n")
+			}()
 			continue
 		}
 		if m := progressLine.FindStringSubmatch(line); m != nil {
@@ -377,11 +476,20 @@ func (w worker) run(ctx context.Context, self string, args []string, pr *progres
 	case err != nil:
 		code = exitInfra
 	}
+	if ids == nil {
+		// Its implementation never started (or the run stopped first): its report lists
+		// specs it was never given.
+		reason := fmt.Sprintf("not run: worker %d exited (code %d, %v) before its implementation started; its last output:\n%s", w.index, code, err, tail.String())
+		if run, readErr := reports.ReadJSON(filepath.Join(w.dir, reports.JSONFile)); readErr == nil && run.InterruptReason != "" {
+			reason = "not run: " + strings.TrimPrefix(run.InterruptReason, "not run: ")
+		}
+		return workerOutcome{code: code, skipped: reason}
+	}
 	run, readErr := reports.ReadJSON(filepath.Join(w.dir, reports.JSONFile))
 	if readErr != nil {
-		return workerOutcome{ids: w.ids, code: code, skipped: fmt.Sprintf("not run: worker %d exited (code %d, %v) without a report; its last output:\n%s", w.index, code, err, tail.String())}
+		return workerOutcome{ids: ids, code: code, skipped: fmt.Sprintf("not run: worker %d exited (code %d, %v) without a report; its last output:\n%s", w.index, code, err, tail.String())}
 	}
-	return workerOutcome{ids: w.ids, code: code, run: run}
+	return workerOutcome{ids: ids, code: code, run: run}
 }
 
 // mergeWorkers joins the workers' reports into the run's, filling in specs of workers that
@@ -443,6 +551,8 @@ func mergeWorkers(ctx context.Context, plan runner.Plan, outcomes []workerOutcom
 		merged.InterruptReason = "interrupted: " + context.Cause(ctx).Error()
 	}
 	if len(infra) > 0 {
+		// Workers whose implementation would not start all say the same.
+		infra = slices.Compact(infra)
 		return merged, &runner.InfraError{Err: errors.New(strings.Join(infra, "; "))}
 	}
 	return merged, nil

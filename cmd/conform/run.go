@@ -82,7 +82,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
 	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
-	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, then wait for a line \"go\" on stdin before running specs")
+	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -123,15 +123,21 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !*f.quiet {
 		opts.Progress = stdout
 	}
-	if *f.worker {
-		// The parent starts its next worker when this one's implementation is up.
-		opts.Hold = func() bool {
+	if *f.worker && *f.hold {
+		// A parallel run's worker says when its implementation is up, then gets its share.
+		opts.Hold = func(runner.Plan) (runner.Plan, bool) {
 			fmt.Fprintln(stdout, workerReady)
-			if !*f.hold {
-				return true
-			}
 			line, _ := bufio.NewReader(stdin).ReadString('\n')
-			return strings.TrimSpace(line) == "go"
+			ids, ok := strings.CutPrefix(strings.TrimSpace(line), "run ")
+			if !ok {
+				return runner.Plan{}, false
+			}
+			share, err := runner.Select(runner.Selection{SpecIDs: strings.Split(ids, ",")})
+			if err != nil {
+				fmt.Fprintf(stderr, "conform run: the share this worker was given: %v\n", err)
+				return runner.Plan{}, false
+			}
+			return share, true
 		}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))

@@ -50,9 +50,10 @@ type Options struct {
 	// Verbose shows Ginkgo's own output too.
 	Verbose bool
 	// Hold, when set, is called once the implementation is initialised and before any spec
-	// runs; the run waits for it, and runs nothing when it returns false. A parallel run
-	// starts its serial worker early this way, so that worker's start-up overlaps the others.
-	Hold func() bool
+	// runs, with the plan; the run waits for it, then runs the plan it returns, or nothing
+	// when it returns false. A parallel run starts its workers this way and gives each its
+	// share of the plan once its implementation is up.
+	Hold func(Plan) (Plan, bool)
 }
 
 // InfraError means the implementation or the harness failed in a way that stopped the run
@@ -110,16 +111,11 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	run.Implementation.Globals = env.info.Globals
 	run.Implementation.Features = env.info.Features
 
-	if opts.Hold != nil && !opts.Hold() {
-		run.FinishedAt = time.Now()
-		run.Interrupted = true
-		run.InterruptReason = "interrupted: the run stopped before these specs could run"
-		for _, s := range plan.Specs {
-			r := specResult(s.Requirement)
-			r.Status = reports.StatusSkipped
-			run.Specs = append(run.Specs, r)
+	if opts.Hold != nil {
+		var proceed bool
+		if plan, proceed = opts.Hold(plan); !proceed {
+			return heldBack(run, plan), nil
 		}
-		return run, nil
 	}
 	var suiteReport types.Report
 	registerSpecs(env, plan.Specs)
@@ -166,6 +162,19 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 		run.InterruptReason = "interrupted: " + ctx.Err().Error()
 	}
 	return run, nil
+}
+
+// heldBack is the report of a run told not to run its plan after its implementation started.
+func heldBack(run *reports.Run, plan Plan) *reports.Run {
+	run.FinishedAt = time.Now()
+	run.Interrupted = true
+	run.InterruptReason = "interrupted: the run stopped before these specs could run"
+	for _, s := range plan.Specs {
+		r := specResult(s.Requirement)
+		r.Status = reports.StatusSkipped
+		run.Specs = append(run.Specs, r)
+	}
+	return run
 }
 
 // ginkgoT is the testing.T stand-in RunSpecs needs outside `go test`; the outcome is read
