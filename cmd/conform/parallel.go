@@ -25,8 +25,8 @@ import (
 
 // A parallel run: Ginkgo runs one suite per process, so `conform run -p N` runs N copies of
 // this binary as workers, each with its own mock network and implementation instance and a
-// share of the plan, and merges their reports. Specs marked Serial run afterwards in one
-// more worker, alone. Statuses do not depend on N: each spec still starts on a healthy
+// share of the plan, and merges their reports. Specs marked Serial run last in one of them,
+// once the others are done, so alone. Statuses do not depend on N: each spec still starts on a healthy
 // implementation of its own worker, and tampering specs still run last in theirs.
 
 // workerGrace is how long a worker may take to write its reports after it was told to stop.
@@ -249,16 +249,18 @@ func expectedCost(s suite.Spec) time.Duration {
 }
 
 // workerReady is the line a worker prints once its implementation has started; the parent
-// answers with the worker's share, "run ID,ID,…" on its stdin (anything else, or stdin
-// closed, and the worker runs nothing).
+// answers with the worker's share, "run ID,ID,…" on its stdin, then "go" before the serial
+// specs if the share ends with them (anything else, or stdin closed, and the worker runs
+// nothing more).
 const workerReady = "conform worker: implementation started"
 
 // runParallel runs the plan in worker processes. Starting an implementation can be mostly
 // CPU (a runtime, a browser): started all at once, the workers would share the CPUs and all
-// be ready late. They are started no more at a time than there are CPUs, each given its share
-// when its implementation is up: the first ready gets the heaviest, and the later ones less
-// by how much later they are expected to be ready (from how long the first took). The specs
-// that run alone go to the last worker to be ready, held until the others are done.
+// be ready late. They are started no more at a time than there are CPUs, and each is dealt
+// its share when its implementation is up, from the specs not yet dealt: the first ready
+// gets the most, and the ones still starting less by how much later they are expected to
+// be ready (judged from how long this one took). The specs that run alone go last to the
+// last worker, which waits before them until the others are done.
 func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history, workerArgs []string, progress, stderr io.Writer) (*reports.Run, error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -271,18 +273,28 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history
 	defer os.RemoveAll(dir)
 
 	cpus := max(1, runtime.NumCPU())
-	planned, serial := partition(plan.Specs, procs, hist, nil)
-	d := &dealer{specs: plan.Specs, procs: procs, hist: hist, cpus: cpus, planned: planned, serial: serial}
+	planned, _ := partition(plan.Specs, procs, hist, nil)
 	workers := len(planned)
-	if len(serial) > 0 {
-		workers++
+	if workers == 0 {
+		workers = 1 // only serial specs
 	}
+	d := newDealer(plan.Specs, workers, hist, cpus)
 	pr := &progressPrinter{w: progress, total: len(plan.Specs)}
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 
 	starting := make(chan struct{}, cpus)
 	exits := make(chan struct{}, workers)
+	othersDone := func() bool {
+		for range workers - 1 {
+			select {
+			case <-exits:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		return true
+	}
 	outcomes := make([]workerOutcome, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -291,23 +303,12 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			outcomes[i] = workerOutcome{skipped: "not run: the run stopped before worker " + fmt.Sprint(i+1) + " started"}
-			continue
+			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{index: i + 1, dir: filepath.Join(dir, fmt.Sprint(i+1)), dealer: d, started: func() { <-starting },
-				othersDone: func() bool {
-					for range workers - 1 {
-						select {
-						case <-exits:
-						case <-ctx.Done():
-							return false
-						}
-					}
-					return true
-				}}
+			w := worker{index: i + 1, dir: filepath.Join(dir, fmt.Sprint(i+1)), dealer: d, started: func() { <-starting }, othersDone: othersDone}
 			outcomes[i] = w.run(ctx, self, workerArgs, pr, stderr)
 			exits <- struct{}{}
 			if outcomes[i].code == exitFailures && containsArg(workerArgs, "--fail-fast") {
@@ -316,79 +317,124 @@ func runParallel(ctx context.Context, plan runner.Plan, procs int, hist *history
 		}()
 	}
 	wg.Wait()
-	// Shares no worker took (workers whose implementation never started) are not run, for
-	// the reason the first such worker gave.
-	reason := "not run: no worker's implementation started"
+	// Specs no worker took (workers whose implementation never started, or a run stopped
+	// before they did) are not run, for the reason the first such worker gave.
+	reason := "not run: the run stopped before a worker took these specs"
 	for _, o := range outcomes {
 		if o.run == nil && o.skipped != "" {
 			reason = o.skipped
 			break
 		}
 	}
-	for _, ids := range d.undealt() {
+	if ids := d.undealt(); len(ids) > 0 {
 		outcomes = append(outcomes, workerOutcome{ids: ids, skipped: reason})
 	}
 	return mergeWorkers(ctx, plan, outcomes)
 }
 
-// dealer hands out the shares in the order the workers become ready.
+// dealer deals the specs to the workers as they become ready.
 type dealer struct {
-	specs   []suite.Spec
-	procs   int
 	hist    *history
 	cpus    int
-	planned []share // dealt as if every worker were ready at once
-	serial  []string
+	workers int
 
-	mu     sync.Mutex
-	shares []share // dealt once the first worker was ready
-	next   int
+	mu        sync.Mutex
+	remaining []suite.Spec // not dealt yet, serial ones apart
+	serial    []string
+	starts    []time.Time // when each worker not yet ready was started
+	dealt     int
 }
 
-// deal is the share of the next worker to be ready, which took startup to get there, and
-// whether it is the serial specs, to be run only once the other workers are done.
-func (d *dealer) deal(startup time.Duration) (ids []string, serial bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.shares == nil {
-		// The first worker to be ready shows what a start costs: workers started later
-		// (cpus at a time) are expected that much later each round.
-		ready := make([]time.Duration, d.procs)
-		for i := range ready {
-			ready[i] = time.Duration(i/d.cpus) * startup
-		}
-		d.shares, _ = partition(d.specs, d.procs, d.hist, ready)
-		if len(d.shares) != len(d.planned) {
-			d.shares = d.planned
+func newDealer(specs []suite.Spec, workers int, hist *history, cpus int) *dealer {
+	d := &dealer{hist: hist, cpus: cpus, workers: workers}
+	for _, s := range specs {
+		if s.Serial {
+			d.serial = append(d.serial, s.ID)
+		} else {
+			d.remaining = append(d.remaining, s)
 		}
 	}
-	i := d.next
-	d.next++
-	switch {
-	case i < len(d.shares):
-		return d.shares[i].ids, false
-	case i == len(d.shares) && len(d.serial) > 0:
-		return d.serial, true
-	}
-	return nil, false
+	return d
 }
 
-// undealt lists the shares no worker took.
-func (d *dealer) undealt() [][]string {
+// starting records that a worker process was started.
+func (d *dealer) starting(at time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	shares := d.shares
-	if shares == nil {
-		shares = d.planned
+	d.starts = append(d.starts, at)
+}
+
+// deal is the share of a worker started at begun whose implementation is up now, and
+// whether it ends with the serial specs, to be run once the other workers are done.
+func (d *dealer) deal(begun time.Time) (ids []string, serial bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	startup := now.Sub(begun)
+	if i := slices.Index(d.starts, begun); i >= 0 {
+		d.starts = slices.Delete(d.starts, i, i+1)
 	}
-	var out [][]string
-	for i := d.next; i < len(shares); i++ {
-		out = append(out, shares[i].ids)
+	left := d.workers - d.dealt
+	d.dealt++
+	if left <= 0 {
+		return nil, false
 	}
-	if d.next <= len(shares) && len(d.serial) > 0 {
-		out = append(out, d.serial)
+	// When the workers still to come are expected to be ready, if each start takes as long
+	// as this one did: those already started at their start plus that, the others when a
+	// start slot frees plus that.
+	ready := []time.Duration{0}
+	slots := make([]time.Duration, 0, d.cpus)
+	for _, at := range d.starts {
+		slots = append(slots, max(0, at.Add(startup).Sub(now)))
 	}
-	return out
+	for len(slots) < d.cpus {
+		slots = append(slots, 0)
+	}
+	for range left - 1 {
+		slices.Sort(slots)
+		var next time.Duration
+		if len(ready) <= len(d.starts) {
+			next = slots[0] // a worker already started
+			slots = slots[1:]
+		} else {
+			next = slots[0] + startup
+			slots[0] = next
+		}
+		ready = append(ready, next)
+	}
+	slices.Sort(ready)
+	shares, _ := partition(d.remaining, left, d.hist, ready)
+	if len(shares) > 0 {
+		ids = shares[0].ids
+		d.remaining = slices.DeleteFunc(d.remaining, func(s suite.Spec) bool { return slices.Contains(ids, s.ID) })
+	}
+	if left == 1 || len(d.remaining) == 0 && len(d.serial) > 0 {
+		ids, serial = append(ids, d.serial...), len(d.serial) > 0
+		d.serial = nil
+	}
+	return ids, serial
+}
+
+// gone records that the worker started at begun ended before its implementation was up:
+// the specs are dealt to the others.
+func (d *dealer) gone(begun time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i := slices.Index(d.starts, begun); i >= 0 {
+		d.starts = slices.Delete(d.starts, i, i+1)
+	}
+	d.workers--
+}
+
+// undealt lists the specs no worker took.
+func (d *dealer) undealt() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var ids []string
+	for _, s := range d.remaining {
+		ids = append(ids, s.ID)
+	}
+	return append(ids, d.serial...)
 }
 
 // worker is one `conform run --worker --hold` process, which gets its share of the plan from
@@ -443,21 +489,26 @@ func (w worker) run(ctx context.Context, self string, args []string, pr *progres
 	if err := cmd.Start(); err != nil {
 		return workerOutcome{skipped: fmt.Sprintf("not run: start worker %d: %v", w.index, err)}
 	}
+	w.dealer.starting(begun)
 	var ids []string
+	ready := false
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
-		if line == workerReady && ids == nil {
+		if line == workerReady && !ready {
+			ready = true
 			started()
 			var serial bool
-			ids, serial = w.dealer.deal(time.Since(begun))
-			go func() {
-				if len(ids) == 0 || (serial && !w.othersDone()) {
-					_ = stdin.Close()
-					return
-				}
+			ids, serial = w.dealer.deal(begun)
+			if len(ids) > 0 {
 				_, _ = io.WriteString(stdin, "run "+strings.Join(ids, ",")+"\n")
+			}
+			go func() {
+				if serial && w.othersDone() {
+					_, _ = io.WriteString(stdin, "go\n")
+				}
+				_ = stdin.Close()
 			}()
 			continue
 		}
@@ -476,7 +527,11 @@ func (w worker) run(ctx context.Context, self string, args []string, pr *progres
 	case err != nil:
 		code = exitInfra
 	}
-	if ids == nil {
+	if ready && len(ids) == 0 {
+		return workerOutcome{} // nothing was left for it
+	}
+	if !ready {
+		w.dealer.gone(begun)
 		// Its implementation never started (or the run stopped first): its report lists
 		// specs it was never given.
 		reason := fmt.Sprintf("not run: worker %d exited (code %d, %v) before its implementation started; its last output:\n%s", w.index, code, err, tail.String())
@@ -502,6 +557,9 @@ func mergeWorkers(ctx context.Context, plan runner.Plan, outcomes []workerOutcom
 	var runs []*reports.Run
 	var infra []string
 	for _, o := range outcomes {
+		if o.run == nil && len(o.ids) == 0 && o.skipped == "" {
+			continue // a worker dealt nothing
+		}
 		if o.run != nil {
 			runs = append(runs, o.run)
 			if o.code == exitInfra && o.run.Interrupted && !strings.HasPrefix(o.run.InterruptReason, "interrupted") {

@@ -82,7 +82,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
 	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
-	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin")
+	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin, the serial ones after a line \"go\"")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -124,10 +124,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		opts.Progress = stdout
 	}
 	if *f.worker && *f.hold {
-		// A parallel run's worker says when its implementation is up, then gets its share.
+		// A parallel run's worker says when its implementation is up, then gets its share,
+		// and "go" once the other workers are done if its share ends with serial specs.
+		parent := bufio.NewReader(stdin)
 		opts.Hold = func(runner.Plan) (runner.Plan, bool) {
 			fmt.Fprintln(stdout, workerReady)
-			line, _ := bufio.NewReader(stdin).ReadString('\n')
+			line, _ := parent.ReadString('\n')
 			ids, ok := strings.CutPrefix(strings.TrimSpace(line), "run ")
 			if !ok {
 				return runner.Plan{}, false
@@ -138,6 +140,10 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 				return runner.Plan{}, false
 			}
 			return share, true
+		}
+		opts.BeforeSerial = func() bool {
+			line, _ := parent.ReadString('\n')
+			return strings.TrimSpace(line) == "go"
 		}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))

@@ -54,6 +54,12 @@ type Options struct {
 	// when it returns false. A parallel run starts its workers this way and gives each its
 	// share of the plan once its implementation is up.
 	Hold func(Plan) (Plan, bool)
+	// BeforeSerial, when set, puts the specs marked Serial after every other spec but the
+	// tampering ones and is called once before the first of them runs: a parallel run's
+	// worker waits there until the other workers are done, so those specs run alone without
+	// a worker (and an implementation) of their own. When it returns false they are skipped.
+	// The wait is not counted in the spec's duration.
+	BeforeSerial func() bool
 }
 
 // InfraError means the implementation or the harness failed in a way that stopped the run
@@ -187,13 +193,16 @@ func (ginkgoT) Fail() {}
 // ID is captured by the closures built for it, so its report is filed under that ID.
 func registerSpecs(env *session, specs []suite.Spec) {
 	byArea := map[string][]suite.Spec{}
-	var tampering []suite.Spec
+	var tampering, serial []suite.Spec
 	for _, s := range specs {
-		if s.Tampers {
+		switch {
+		case s.Tampers:
 			tampering = append(tampering, s)
-			continue
+		case s.Serial && env.opts.BeforeSerial != nil:
+			serial = append(serial, s)
+		default:
+			byArea[s.Area] = append(byArea[s.Area], s)
 		}
-		byArea[s.Area] = append(byArea[s.Area], s)
 	}
 	total := len(specs)
 	it := func(s suite.Spec) {
@@ -204,6 +213,9 @@ func registerSpecs(env *session, specs []suite.Spec) {
 		Describe(s.ID, func() {
 			if s.Tampers {
 				BeforeEach(env.freshForTampering)
+			}
+			if s.Serial && env.opts.BeforeSerial != nil {
+				BeforeEach(func() { env.awaitSerialTurn(s.ID) })
 			}
 			ReportAfterEach(func(r SpecReport) {
 				env.record(s.ID, r)
@@ -223,6 +235,13 @@ func registerSpecs(env *session, specs []suite.Spec) {
 			}
 			Describe(area, func() {
 				for _, s := range byArea[area] {
+					it(s)
+				}
+			})
+		}
+		if len(serial) > 0 {
+			Describe("serial", func() {
+				for _, s := range serial {
 					it(s)
 				}
 			})
