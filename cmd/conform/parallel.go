@@ -44,14 +44,11 @@ type share struct {
 // partition deals the plan's specs to n workers and returns the serial specs apart. ready
 // says when each worker is expected to have its implementation started (nil: all at once);
 // share i is for the i-th worker to be ready, and a worker ready later gets less. The specs
-// that tamper with the endowment go to workers that run nothing else when there are other workers:
-// each needs an implementation no other spec has used, so a worker of their own spares the
-// restart a mixed worker would need before its first one. Without a history they all go to
-// one such worker. With one, they are cut after each spec that failed last time (a failed
-// tampering spec leaves shared damage, so the next one restarts the implementation) and the
-// pieces, kept in ID order, are spread over as many tampering workers as shortens the run:
-// a piece starts its own worker instead of a restart, so the instances started are the same.
-// The other specs are dealt heaviest first, each to the worker with the least work so far
+// that tamper with the endowment go to workers that run nothing else when there are other
+// workers: each needs an implementation no other spec has used, so a worker of their own
+// spares the restart a mixed worker would need before its first one. They are cut, in ID
+// order, into as many consecutive groups, each in its own worker, as shortens the run; each
+// group starts on its worker's fresh implementation. The other specs are dealt heaviest first, each to the worker with the least work so far
 // (teardown specs wait by design, for a close or a never-settles window, and dominate a
 // run), ties going to the lower worker: the same plan and history always give the same
 // shares, and each worker runs its share in ID order.
@@ -112,16 +109,11 @@ func partition(specs []suite.Spec, n int, hist *history, ready []time.Duration) 
 		others[0] = first
 		best = dealOthers(others)
 	default:
-		// Pieces that each start on a fresh implementation: without a history, one.
+		// The tampering specs, in ID order, are cut into as many consecutive groups as
+		// shortens the run, each group in a worker of its own.
 		var pieces []share
-		cur := share{}
-		for i, t := range tampering {
-			cur.ids = append(cur.ids, t.id)
-			cur.cost += t.cost
-			if hist.failedBefore(t.id) || i == len(tampering)-1 {
-				pieces = append(pieces, cur)
-				cur = share{}
-			}
+		for _, t := range tampering {
+			pieces = append(pieces, share{ids: []string{t.id}, cost: t.cost})
 		}
 		bestSpan := time.Duration(-1)
 		for k := 1; k <= min(len(pieces), n-1); k++ {
@@ -194,10 +186,9 @@ func groupInOrder(pieces []share, k int) []share {
 }
 
 // history is what an earlier report of the same implementation says about each spec: how
-// long it took and whether it failed. A nil history knows nothing.
+// long it took. A nil history knows nothing.
 type history struct {
-	took   map[string]time.Duration
-	failed map[string]bool
+	took map[string]time.Duration
 }
 
 // loadHistory reads an earlier JSON report.
@@ -206,16 +197,11 @@ func loadHistory(path string) (*history, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &history{took: map[string]time.Duration{}, failed: map[string]bool{}}
+	h := &history{took: map[string]time.Duration{}}
 	for _, s := range run.Specs {
-		switch s.Status {
-		case reports.StatusPassed, reports.StatusUnexpectedPass:
-		case reports.StatusFailed, reports.StatusExpectedFailure:
-			h.failed[s.ID] = true
-		default:
-			continue // a skipped spec's duration says nothing
+		if s.Status != reports.StatusSkipped { // a skipped spec's duration says nothing
+			h.took[s.ID] = s.Duration
 		}
-		h.took[s.ID] = s.Duration
 	}
 	return h, nil
 }
@@ -230,8 +216,6 @@ func (h *history) cost(s suite.Spec) time.Duration {
 	}
 	return expectedCost(s)
 }
-
-func (h *history) failedBefore(id string) bool { return h != nil && h.failed[id] }
 
 // expectedCost is what a spec costs in a passing run, judged from what the catalogue says of
 // it.
