@@ -76,7 +76,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
 	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
-	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations and failures decide how\nspecs are dealt to the workers (default: report.json in --report-dir, when there is one)")
+	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations decide how specs are\ndealt to the workers (default: report.json in --report-dir, when there is one)")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
@@ -207,7 +207,7 @@ func (f runFlags) workers(specs int) int {
 	return max(1, min(n, specs))
 }
 
-// history is what an earlier report says of the specs' durations and failures: the
+// history is what an earlier report says of the specs' durations: the
 // --durations file, else the report a previous run left in --report-dir, else nothing. A
 // report left in --report-dir that cannot be read is ignored (the run overwrites it); a
 // --durations file that cannot be read is a usage error.
