@@ -239,7 +239,13 @@ async function launch(proxy) {
     }
   };
   kernel.on('close', kernelGone('closed'));
-  kernel.on('error', (e) => log(`the kernel page reported a crash (${e.message}); chromium's last output:\n${state.stderrTail}`));
+  // A crashed page is not closed, but its vats' Workers are gone with it: their DevTools
+  // sessions answer "Target closed" and a terminateVat would wait for nothing until the
+  // harness's call timeout. Seen under heavy load (several browsers starting at once).
+  kernel.on('error', (e) => {
+    log(`the kernel page reported a crash (${e.message}); chromium's last output:\n${state.stderrTail}`);
+    kernelGone('crashed')();
+  });
   await kernel.goto(state.pageServer.kernelURL, { waitUntil: 'load' });
   state.kernel = kernel;
   const version = await state.browser.version();

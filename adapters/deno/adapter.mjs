@@ -71,6 +71,11 @@ function startHost(proxy) {
     DENO_DIR: denoDir,
     HOME: denoDir,
     NO_COLOR: '1',
+    // Deno (2.9) looks up a fetch's host name with the system resolver even when the request
+    // then goes to the proxy. The answer is not used, but when several Deno processes look
+    // names up at once the resolver drops some queries, and each drop stalled the vat's
+    // fetch for the resolver's default 5 s retry. One try of at most 1 s bounds the stall.
+    RES_OPTIONS: 'timeout:1 attempts:1',
     // Read by the HTTP client of every Worker's fetch. Deno sends http:// requests to the
     // proxy in absolute form and tunnels https:// with CONNECT; both reach the mock network.
     HTTP_PROXY: proxy,

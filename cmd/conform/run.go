@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -59,6 +60,7 @@ type runFlags struct {
 	verbose, quiet    *bool
 	worker            *bool
 	hold              *bool
+	durations         *string
 }
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -74,12 +76,13 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
 	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
+	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations decide how specs are\ndealt to the workers (default: report.json in --report-dir, when there is one)")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
 	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
-	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, then wait for a line \"go\" on stdin before running specs")
+	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin, the serial ones after a line \"go\"")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -120,9 +123,26 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !*f.quiet {
 		opts.Progress = stdout
 	}
-	if *f.hold {
-		opts.Hold = func() bool {
-			line, _ := bufio.NewReader(stdin).ReadString('\n')
+	if *f.worker && *f.hold {
+		// A parallel run's worker says when its implementation is up, then gets its share,
+		// and "go" once the other workers are done if its share ends with serial specs.
+		parent := bufio.NewReader(stdin)
+		opts.Hold = func(runner.Plan) (runner.Plan, bool) {
+			fmt.Fprintln(stdout, workerReady)
+			line, _ := parent.ReadString('\n')
+			ids, ok := strings.CutPrefix(strings.TrimSpace(line), "run ")
+			if !ok {
+				return runner.Plan{}, false
+			}
+			share, err := runner.Select(runner.Selection{SpecIDs: strings.Split(ids, ",")})
+			if err != nil {
+				fmt.Fprintf(stderr, "conform run: the share this worker was given: %v\n", err)
+				return runner.Plan{}, false
+			}
+			return share, true
+		}
+		opts.BeforeSerial = func() bool {
+			line, _ := parent.ReadString('\n')
 			return strings.TrimSpace(line) == "go"
 		}
 	}
@@ -140,7 +160,11 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var result *reports.Run
 	var runErr error
 	if procs > 1 {
-		result, runErr = runParallel(ctx, plan, procs, f.workerArgs(), opts.Progress, stderr)
+		hist, err := f.history()
+		if err != nil {
+			return exitUsage, err
+		}
+		result, runErr = runParallel(ctx, plan, procs, hist, f.workerArgs(), opts.Progress, stderr)
 	} else {
 		result, runErr = runner.Run(ctx, plan, opts)
 	}
@@ -181,6 +205,25 @@ func (f runFlags) workers(specs int) int {
 		}
 	}
 	return max(1, min(n, specs))
+}
+
+// history is what an earlier report says of the specs' durations: the
+// --durations file, else the report a previous run left in --report-dir, else nothing. A
+// report left in --report-dir that cannot be read is ignored (the run overwrites it); a
+// --durations file that cannot be read is a usage error.
+func (f runFlags) history() (*history, error) {
+	if *f.durations != "" {
+		h, err := loadHistory(*f.durations)
+		if err != nil {
+			return nil, usagef("--durations: %v", err)
+		}
+		return h, nil
+	}
+	h, err := loadHistory(filepath.Join(*f.reportDir, reports.JSONFile))
+	if err != nil {
+		return nil, nil
+	}
+	return h, nil
 }
 
 // workerArgs are the flags every worker of a parallel run gets besides its specs: the same

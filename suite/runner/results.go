@@ -42,7 +42,7 @@ func (s *session) results(specs []suite.Spec) []reports.SpecResult {
 			}
 		}
 		if ok {
-			res.Duration = sr.RunTime
+			res.Duration = sr.RunTime - s.heldFor[spec.ID]
 		}
 		out = append(out, res)
 	}

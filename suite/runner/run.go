@@ -50,9 +50,16 @@ type Options struct {
 	// Verbose shows Ginkgo's own output too.
 	Verbose bool
 	// Hold, when set, is called once the implementation is initialised and before any spec
-	// runs; the run waits for it, and runs nothing when it returns false. A parallel run
-	// starts its serial worker early this way, so that worker's start-up overlaps the others.
-	Hold func() bool
+	// runs, with the plan; the run waits for it, then runs the plan it returns, or nothing
+	// when it returns false. A parallel run starts its workers this way and gives each its
+	// share of the plan once its implementation is up.
+	Hold func(Plan) (Plan, bool)
+	// BeforeSerial, when set, puts the specs marked Serial after every other spec but the
+	// tampering ones and is called once before the first of them runs: a parallel run's
+	// worker waits there until the other workers are done, so those specs run alone without
+	// a worker (and an implementation) of their own. When it returns false they are skipped.
+	// The wait is not counted in the spec's duration.
+	BeforeSerial func() bool
 }
 
 // InfraError means the implementation or the harness failed in a way that stopped the run
@@ -110,16 +117,11 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	run.Implementation.Globals = env.info.Globals
 	run.Implementation.Features = env.info.Features
 
-	if opts.Hold != nil && !opts.Hold() {
-		run.FinishedAt = time.Now()
-		run.Interrupted = true
-		run.InterruptReason = "interrupted: the run stopped before these specs could run"
-		for _, s := range plan.Specs {
-			r := specResult(s.Requirement)
-			r.Status = reports.StatusSkipped
-			run.Specs = append(run.Specs, r)
+	if opts.Hold != nil {
+		var proceed bool
+		if plan, proceed = opts.Hold(plan); !proceed {
+			return heldBack(run, plan), nil
 		}
-		return run, nil
 	}
 	var suiteReport types.Report
 	registerSpecs(env, plan.Specs)
@@ -168,6 +170,19 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	return run, nil
 }
 
+// heldBack is the report of a run told not to run its plan after its implementation started.
+func heldBack(run *reports.Run, plan Plan) *reports.Run {
+	run.FinishedAt = time.Now()
+	run.Interrupted = true
+	run.InterruptReason = "interrupted: the run stopped before these specs could run"
+	for _, s := range plan.Specs {
+		r := specResult(s.Requirement)
+		r.Status = reports.StatusSkipped
+		run.Specs = append(run.Specs, r)
+	}
+	return run
+}
+
 // ginkgoT is the testing.T stand-in RunSpecs needs outside `go test`; the outcome is read
 // from the specs' reports instead.
 type ginkgoT struct{}
@@ -178,13 +193,16 @@ func (ginkgoT) Fail() {}
 // ID is captured by the closures built for it, so its report is filed under that ID.
 func registerSpecs(env *session, specs []suite.Spec) {
 	byArea := map[string][]suite.Spec{}
-	var tampering []suite.Spec
+	var tampering, serial []suite.Spec
 	for _, s := range specs {
-		if s.Tampers {
+		switch {
+		case s.Tampers:
 			tampering = append(tampering, s)
-			continue
+		case s.Serial && env.opts.BeforeSerial != nil:
+			serial = append(serial, s)
+		default:
+			byArea[s.Area] = append(byArea[s.Area], s)
 		}
-		byArea[s.Area] = append(byArea[s.Area], s)
 	}
 	total := len(specs)
 	it := func(s suite.Spec) {
@@ -195,6 +213,9 @@ func registerSpecs(env *session, specs []suite.Spec) {
 		Describe(s.ID, func() {
 			if s.Tampers {
 				BeforeEach(env.freshForTampering)
+			}
+			if s.Serial && env.opts.BeforeSerial != nil {
+				BeforeEach(func() { env.awaitSerialTurn(s.ID) })
 			}
 			ReportAfterEach(func(r SpecReport) {
 				env.record(s.ID, r)
@@ -214,6 +235,13 @@ func registerSpecs(env *session, specs []suite.Spec) {
 			}
 			Describe(area, func() {
 				for _, s := range byArea[area] {
+					it(s)
+				}
+			})
+		}
+		if len(serial) > 0 {
+			Describe("serial", func() {
+				for _, s := range serial {
 					it(s)
 				}
 			})

@@ -42,6 +42,10 @@ type session struct {
 	// ownWarnings is set when an implementation reports its own protocol violations
 	// (harness.WarningSource), which then replace the run's event-log check.
 	ownWarnings bool
+	// serialTurn is what Options.BeforeSerial answered, once asked; heldFor is how long
+	// the spec that asked waited for the answer.
+	serialTurn *bool
+	heldFor    map[string]time.Duration
 }
 
 // evidence is what a failed spec left for its report.
@@ -212,6 +216,29 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		s.finishSpec(spec.ID, t)
 	})
 	spec.Run(t)
+}
+
+// awaitSerialTurn waits, before the first spec that must run alone, until Options.BeforeSerial
+// lets the serial specs run; it skips them if it does not.
+func (s *session) awaitSerialTurn(id string) {
+	s.mu.Lock()
+	turn := s.serialTurn
+	s.mu.Unlock()
+	if turn == nil {
+		began := time.Now()
+		ok := s.opts.BeforeSerial()
+		s.mu.Lock()
+		s.serialTurn = &ok
+		if s.heldFor == nil {
+			s.heldFor = map[string]time.Duration{}
+		}
+		s.heldFor[id] = time.Since(began)
+		s.mu.Unlock()
+		turn = &ok
+	}
+	if !*turn {
+		Skip("the run stopped before the specs that run alone")
+	}
 }
 
 // restart replaces the implementation with a fresh instance; when that fails the run
