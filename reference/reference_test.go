@@ -595,6 +595,17 @@ func TestNotify(t *testing.T) {
 	if got := take(); !equal(got, want) {
 		t.Fatalf("events for a fetch and a body read: %q, want %q", got, want)
 	}
+
+	// A read that fails closes its pair too: a clone's read, aborted while it waits.
+	got := v.value(t, `const ac = new AbortController(); const r = await fetch(`+u+`, {signal: ac.signal});
+		const p = r.clone().text(); ac.abort();
+		try { await p; return 'read'; } catch (e) { return e.name; }`)
+	if got != `"AbortError"` {
+		t.Fatalf("an aborted read of a clone: %s, want it to fail with AbortError", got)
+	}
+	if got := take(); !equal(got, want) {
+		t.Fatalf("events for a fetch and a failed body read: %q, want %q", got, want)
+	}
 }
 
 func TestNotifyPanicDoesNotBreakFetch(t *testing.T) {

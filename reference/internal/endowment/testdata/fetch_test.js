@@ -152,3 +152,12 @@ test('a 101 response never hands the switched connection to the vat as a body', 
   }
   if (res !== null) assertEquals([res.status, res.body], [101, null], 'the 101 response');
 });
+
+test('fetching a Request with a body uses the body up', async () => {
+  const req = new Request(serverURL + '/echo', { method: 'POST', body: 'sent once' });
+  assertEquals(req.bodyUsed, false, 'bodyUsed before the fetch');
+  const res = await fetch(req);
+  assertEquals(await res.text(), 'POST text/plain;charset=UTF-8 sent once', 'what the server received');
+  assertEquals(req.bodyUsed, true, 'bodyUsed after the fetch');
+  await assertRejects(fetch(req), TypeError, 'a second fetch of the used Request');
+});
