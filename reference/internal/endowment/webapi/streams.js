@@ -371,8 +371,8 @@ function controllerOf(s) {
 // stream is not one it can take over: not a network body, or one a reader or tee has read
 // from. Observably it reads as readAll does: the stream is locked by a reader and
 // disturbed at once, closes when the body ends, and an error of the stream (an abort, a
-// network error) rejects the read. reporter (a body read reporter, see fetch.js, or null) is told when the
-// read starts and ends.
+// network error) rejects the read. reporter (the response's body read reporter, see
+// fetch.js: every fetched body has one) is told when the read starts and ends.
 function readNetworkBodyWhole(s, kind, reporter) {
   if (s.networkBodyId === undefined || s.state !== 'readable' || s.reader !== null || s.queue.length > 0 || s.pulling) return null;
   // The reader that locks the stream is internal: no code can reach it, so it needs no
@@ -380,7 +380,7 @@ function readNetworkBodyWhole(s, kind, reporter) {
   const r = { stream: s, requests: [], resolveClosed: noop, rejectClosed: noop };
   s.reader = r;
   s.disturbed = true;
-  if (reporter !== null && reporter !== undefined) reportReadStart(reporter);
+  reportReadStart(reporter);
   return new PromiseCtor((resolve, reject) => {
     // A pending read request: errorStream rejects it (an abort of the fetch's signal, a
     // network error), as it would reject a read of the reader.
@@ -395,7 +395,7 @@ function wholeReadDone(value, s, kind, reporter, resolve) {
   if (s.state !== 'readable') return;
   s.reader.requests = [];
   closeStream(s);
-  if (reporter !== null && reporter !== undefined) reportReadFinish(reporter);
+  reportReadFinish(reporter);
   if (kind === 'bytes') resolve(new Uint8ArrayCtor(value));
   else resolve(value);
 }
@@ -407,6 +407,6 @@ function wholeReadFailed(err, s) {
 // wholeReadRequestRejected is the reject of readNetworkBodyWhole's read request, called as
 // its method.
 function wholeReadRequestRejected(err) {
-  if (this.reporter !== null && this.reporter !== undefined) reportReadFinish(this.reporter);
+  reportReadFinish(this.reporter);
   this.rejectRead(err);
 }
