@@ -364,28 +364,26 @@ func (d *dealer) deal(begun time.Time) (ids []string, serial bool) {
 		return nil, false
 	}
 	// When the workers still to come are expected to be ready, if each start takes as long
-	// as this one did: those already started at their start plus that, the others when a
-	// start slot frees plus that.
+	// as this one did: those already started at their start plus that, each freeing its
+	// start slot then; the others when a start slot frees, plus that. This worker freed its
+	// slot before it was dealt, so as many workers as slots may already be starting.
 	ready := []time.Duration{0}
-	slots := make([]time.Duration, 0, d.cpus)
+	slots := make([]time.Duration, 0, max(d.cpus, len(d.starts)))
 	for _, at := range d.starts {
-		slots = append(slots, max(0, at.Add(startup).Sub(now)))
+		r := max(0, at.Add(startup).Sub(now))
+		ready = append(ready, r)
+		slots = append(slots, r)
 	}
 	for len(slots) < d.cpus {
 		slots = append(slots, 0)
 	}
-	for range left - 1 {
+	for len(ready) < left {
 		slices.Sort(slots)
-		var next time.Duration
-		if len(ready) <= len(d.starts) {
-			next = slots[0] // a worker already started
-			slots = slots[1:]
-		} else {
-			next = slots[0] + startup
-			slots[0] = next
-		}
+		next := slots[0] + startup
+		slots[0] = next
 		ready = append(ready, next)
 	}
+	ready = ready[:min(len(ready), left)]
 	slices.Sort(ready)
 	shares, _ := partition(d.remaining, left, d.hist, ready)
 	if len(shares) > 0 {

@@ -171,3 +171,41 @@ func dealtTo(t *testing.T, specs []suite.Spec, shares []share, serial []string) 
 	}
 	return seen
 }
+
+// A worker that becomes ready frees its start slot before it is dealt its share, so the next
+// worker may already be starting: as many workers as CPUs can then be waiting for their
+// implementation while one is dealt, and the dealing must still account for every worker
+// to come (it once ran out of start slots and panicked, a run exiting 2 at once).
+func TestDealWithEveryStartSlotTaken(t *testing.T) {
+	plan, err := runner.Select(runner.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, cpus = 6, 2
+	d := newDealer(plan.Specs, workers, nil, cpus)
+	begun := time.Now().Add(-50 * time.Millisecond)
+	starts := []time.Time{begun, begun.Add(time.Millisecond), begun.Add(2 * time.Millisecond)}
+	for _, at := range starts {
+		d.starting(at)
+	}
+	var dealt []string
+	for i, at := range starts {
+		ids, _ := d.deal(at)
+		if len(ids) == 0 {
+			t.Fatalf("worker %d was dealt nothing", i+1)
+		}
+		dealt = append(dealt, ids...)
+	}
+	for range workers - len(starts) {
+		at := time.Now()
+		d.starting(at)
+		ids, _ := d.deal(at)
+		dealt = append(dealt, ids...)
+	}
+	if undealt := d.undealt(); len(undealt) > 0 {
+		t.Errorf("%d specs left undealt: %v", len(undealt), undealt)
+	}
+	if len(dealt) != len(plan.Specs) {
+		t.Errorf("dealt %d specs of %d", len(dealt), len(plan.Specs))
+	}
+}
