@@ -19,15 +19,22 @@ type catalogueEntry struct {
 	Rationale   string   `json:"rationale,omitempty"`
 	Fixture     string   `json:"fixture,omitempty"`
 	Since       string   `json:"since"`
+	Globals     []string `json:"globals"`
+	File        string   `json:"file"`
 }
 
 // WriteJSON renders requirements as the machine-readable catalogue (requirements.json, and
-// `conform list --json`): an array in ID order, each with the version that introduced it, so
-// adapter maintainers can diff what a new version requires.
+// `conform list --json`): an array in ID order, each with the version that introduced it (so
+// adapter maintainers can diff what a new version requires), the globals its vats need and the
+// catalogue file that declares it.
 func WriteJSON(w io.Writer, reqs []Requirement) error {
 	items := make([]catalogueEntry, len(reqs))
 	for i, r := range reqs {
-		items[i] = catalogueEntry{r.ID, r.Title, r.Labels(), r.Requirement, r.Profile, r.Area, r.Source, r.Rationale, r.Fixture, r.Since}
+		items[i] = catalogueEntry{
+			ID: r.ID, Title: r.Title, Labels: r.Labels(), Requirement: r.Requirement, Profile: r.Profile,
+			Area: r.Area, Source: r.Source, Rationale: r.Rationale, Fixture: r.Fixture, Since: r.Since,
+			Globals: r.Globals, File: "suite/" + r.File,
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -60,13 +67,14 @@ func WriteMarkdown(w io.Writer, reqs []Requirement) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n## %s\n\n", area)
-		b.WriteString("| ID | Profile | Requirement | Rationale | Source | Fixture |\n|---|---|---|---|---|---|\n")
+		b.WriteString("| ID | Profile | Requirement | Globals | Rationale | Source | Fixture |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range rows {
 			fixture := ""
 			if r.Fixture != "" {
 				fixture = "`fixtures/" + r.Fixture + ".js`"
 			}
-			fmt.Fprintf(&b, "| %s | %s | **%s.** %s | %s | %s | %s |\n", r.ID, r.Profile, cell(r.Title), cell(r.Requirement), cell(r.Rationale), cell(r.Source), fixture)
+			fmt.Fprintf(&b, "| [%s](%s) | %s | **%s.** %s | %s | %s | %s | %s |\n", r.ID, r.File, r.Profile, cell(r.Title), cell(r.Requirement),
+				strings.Join(r.Globals, ", "), cell(r.Rationale), cell(r.Source), fixture)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

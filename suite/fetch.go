@@ -28,391 +28,143 @@ func fetchSpecs() []Spec {
 		}
 	}
 	resetPath := "/conform/fetch-028"
-	specs := []Spec{
-		{
-			Requirement: Requirement{
-				ID: "FETCH-001", Title: "status and statusText",
-				Requirement: "fetch must resolve with the server's status, its reason phrase as statusText, ok for 2xx, redirected false and url the request URL.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "status", want: map[string]any{"status": 201, "ok": true, "statusText": "Created", "redirected": false, "url": base + "/status/201"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-002", Title: "a 404 resolves",
-				Requirement: "fetch must resolve, not reject, for a 404 response, with ok false.",
-				Rationale:   "HTTP errors are responses; only network errors reject.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "not-found-resolves", want: map[string]any{"status": 404, "ok": false, "statusText": "Not Found", "redirected": false, "url": base + "/status/404"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-003", Title: "a 503 resolves",
-				Requirement: "fetch must resolve, not reject, for a 503 response, with ok false.",
-				Rationale:   "HTTP errors are responses; only network errors reject.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "server-error-resolves", want: map[string]any{"status": 503, "ok": false, "statusText": "Service Unavailable", "redirected": false, "url": base + "/status/503"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-004", Title: "method and body are sent",
-				Requirement: "A POST with a string body must reach the server with that method and body.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "post-body", check: func(t *T, res Result) {
+	specs := Defaults{Area: AreaFetch, Profile: ProfileCore, Since: "0.1.0", Source: srcFetch, Rationale: portable, Fixture: fixtureFetchCases}.Specs(
+		Row{ID: "FETCH-001", Title: "status and statusText",
+			Requirement: "fetch must resolve with the server's status, its reason phrase as statusText, ok for 2xx, redirected false and url the request URL.",
+			Run:         Returns(map[string]any{"status": 201, "ok": true, "statusText": "Created", "redirected": false, "url": base + "/status/201"})},
+		Row{ID: "FETCH-002", Title: "a 404 resolves",
+			Requirement: "fetch must resolve, not reject, for a 404 response, with ok false.",
+			Rationale:   "HTTP errors are responses; only network errors reject.",
+			Run:         Returns(map[string]any{"status": 404, "ok": false, "statusText": "Not Found", "redirected": false, "url": base + "/status/404"})},
+		Row{ID: "FETCH-003", Title: "a 503 resolves",
+			Requirement: "fetch must resolve, not reject, for a 503 response, with ok false.",
+			Rationale:   "HTTP errors are responses; only network errors reject.",
+			Run:         Returns(map[string]any{"status": 503, "ok": false, "statusText": "Service Unavailable", "redirected": false, "url": base + "/status/503"})},
+		Row{ID: "FETCH-004", Title: "method and body are sent",
+			Requirement: "A POST with a string body must reach the server with that method and body.",
+			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"method": "POST", "data": "hello"}))
 				t.AwaitObservation("POST /anything with body hello", ReadyWithin, func(o Observation) bool {
 					return o.Method == http.MethodPost && o.Path == "/anything" && string(o.BodyPrefix) == "hello"
 				})
-			}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-005", Title: "request headers are sent",
-				Requirement: "A header given in init.headers must reach the server.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "request-header", check: sent("a request carrying X-Conform-Test: sent", func(o Observation) bool {
+			}}.Run},
+		Row{ID: "FETCH-005", Title: "request headers are sent",
+			Requirement: "A header given in init.headers must reach the server.",
+			Run: Case{Check: sent("a request carrying X-Conform-Test: sent", func(o Observation) bool {
 				return o.Header.Get("X-Conform-Test") == "sent"
-			})}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-006", Title: "response headers are readable",
-				Requirement: "Headers the server sent must be readable from response.headers.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "response-header", want: "one"}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-007", Title: "repeated response headers are combined",
-				Requirement: "A header the server sent twice must read back as both values joined by \", \".",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "combined-response-header", want: "one, two"}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-008", Title: "response headers are immutable",
-				Requirement: "The headers of a fetched response must refuse set, append and delete with TypeError.",
-				Rationale:   "A response is what the server said; code must not be able to rewrite it for others holding it.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "immutable-response-headers", want: []string{"TypeError", "TypeError", "TypeError"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-009", Title: "redirects are followed",
-				Requirement: "By default fetch must follow redirects and resolve with the final response, redirected true and url the final URL.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "follow-redirects", want: map[string]any{"status": 200, "ok": true, "statusText": "OK", "redirected": true, "url": base + "/get"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-010", Title: "redirect: error rejects",
-				Requirement: "With redirect \"error\", a redirect response must reject the fetch with TypeError, and the redirect target must not be requested.",
-				Rationale:   "Vats use redirect: \"error\" to be sure they talk to the URL they named.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "redirect-error", check: func(t *T, res Result) {
+			})}.Run},
+		Row{ID: "FETCH-006", Title: "response headers are readable",
+			Requirement: "Headers the server sent must be readable from response.headers.",
+			Run:         Returns("one")},
+		Row{ID: "FETCH-007", Title: "repeated response headers are combined",
+			Requirement: "A header the server sent twice must read back as both values joined by \", \".",
+			Run:         Returns("one, two")},
+		Row{ID: "FETCH-008", Title: "response headers are immutable",
+			Requirement: "The headers of a fetched response must refuse set, append and delete with TypeError.",
+			Rationale:   "A response is what the server said; code must not be able to rewrite it for others holding it.",
+			Run:         Returns([]string{"TypeError", "TypeError", "TypeError"})},
+		Row{ID: "FETCH-009", Title: "redirects are followed",
+			Requirement: "By default fetch must follow redirects and resolve with the final response, redirected true and url the final URL.",
+			Run:         Returns(map[string]any{"status": 200, "ok": true, "statusText": "OK", "redirected": true, "url": base + "/get"})},
+		Row{ID: "FETCH-010", Title: "redirect: error rejects",
+			Requirement: "With redirect \"error\", a redirect response must reject the fetch with TypeError, and the redirect target must not be requested.",
+			Rationale:   "Vats use redirect: \"error\" to be sure they talk to the URL they named.",
+			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON("TypeError"))
 				expectTargetNotRequested(t)
-			}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-011", Title: "redirect: manual does not follow",
-				Requirement: "With redirect \"manual\", fetch must resolve with an opaque-redirect response (type \"opaqueredirect\", status 0) and not request the target.",
-				Rationale:   "Manual redirects let code inspect where it would go before going there.",
-				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "redirect-manual", check: func(t *T, res Result) {
+			}}.Run},
+		Row{ID: "FETCH-011", Title: "redirect: manual does not follow",
+			Requirement: "With redirect \"manual\", fetch must resolve with an opaque-redirect response (type \"opaqueredirect\", status 0) and not request the target.",
+			Profile:     ProfileFetchAPI,
+			Rationale:   "Manual redirects let code inspect where it would go before going there.",
+			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"type": "opaqueredirect", "status": 0}))
 				expectTargetNotRequested(t)
-			}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-012", Title: "303 turns POST into GET",
-				Requirement: "A POST answered with 303 must be followed with a GET without a body.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "see-other-becomes-get", want: map[string]any{"method": "GET", "data": ""}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-013", Title: "307 keeps method and body",
-				Requirement: "A POST answered with 307 must be followed with the same method and body.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "temporary-redirect-keeps-method", want: map[string]any{"method": "POST", "data": "payload"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-014", Title: "301 turns POST into GET",
-				Requirement: "A POST answered with 301 must be followed with a GET without a body.",
-				Rationale:   portable,
-				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "moved-post-becomes-get", want: map[string]any{"method": "GET", "data": ""}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-015", Title: "invalid URL rejects with TypeError",
-				Requirement: "fetch of a string that is not a URL must reject with TypeError and send nothing.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "invalid-url", check: refusedBeforeSending("TypeError")}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-016", Title: "relative URL rejects with TypeError",
-				Requirement: "fetch of a relative URL must reject with TypeError and send nothing: a vat has no base URL.",
-				Rationale:   "Resolving against an implicit base would send requests nobody named.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "relative-url", check: refusedBeforeSending("TypeError")}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-017", Title: "body bytes arrive intact",
-				Requirement: "arrayBuffer() of a 1000-byte response must have 1000 bytes.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "bytes", want: 1000}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-018", Title: "json() parses a response",
-				Requirement: "json() must parse a JSON response body.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "json", want: []string{"slideshow"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-019", Title: "a fetched body is read once",
-				Requirement: "After text(), bodyUsed must be true and a second text() must reject with TypeError.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "body-used", want: map[string]any{"bodyUsed": true, "again": "TypeError"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-020", Title: "a fetched body streams through a reader",
-				Requirement: "response.body.getReader() must deliver the whole body as Uint8Array chunks.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "reader", want: map[string]any{"total": 2048, "allBytes": true}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-021", Title: "HEAD has no body",
-				Requirement: "A HEAD response must have a null body and text() must resolve to \"\".",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "head", want: map[string]any{"status": 200, "bodyIsNull": true, "text": ""}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-022", Title: "204 has no body",
-				Requirement: "A 204 response must have a null body and text() must resolve to \"\".",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "no-content", want: map[string]any{"status": 204, "bodyIsNull": true, "text": ""}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-023", Title: "forbidden method rejects",
-				Requirement: "fetch with method TRACE must reject with TypeError and send nothing.",
-				Rationale:   "TRACE reflects requests, credentials included.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "forbidden-method", check: refusedBeforeSending("TypeError")}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-024", Title: "GET with a body rejects",
-				Requirement: "fetch with method GET and a body must reject with TypeError and send nothing.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "get-with-body", check: refusedBeforeSending("TypeError")}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-025", Title: "a Request is fetched as built",
-				Requirement: "fetch(request) must send the Request's method and body.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "request-input", want: map[string]any{"method": "PUT", "data": "abc"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-026", Title: "init overrides a Request",
-				Requirement: "fetch(request, init) must apply init over the Request: its method wins, and the Request's body is kept.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "init-overrides-request", want: map[string]any{"method": "PATCH", "data": "abc"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-027", Title: "gzip responses are decoded",
-				Requirement: "A response with Content-Encoding gzip must be decoded before the body is read.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "gzip", want: true}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-028", Title: "a connection cut before headers rejects",
-				Requirement: "When the connection closes before any response, fetch must reject with TypeError.",
-				Rationale:   "Network errors are TypeErrors; code catches them by name.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "reset-before-headers", params: map[string]any{"path": resetPath}, setup: func(t *T) { t.Handle(HostAllowed, resetPath, cutBeforeHeaders) }, check: func(t *T, res Result) {
+			}}.Run},
+		Row{ID: "FETCH-012", Title: "303 turns POST into GET",
+			Requirement: "A POST answered with 303 must be followed with a GET without a body.",
+			Run:         Returns(map[string]any{"method": "GET", "data": ""})},
+		Row{ID: "FETCH-013", Title: "307 keeps method and body",
+			Requirement: "A POST answered with 307 must be followed with the same method and body.",
+			Run:         Returns(map[string]any{"method": "POST", "data": "payload"})},
+		Row{ID: "FETCH-014", Title: "301 turns POST into GET",
+			Requirement: "A POST answered with 301 must be followed with a GET without a body.",
+			Profile:     ProfileFetchAPI,
+			Run:         Returns(map[string]any{"method": "GET", "data": ""})},
+		Row{ID: "FETCH-015", Title: "invalid URL rejects with TypeError",
+			Requirement: "fetch of a string that is not a URL must reject with TypeError and send nothing.",
+			Run:         Case{Check: refusedBeforeSending("TypeError")}.Run},
+		Row{ID: "FETCH-016", Title: "relative URL rejects with TypeError",
+			Requirement: "fetch of a relative URL must reject with TypeError and send nothing: a vat has no base URL.",
+			Rationale:   "Resolving against an implicit base would send requests nobody named.",
+			Run:         Case{Check: refusedBeforeSending("TypeError")}.Run},
+		Row{ID: "FETCH-017", Title: "body bytes arrive intact",
+			Requirement: "arrayBuffer() of a 1000-byte response must have 1000 bytes.",
+			Run:         Returns(1000)},
+		Row{ID: "FETCH-018", Title: "json() parses a response",
+			Requirement: "json() must parse a JSON response body.",
+			Run:         Returns([]string{"slideshow"})},
+		Row{ID: "FETCH-019", Title: "a fetched body is read once",
+			Requirement: "After text(), bodyUsed must be true and a second text() must reject with TypeError.",
+			Run:         Returns(map[string]any{"bodyUsed": true, "again": "TypeError"})},
+		Row{ID: "FETCH-020", Title: "a fetched body streams through a reader",
+			Requirement: "response.body.getReader() must deliver the whole body as Uint8Array chunks.",
+			Run:         Returns(map[string]any{"total": 2048, "allBytes": true})},
+		Row{ID: "FETCH-021", Title: "HEAD has no body",
+			Requirement: "A HEAD response must have a null body and text() must resolve to \"\".",
+			Run:         Returns(map[string]any{"status": 200, "bodyIsNull": true, "text": ""})},
+		Row{ID: "FETCH-022", Title: "204 has no body",
+			Requirement: "A 204 response must have a null body and text() must resolve to \"\".",
+			Run:         Returns(map[string]any{"status": 204, "bodyIsNull": true, "text": ""})},
+		Row{ID: "FETCH-023", Title: "forbidden method rejects",
+			Requirement: "fetch with method TRACE must reject with TypeError and send nothing.",
+			Rationale:   "TRACE reflects requests, credentials included.",
+			Run:         Case{Check: refusedBeforeSending("TypeError")}.Run},
+		Row{ID: "FETCH-024", Title: "GET with a body rejects",
+			Requirement: "fetch with method GET and a body must reject with TypeError and send nothing.",
+			Run:         Case{Check: refusedBeforeSending("TypeError")}.Run},
+		Row{ID: "FETCH-025", Title: "a Request is fetched as built",
+			Requirement: "fetch(request) must send the Request's method and body.",
+			Run:         Returns(map[string]any{"method": "PUT", "data": "abc"})},
+		Row{ID: "FETCH-026", Title: "init overrides a Request",
+			Requirement: "fetch(request, init) must apply init over the Request: its method wins, and the Request's body is kept.",
+			Run:         Returns(map[string]any{"method": "PATCH", "data": "abc"})},
+		Row{ID: "FETCH-027", Title: "gzip responses are decoded",
+			Requirement: "A response with Content-Encoding gzip must be decoded before the body is read.",
+			Run:         Returns(true)},
+		Row{ID: "FETCH-028", Title: "a connection cut before headers rejects",
+			Requirement: "When the connection closes before any response, fetch must reject with TypeError.",
+			Rationale:   "Network errors are TypeErrors; code catches them by name.",
+			Run: Case{Params: map[string]any{"path": resetPath}, Setup: func(t *T) { t.Handle(HostAllowed, resetPath, cutBeforeHeaders) }, Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON("TypeError"))
-			}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-029", Title: "a connection cut mid-body fails the read",
-				Requirement: "When the connection is cut after the headers, fetch must resolve and reading the body must reject with TypeError.",
-				Rationale:   "A truncated body read as complete is silent data corruption.",
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "reset-during-body", want: map[string]any{"status": 200, "read": "TypeError"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-030", Title: "Set-Cookie is readable with getSetCookie",
-				Requirement: "getSetCookie() on a fetched response must list each Set-Cookie value the server sent.",
-				Rationale:   portable,
-				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "set-cookie", want: []string{"a=1", "b=2"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-031", Title: "byte bodies are sent",
-				Requirement: "Uint8Array, ArrayBuffer and DataView bodies must be sent as their bytes.",
-				Rationale:   portable,
-				Profile:     ProfileCore, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "buffer-bodies", want: []string{"hi", "hi", "hi"}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-032", Title: "URLSearchParams bodies are form-encoded",
-				Requirement: "A URLSearchParams body must be sent form-encoded with Content-Type application/x-www-form-urlencoded;charset=UTF-8.",
-				Rationale:   portable,
-				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "form-body", globals: WithGlobals("URLSearchParams"), check: func(t *T, res Result) {
+			}}.Run},
+		Row{ID: "FETCH-029", Title: "a connection cut mid-body fails the read",
+			Requirement: "When the connection is cut after the headers, fetch must resolve and reading the body must reject with TypeError.",
+			Rationale:   "A truncated body read as complete is silent data corruption.",
+			Run:         Returns(map[string]any{"status": 200, "read": "TypeError"})},
+		Row{ID: "FETCH-030", Title: "Set-Cookie is readable with getSetCookie",
+			Requirement: "getSetCookie() on a fetched response must list each Set-Cookie value the server sent.",
+			Profile:     ProfileFetchAPI,
+			Run:         Returns([]string{"a=1", "b=2"})},
+		Row{ID: "FETCH-031", Title: "byte bodies are sent",
+			Requirement: "Uint8Array, ArrayBuffer and DataView bodies must be sent as their bytes.",
+			Run:         Returns([]string{"hi", "hi", "hi"})},
+		Row{ID: "FETCH-032", Title: "URLSearchParams bodies are form-encoded",
+			Requirement: "A URLSearchParams body must be sent form-encoded with Content-Type application/x-www-form-urlencoded;charset=UTF-8.",
+			Profile:     ProfileFetchAPI,
+			Globals:     WithGlobals("URLSearchParams"),
+			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"data": "a=1&b=x+y", "form": map[string]any{"a": []string{"1"}, "b": []string{"x y"}}}))
 				t.AwaitObservation("a form-encoded POST", ReadyWithin, func(o Observation) bool {
 					return o.Header.Get("Content-Type") == "application/x-www-form-urlencoded;charset=UTF-8"
 				})
-			}}),
-		},
-		{
-			Requirement: Requirement{
-				ID: "FETCH-033", Title: "a ReadableStream is sent as the body",
-				Requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
-				Rationale:   portable,
-				Profile:     ProfileFetchAPI, Area: AreaFetch, Since: "0.1.0",
-				Source:  srcFetch,
-				Fixture: fixtureFetchCases,
-			},
-			Run: runCase(fixtureFetchCases, semanticCase{name: "stream-body", globals: WithGlobals("ReadableStream", "TextEncoder"), want: map[string]any{"method": "POST", "data": "streamed"}}),
-		},
-	}
+			}}.Run},
+		Row{ID: "FETCH-033", Title: "a ReadableStream is sent as the body",
+			Requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
+			Profile:     ProfileFetchAPI,
+			Globals:     WithGlobals("ReadableStream", "TextEncoder"),
+			Run:         Returns(map[string]any{"method": "POST", "data": "streamed"})},
+	)
 	return append(specs, fetchPathSpecs()...)
 }
 

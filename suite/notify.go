@@ -20,31 +20,19 @@ func notifySpecs() []Spec {
 	fetchAndRead := func(t *T, vat *Vat, path, read string) Result {
 		return vat.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, path), "read": read})
 	}
-	return []Spec{
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-001", Title: "a fetch reports request and response",
-				Requirement: "A completed fetch must emit OutboundRequest and then OutboundResponse through notify, both delivered before the evaluate that made the fetch returns.",
-				Rationale:   "The kernel accounts for a vat's network time with these events; they must exist and be in order by the time the vat's code finishes.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-and-read",
-			},
+	return Defaults{Area: AreaNotify, Profile: ProfileCore, Since: "0.1.0", Source: srcNotify, Fixture: "notify/fetch-and-read"}.Specs(
+		Row{ID: "NOTIFY-001", Title: "a fetch reports request and response",
+			Requirement: "A completed fetch must emit OutboundRequest and then OutboundResponse through notify, both delivered before the evaluate that made the fetch returns.",
+			Rationale:   "The kernel accounts for a vat's network time with these events; they must exist and be in order by the time the vat's code finishes.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(fetchAndRead(t, vat, "/status/200", "none")).To(ReturnedJSON(200))
 				Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp), "notify methods emitted by one fetch without a body read")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-002", Title: "OutboundRequest while the request is out",
-				Requirement: "While a fetch waits for response headers, OutboundRequest must already have been emitted and OutboundResponse not yet.",
-				Rationale:   "The execution service pauses the vat's timeout on OutboundRequest; emitting it late (or OutboundResponse early) lets a slow server kill a healthy vat.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "teardown/fetch-and-wait",
-			},
+			}},
+		Row{ID: "NOTIFY-002", Title: "OutboundRequest while the request is out",
+			Requirement: "While a fetch waits for response headers, OutboundRequest must already have been emitted and OutboundResponse not yet.",
+			Rationale:   "The execution service pauses the vat's timeout on OutboundRequest; emitting it late (or OutboundResponse early) lets a slow server kill a healthy vat.",
+			Fixture:     "teardown/fetch-and-wait",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/hang")})
@@ -52,33 +40,20 @@ func notifySpecs() []Spec {
 				Eventually(vat.NotifyMethods).WithTimeout(notifyDeadline).WithPolling(5*time.Millisecond).Should(ContainElement(outboundReq),
 					"OutboundRequest must be emitted while the request is out")
 				Expect(vat.NotifyMethods()).NotTo(ContainElement(outboundResp), "no response has arrived yet")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-003", Title: "OutboundResponse when headers arrive",
-				Requirement: "OutboundResponse must be emitted once response headers arrive, without waiting for the body to end.",
-				Rationale:   "A streaming response may never end; the vat is no longer waiting on the network once it holds the response.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "teardown/hold-response",
-			},
+			}},
+		Row{ID: "NOTIFY-003", Title: "OutboundResponse when headers arrive",
+			Requirement: "OutboundResponse must be emitted once response headers arrive, without waiting for the body to end.",
+			Rationale:   "A streaming response may never end; the vat is no longer waiting on the network once it holds the response.",
+			Fixture:     "teardown/hold-response",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/hold-response", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=50")})
 				Eventually(vat.NotifyMethods).WithTimeout(notifyDeadline).WithPolling(5*time.Millisecond).Should(ContainElement(outboundResp),
 					"OutboundResponse must follow the headers of a body that never ends")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-004", Title: "notify params name the source",
-				Requirement: "Every notify event of a fetch must carry params {source: 'fetch'}.",
-				Rationale:   "Consumers route events by source; other endowments emit the same methods.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-and-read",
-			},
+			}},
+		Row{ID: "NOTIFY-004", Title: "notify params name the source",
+			Requirement: "Every notify event of a fetch must carry params {source: 'fetch'}.",
+			Rationale:   "Consumers route events by source; other endowments emit the same methods.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(fetchAndRead(t, vat, "/status/200", "text")).To(ReturnedJSON(200))
@@ -89,17 +64,11 @@ func notifySpecs() []Spec {
 					Expect(json.Unmarshal(ev.Params, &params)).To(Succeed(), "params of %s: %s", ev.Method, ev.Params)
 					Expect(params).To(Equal(map[string]any{"source": "fetch"}), "params of %s", ev.Method)
 				}
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-005", Title: "denied fetch reports nothing",
-				Requirement: "A fetch rejected by the allowlist must not emit OutboundRequest or OutboundResponse.",
-				Rationale:   "Nothing went out; reporting an outbound request that never existed skews the kernel's accounting and hides the denial.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-failing",
-			},
+			}},
+		Row{ID: "NOTIFY-005", Title: "denied fetch reports nothing",
+			Requirement: "A fetch rejected by the allowlist must not emit OutboundRequest or OutboundResponse.",
+			Rationale:   "Nothing went out; reporting an outbound request that never existed skews the kernel's accounting and hides the denial.",
+			Fixture:     "notify/fetch-failing",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				t.Precondition("an allowed fetch in the same vat must emit OutboundRequest and OutboundResponse (NOTIFY-001), or silence after a denied one proves nothing", func() {
@@ -111,17 +80,11 @@ func notifySpecs() []Spec {
 				vat.Run("notify/fetch-failing", map[string]any{"url": t.URL(HostEvil, "/status/200")}).Decode(&got)
 				Expect(got.Failed).To(BeTrue(), "fetch of a denied host must reject")
 				Expect(vat.NotifyMethods()[before:]).To(BeEmpty(), "a denied fetch emitted notify events")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-006", Title: "failed fetch still pairs its events",
-				Requirement: "A fetch that fails after going out (the server cuts the connection) must emit OutboundResponse after its OutboundRequest.",
-				Rationale:   "An unpaired OutboundRequest leaves the kernel believing the vat is still waiting on the network, so its timeout stays paused forever.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-failing",
-			},
+			}},
+		Row{ID: "NOTIFY-006", Title: "failed fetch still pairs its events",
+			Requirement: "A fetch that fails after going out (the server cuts the connection) must emit OutboundResponse after its OutboundRequest.",
+			Rationale:   "An unpaired OutboundRequest leaves the kernel believing the vat is still waiting on the network, so its timeout stays paused forever.",
+			Fixture:     "notify/fetch-failing",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				var got struct {
@@ -132,59 +95,40 @@ func notifySpecs() []Spec {
 				methods := vat.NotifyMethods()
 				Expect(methods).To(ContainElement(outboundReq))
 				Expect(count(methods, outboundResp)).To(Equal(count(methods, outboundReq)), "every OutboundRequest must be paired by an OutboundResponse, got %v", methods)
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-007", Title: "body reads are reported as a pair",
-				Requirement: "Reading a response body with text(), json() or arrayBuffer() must emit a further OutboundRequest/OutboundResponse pair around the read.",
-				Rationale:   "Snaps pauses the snap's timeout while a body is being read from the network; kernels that run snaps rely on the pair.",
-				Profile:     ProfileSnapsCompat, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-and-read",
-			},
+			}},
+		Row{ID: "NOTIFY-007", Title: "body reads are reported as a pair",
+			Requirement: "Reading a response body with text(), json() or arrayBuffer() must emit a further OutboundRequest/OutboundResponse pair around the read.",
+			Profile:     ProfileSnapsCompat,
+			Rationale:   "Snaps pauses the snap's timeout while a body is being read from the network; kernels that run snaps rely on the pair.",
 			Run: func(t *T) {
 				for _, read := range []string{"text", "json", "arrayBuffer"} {
 					vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 					Expect(fetchAndRead(t, vat, "/json", read)).To(ReturnedJSON(200))
 					Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp, outboundReq, outboundResp), "notify methods of fetch + %s()", read)
 				}
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-009", Title: "one body-read pair per fetch, clones included",
-				Requirement: "Reading the body of a fetched response and then of its clone must emit one further OutboundRequest/OutboundResponse pair in total, not one per read.",
-				Rationale:   "Snaps shares the body-read pair between a response and its clones; a kernel that pauses a snap's clock on OutboundRequest and resumes it on OutboundResponse counts on pairs that never nest or repeat.",
-				Profile:     ProfileSnapsCompat, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/read-original-and-clone",
-			},
+			}},
+		Row{ID: "NOTIFY-009", Title: "one body-read pair per fetch, clones included",
+			Requirement: "Reading the body of a fetched response and then of its clone must emit one further OutboundRequest/OutboundResponse pair in total, not one per read.",
+			Profile:     ProfileSnapsCompat,
+			Rationale:   "Snaps shares the body-read pair between a response and its clones; a kernel that pauses a snap's clock on OutboundRequest and resumes it on OutboundResponse counts on pairs that never nest or repeat.",
+			Fixture:     "notify/read-original-and-clone",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(vat.Run("notify/read-original-and-clone", map[string]any{"url": t.URL(HostAllowed, "/bytes/32")})).To(ReturnedJSON(200))
 				Expect(vat.NotifyMethods()).To(HaveExactElements(outboundReq, outboundResp, outboundReq, outboundResp),
 					"notify methods of fetch, clone, and text() of both")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "NOTIFY-008", Title: "events reach only the emitting vat",
-				Requirement: "Notify events of a fetch in one vat must be reported for that vat only.",
-				Rationale:   "The kernel keeps a timeout per vat; an event attributed to the wrong vat pauses or resumes the wrong clock.",
-				Profile:     ProfileCore, Area: AreaNotify, Since: "0.1.0",
-				Source:  srcNotify,
-				Fixture: "notify/fetch-and-read",
-			},
+			}},
+		Row{ID: "NOTIFY-008", Title: "events reach only the emitting vat",
+			Requirement: "Notify events of a fetch in one vat must be reported for that vat only.",
+			Rationale:   "The kernel keeps a timeout per vat; an event attributed to the wrong vat pauses or resumes the wrong clock.",
 			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(fetchAndRead(t, a, "/status/200", "none")).To(ReturnedJSON(200))
 				Expect(a.NotifyMethods()).To(ContainElement(outboundReq))
 				Expect(b.NotifyMethods()).To(BeEmpty(), "vat %s made no request but received notify events", b.ID())
-			},
-		},
-	}
+			}},
+	)
 }
 
 func count(items []string, want string) int {

@@ -55,6 +55,11 @@ type Requirement struct {
 	Rationale   string // why an implementation must do this
 	Fixture     string // "area/name" in fixtures/, when the spec runs a fixture
 	Since       string // the catalogue version that introduced the ID, e.g. "0.1.0"
+	// Globals are every global the spec's vats may be given: an implementation that does not
+	// offer one of them cannot run the spec (it is not applicable there). Never empty.
+	Globals []string
+	// File is the catalogue file that declares the spec, e.g. "allow_tricks.go".
+	File string
 }
 
 // Labels are the Ginkgo labels of the spec: its profile, its area and its ID.
@@ -62,20 +67,8 @@ func (r Requirement) Labels() []string {
 	return []string{r.Profile, r.Area, r.ID}
 }
 
-// Spec is a requirement and the body that checks it. Every spec in the catalogue is declared
-// the same way, as a keyed literal:
-//
-//	{
-//		Requirement: Requirement{
-//			ID: "ALLOW-002", Title: "denied host is never contacted",
-//			Requirement: "fetch of a URL whose hostname is not in allowedHosts must reject, …",
-//			Rationale:   "The allowlist is the vat's only network boundary: …",
-//			Profile: ProfileCore, Area: AreaAllowlist, Since: "0.1.0",
-//			Source:  srcAllowlist,
-//			Fixture: "allowlist/fetch-url",
-//		},
-//		Run: func(t *T) { … },
-//	}
+// Spec is a requirement and the body that checks it. Specs are declared as rows of a
+// catalogue file (see Defaults and Row), never one by one.
 type Spec struct {
 	Requirement
 	// Timeout bounds the whole spec; zero means DefaultSpecTimeout.
@@ -169,6 +162,12 @@ func Validate(specs []Spec) error {
 			problems = append(problems, fmt.Sprintf("%s: fixture %q must be \"area/name\"", s.ID, s.Fixture))
 		case s.Run == nil:
 			problems = append(problems, fmt.Sprintf("%s: no body", s.ID))
+		case len(s.Globals) == 0:
+			problems = append(problems, fmt.Sprintf("%s: no globals declared", s.ID))
+		case unknownGlobal(s.Globals) != "":
+			problems = append(problems, fmt.Sprintf("%s: global %q is none of the web globals the catalogue knows (dsl.WebGlobals)", s.ID, unknownGlobal(s.Globals)))
+		case !fileOfPrefix(s.File, m[1]):
+			problems = append(problems, fmt.Sprintf("%s: declared in %s; specs %s-… live in %s.go or %s_*.go", s.ID, s.File, m[1], strings.ToLower(m[1]), strings.ToLower(m[1])))
 		}
 		seen[s.ID] = true
 	}
@@ -176,6 +175,24 @@ func Validate(specs []Spec) error {
 		return fmt.Errorf("invalid spec table:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+// fileOfPrefix reports whether a catalogue file's name leads to the specs of an ID prefix:
+// ALLOW- specs live in allow.go or allow_<topic>.go.
+func fileOfPrefix(file, prefix string) bool {
+	base := strings.TrimSuffix(file, ".go")
+	p := strings.ToLower(prefix)
+	return base == p || strings.HasPrefix(base, p+"_")
+}
+
+func unknownGlobal(globals []string) string {
+	known := setOf(dsl.WebGlobals())
+	for _, g := range globals {
+		if !known[g] {
+			return g
+		}
+	}
+	return ""
 }
 
 var fixturePattern = regexp.MustCompile(`^[a-z]+/[a-z0-9-]+$`)

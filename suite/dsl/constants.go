@@ -40,3 +40,14 @@ const (
 // (a body being read, a reader, a clone), so that the spec acts at that moment and not
 // merely when mocknet has seen the request.
 const ReadyMarker = "conform: ready"
+
+// WebGlobals are the web platform globals the catalogue knows: a spec that gives a vat any of
+// them declares it. Names outside this list (a spec asking for a global no implementation has,
+// to see createVat refuse it) need no declaration.
+func WebGlobals() []string {
+	return []string{"fetch", "Request", "Headers", "Response", "AbortController", "AbortSignal",
+		"DOMException", "ReadableStream", "TextEncoder", "TextDecoder", "URL", "URLSearchParams", "atob", "btoa"}
+}
+
+// AbortGlobals are the globals a vat asks for to abort requests, as web platforms offer them.
+func AbortGlobals() []string { return []string{"AbortController", "AbortSignal", "DOMException"} }

@@ -35,6 +35,7 @@ type Session struct {
 type T struct {
 	ctx      context.Context
 	session  Session
+	spec     SpecInfo
 	startSeq uint64
 
 	mu      sync.Mutex
@@ -47,10 +48,31 @@ type T struct {
 	restart bool
 }
 
-// NewT starts a spec: what mocknet saw before this moment is not the spec's.
-func NewT(ctx context.Context, s Session) *T {
-	return &T{ctx: ctx, session: s, startSeq: s.Network.LastSeq()}
+// SpecInfo is what a spec declares that its body's helpers read: its ID (which keys its case
+// in a cases fixture), its fixture and the globals it needs.
+type SpecInfo struct {
+	ID      string
+	Fixture string
+	// Globals are every global the spec's vats may ask for; nil means NetworkGlobals().
+	Globals []string
 }
+
+// NewT starts a spec: what mocknet saw before this moment is not the spec's.
+func NewT(ctx context.Context, s Session, spec SpecInfo) *T {
+	if spec.Globals == nil {
+		spec.Globals = NetworkGlobals()
+	}
+	return &T{ctx: ctx, session: s, spec: spec, startSeq: s.Network.LastSeq()}
+}
+
+// ID is the spec's ID.
+func (t *T) ID() string { return t.spec.ID }
+
+// Fixture is the fixture the spec declares ("area/name"), empty when it declares none.
+func (t *T) Fixture() string { return t.spec.Fixture }
+
+// Globals are the globals the spec declares: what its vats get unless they ask for fewer.
+func (t *T) Globals() []string { return append([]string(nil), t.spec.Globals...) }
 
 // callContext bounds one protocol call by the session's per-call timeout.
 func (t *T) callContext() (context.Context, context.CancelFunc) {

@@ -16,7 +16,8 @@ import (
 
 // VatConfig is how a spec asks for a vat.
 type VatConfig struct {
-	// Globals to endow; nil means NetworkGlobals().
+	// Globals to endow; nil means every global the spec declares. A vat may ask for fewer
+	// than the spec declares, never for a web global it does not declare.
 	Globals []string
 	// AllowedHosts is the vat's network.allowedHosts.
 	AllowedHosts []string
@@ -39,7 +40,10 @@ func (t *T) CreateVat(cfg VatConfig) (*Vat, error) {
 	GinkgoHelper()
 	globals := cfg.Globals
 	if globals == nil {
-		globals = NetworkGlobals()
+		globals = t.Globals()
+	}
+	if undeclared := t.undeclared(globals); len(undeclared) > 0 {
+		Fail(fmt.Sprintf("catalogue bug in %s: it creates a vat with %v but declares only the globals %v; declare every global the spec needs (Globals of its row or of its file's defaults)", t.spec.ID, undeclared, t.spec.Globals))
 	}
 	v := &Vat{t: t, id: t.session.NextVatID(), globals: globals}
 	params := harness.CreateVatParams{VatID: v.id, Globals: globals}

@@ -201,7 +201,7 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 		Events:         s.events,
 		CallTimeout:    s.opts.CallTimeout,
 		NextVatID:      s.nextVatID,
-	})
+	}, dsl.SpecInfo{ID: spec.ID, Fixture: spec.Fixture, Globals: spec.Globals})
 	DeferCleanup(func() {
 		defer func() {
 			// A tampering spec that passed showed that another vat's reads stayed intact, so

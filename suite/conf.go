@@ -29,29 +29,17 @@ func configSpecs() []Spec {
 		vat.Run("config/fetch-status", map[string]any{"urls": urls}).Decode(&got)
 		return got
 	}
-	return []Spec{
-		{
-			Requirement: Requirement{
-				ID: "CONF-001", Title: "fetch without allowedHosts is refused",
-				Requirement: "Creating a vat that asks for fetch without a network.allowedHosts list must fail.",
-				Rationale:   "A fetch with no allowlist would be unattenuated network access; the kernel must refuse the configuration rather than guess.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source: srcVatConfig,
-			},
+	return Defaults{Area: AreaConfig, Profile: ProfileCore, Since: "0.1.0", Source: srcVatConfig, Fixture: "config/fetch-status"}.Specs(
+		Row{ID: "CONF-001", Title: "fetch without allowedHosts is refused",
+			Requirement: "Creating a vat that asks for fetch without a network.allowedHosts list must fail.",
+			Rationale:   "A fetch with no allowlist would be unattenuated network access; the kernel must refuse the configuration rather than guess.",
 			Run: func(t *T) {
 				_, err := t.CreateVat(VatConfig{NoNetwork: true})
 				expectRefused(err, "when fetch is requested without network.allowedHosts")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-002", Title: "empty allowedHosts denies every host",
-				Requirement: "A vat created with allowedHosts [] must have every fetch rejected, and no request may reach any host.",
-				Rationale:   "An empty list is a valid, deliberate configuration: the vat may build requests but not send them.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source:  srcVatConfig,
-				Fixture: "config/fetch-status",
-			},
+			}},
+		Row{ID: "CONF-002", Title: "empty allowedHosts denies every host",
+			Requirement: "A vat created with allowedHosts [] must have every fetch rejected, and no request may reach any host.",
+			Rationale:   "An empty list is a valid, deliberate configuration: the vat may build requests but not send them.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{}})
 				got := fetchStatus(t, vat, t.URL(HostAllowed, "/status/200"), t.URL(HostEvil, "/status/200"))
@@ -60,43 +48,24 @@ func configSpecs() []Spec {
 				}
 				vat.Terminate()
 				Expect(t.Observations()).To(BeEmpty(), "no request may reach the network; what mocknet saw")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-003", Title: "unknown global is refused",
-				Requirement: "Creating a vat that asks for a global the implementation does not provide must fail.",
-				Rationale:   "Silently omitting a requested endowment turns a configuration mistake into a runtime failure far from its cause.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source: srcVatConfig,
-			},
+			}},
+		Row{ID: "CONF-003", Title: "unknown global is refused",
+			Requirement: "Creating a vat that asks for a global the implementation does not provide must fail.",
+			Rationale:   "Silently omitting a requested endowment turns a configuration mistake into a runtime failure far from its cause.",
 			Run: func(t *T) {
 				_, err := t.CreateVat(VatConfig{Globals: []string{"fetch", "NotAGlobal"}, AllowedHosts: []string{HostAllowed}})
 				expectRefused(err, "when an unknown global is requested")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-004", Title: "constructors without fetch need no allowlist",
-				Requirement: "A vat that asks for Headers, Request and Response but not fetch must be created without network.allowedHosts.",
-				Rationale:   "Only fetch reaches the network; building and parsing requests and responses is pure computation.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source: srcVatConfig,
-			},
+			}},
+		Row{ID: "CONF-004", Title: "constructors without fetch need no allowlist",
+			Requirement: "A vat that asks for Headers, Request and Response but not fetch must be created without network.allowedHosts.",
+			Rationale:   "Only fetch reaches the network; building and parsing requests and responses is pure computation.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{Globals: []string{"Headers", "Request", "Response"}, NoNetwork: true})
 				Expect(vat.Eval(`return new Headers({a: '1'}).get('a');`)).To(ReturnedJSON("1"))
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-005", Title: "every listed host is reachable",
-				Requirement: "A vat whose allowedHosts lists several hosts must reach each of them and no other.",
-				Rationale:   "The allowlist is a set; an implementation that honours only the first entry breaks legitimate programs.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source:  srcVatConfig,
-				Fixture: "config/fetch-status",
-			},
+			}},
+		Row{ID: "CONF-005", Title: "every listed host is reachable",
+			Requirement: "A vat whose allowedHosts lists several hosts must reach each of them and no other.",
+			Rationale:   "The allowlist is a set; an implementation that honours only the first entry breaks legitimate programs.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed, HostOther}})
 				got := fetchStatus(t, vat, t.URL(HostAllowed, "/status/200"), t.URL(HostOther, "/status/200"), t.URL(HostEvil, "/status/200"))
@@ -108,30 +77,17 @@ func configSpecs() []Spec {
 				Expect(t.ObservationsOf(HostAllowed)).To(HaveLen(1))
 				Expect(t.ObservationsOf(HostOther)).To(HaveLen(1))
 				t.ExpectNoContact(HostEvil)
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-006", Title: "allowedHosts without fetch is harmless",
-				Requirement: "A vat that gives network.allowedHosts but asks only for Headers must be created, and must not see fetch.",
-				Rationale:   "Configurations are written once and trimmed later; a network section must never grant fetch by itself.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source: srcVatConfig,
-			},
+			}},
+		Row{ID: "CONF-006", Title: "allowedHosts without fetch is harmless",
+			Requirement: "A vat that gives network.allowedHosts but asks only for Headers must be created, and must not see fetch.",
+			Rationale:   "Configurations are written once and trimmed later; a network section must never grant fetch by itself.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{Globals: []string{"Headers"}, AllowedHosts: []string{HostAllowed}})
 				Expect(vat.Eval(`return typeof fetch;`)).To(ReturnedJSON("undefined"))
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "CONF-007", Title: "vats are configured independently",
-				Requirement: "Two vats with different allowedHosts must each reach only their own hosts.",
-				Rationale:   "A kernel runs many vats; one vat's configuration must never widen or narrow another's.",
-				Profile:     ProfileCore, Area: AreaConfig, Since: "0.1.0",
-				Source:  srcVatConfig,
-				Fixture: "config/fetch-status",
-			},
+			}},
+		Row{ID: "CONF-007", Title: "vats are configured independently",
+			Requirement: "Two vats with different allowedHosts must each reach only their own hosts.",
+			Rationale:   "A kernel runs many vats; one vat's configuration must never widen or narrow another's.",
 			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostOther}})
@@ -143,7 +99,6 @@ func configSpecs() []Spec {
 				Expect(gb[1].Status).To(Equal(200), "vat B to its own host: %+v", gb[1])
 				Expect(t.ObservationsOf(HostAllowed)).To(HaveLen(1), "only vat A may reach %s", HostAllowed)
 				Expect(t.ObservationsOf(HostOther)).To(HaveLen(1), "only vat B may reach %s", HostOther)
-			},
-		},
-	}
+			}},
+	)
 }

@@ -38,33 +38,22 @@ var webIDLMembers = map[string][]string{
 }
 
 func isolationSpecs() []Spec {
-	return []Spec{
-		{
-			Requirement: Requirement{
-				ID: "ISO-001", Title: "globals are not shared",
-				Requirement: "A global a vat defines must not be visible in another vat.",
-				Rationale:   "Vats are separate principals; a shared global object is a channel between them.",
-				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
-				Source:  srcIsolation,
-				Fixture: "isolation/global",
-			},
+	return Defaults{Area: AreaIsolation, Profile: ProfileCore, Since: "0.1.0", Source: srcIsolation}.Specs(
+		Row{ID: "ISO-001", Title: "globals are not shared",
+			Requirement: "A global a vat defines must not be visible in another vat.",
+			Rationale:   "Vats are separate principals; a shared global object is a channel between them.",
+			Fixture:     "isolation/global",
 			Run: func(t *T) {
 				a := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				b := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				Expect(a.Run("isolation/global", map[string]any{"op": "set", "name": "conformShared", "value": "from A"})).To(Returned())
 				Expect(b.Run("isolation/global", map[string]any{"op": "get", "name": "conformShared"})).
 					To(ReturnedJSON(map[string]any{"type": "undefined", "value": nil}), "vat B must not see vat A's global")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "ISO-002", Title: "tampering stays in its vat",
-				Requirement: "Whatever one vat does to its fetch, Headers, Request and Response (replacing methods, statics or prototypes), another vat's must behave as specified.",
-				Rationale:   "Endowments shared between vats let one vat rewrite what another sees from the network.",
-				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
-				Source:  srcIsolation,
-				Fixture: "isolation/tamper",
-			},
+			}},
+		Row{ID: "ISO-002", Title: "tampering stays in its vat",
+			Requirement: "Whatever one vat does to its fetch, Headers, Request and Response (replacing methods, statics or prototypes), another vat's must behave as specified.",
+			Rationale:   "Endowments shared between vats let one vat rewrite what another sees from the network.",
+			Fixture:     "isolation/tamper",
 			// The program rewrites the endowment; it runs after every other spec.
 			Tampers: true,
 			Run: func(t *T) {
@@ -76,17 +65,11 @@ func isolationSpecs() []Spec {
 				Expect(b.Run("isolation/check-intact", map[string]any{"url": t.URL(HostAllowed, "/")})).To(ReturnedJSON(map[string]any{
 					"headersGet": "1", "responseText": "body", "responseJson": map[string]any{"a": 1}, "requestClone": true, "fetchCall": true,
 				}), "vat B's endowment after vat A tampered with %v", tookEffect)
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "ISO-003", Title: "concurrent vats get their own responses",
-				Requirement: "Two vats fetching at the same time must each receive the response to their own request.",
-				Rationale:   "Responses crossing between vats would leak one principal's data to another.",
-				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
-				Source:  srcIsolation,
-				Fixture: "isolation/echo",
-			},
+			}},
+		Row{ID: "ISO-003", Title: "concurrent vats get their own responses",
+			Requirement: "Two vats fetching at the same time must each receive the response to their own request.",
+			Rationale:   "Responses crossing between vats would leak one principal's data to another.",
+			Fixture:     "isolation/echo",
 			Run: func(t *T) {
 				var tasks []*Task
 				tags := []string{"vat-a", "vat-b", "vat-c"}
@@ -99,17 +82,13 @@ func isolationSpecs() []Spec {
 					task.AwaitValue(CloseDeadline*5, &got)
 					Expect(got).To(Equal(tags[i]), "each vat must receive its own response")
 				}
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "ISO-004", Title: "endowed objects have only WebIDL members",
-				Requirement: "fetch, Headers, Request, Response and their prototypes must have no own properties beyond their WebIDL members, and a fetched response, its headers and its body no own properties at all.",
-				Rationale:   "Extra members (internal slots as symbols, handles to the host's fetch, wrappers' private state) are paths from vat code to host capabilities or to state the vat must not touch.",
-				Profile:     ProfileStrict, Area: AreaIsolation, Since: "0.1.0",
-				Source:  srcIsolationStrict,
-				Fixture: "isolation/own-keys",
-			},
+			}},
+		Row{ID: "ISO-004", Title: "endowed objects have only WebIDL members",
+			Requirement: "fetch, Headers, Request, Response and their prototypes must have no own properties beyond their WebIDL members, and a fetched response, its headers and its body no own properties at all.",
+			Profile:     ProfileStrict,
+			Source:      srcIsolationStrict,
+			Rationale:   "Extra members (internal slots as symbols, handles to the host's fetch, wrappers' private state) are paths from vat code to host capabilities or to state the vat must not touch.",
+			Fixture:     "isolation/own-keys",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				var got map[string][]string
@@ -125,17 +104,11 @@ func isolationSpecs() []Spec {
 					sort.Strings(extra[object])
 				}
 				Expect(extra).To(BeEmpty(), "own properties beyond WebIDL's, by object")
-			},
-		},
-		{
-			Requirement: Requirement{
-				ID: "ISO-005", Title: "one vat's abort does not reach another",
-				Requirement: "Aborting a fetch in one vat must not affect a fetch of the same URL in another vat.",
-				Rationale:   "Shared abort or request state would let one vat cancel another's work.",
-				Profile:     ProfileCore, Area: AreaIsolation, Since: "0.1.0",
-				Source:  srcIsolation,
-				Fixture: "abort/fetch-until-aborted",
-			},
+			}},
+		Row{ID: "ISO-005", Title: "one vat's abort does not reach another",
+			Requirement: "Aborting a fetch in one vat must not affect a fetch of the same URL in another vat.",
+			Rationale:   "Shared abort or request state would let one vat cancel another's work.",
+			Fixture:     "abort/fetch-until-aborted",
 			Run: func(t *T) {
 				globals := WithGlobals(abortGlobals()...)
 				a := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
@@ -158,7 +131,6 @@ func isolationSpecs() []Spec {
 				Consistently(open).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(Equal(1), "vat B's stream must stay open when vat A aborts its own")
 				_, settled := taskB.Settlement()
 				Expect(settled).To(BeFalse(), "vat B's read must still be pending when vat A aborts")
-			},
-		},
-	}
+			}},
+	)
 }
