@@ -72,6 +72,7 @@ func inputIdentitySpecs() []Spec {
 		s.id = id
 		return Spec{
 			Requirement: Requirement{
+				File: "allow_identity.go", Globals: WithGlobals("URL"),
 				ID: id, Title: title, Requirement: requirement,
 				Rationale: rationaleInputIdentity,
 				Profile:   ProfileStrict, Area: AreaAllowlist, Since: "0.2.0",

@@ -155,6 +155,7 @@ func entrySpecs() []Spec {
 		c.id = id
 		return Spec{
 			Requirement: Requirement{
+				File: "conf_entries.go", Globals: NetworkGlobals(),
 				ID: id, Title: title, Requirement: requirement, Rationale: rationale,
 				Profile: profile, Area: AreaConfig, Since: "0.2.0", Source: source,
 				Fixture: "config/fetch-status",

@@ -111,6 +111,7 @@ func returnedObjectSpecs() []Spec {
 		r := returnedObject{id: id, target: target}
 		return Spec{
 			Requirement: Requirement{
+				File: "iso_returned.go", Globals: NetworkGlobals(),
 				ID: id, Title: title,
 				Requirement: "Replacing " + reached + " in one vat must not change what another vat's fetches return: its status, headers and bodies (read with text, then, clone, a reader or an async iterator) must be as the network sent them.",
 				Rationale:   rationaleReturnedObjects,
