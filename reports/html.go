@@ -22,6 +22,7 @@ func htmlKinds() []struct{ Kind, Label string } {
 		{string(StatusUnexpectedPass), "Unexpected pass"},
 		{string(StatusExpectedFailure), "Expected failure"},
 		{string(StatusSkipped), "Skipped"},
+		{string(StatusNotApplicable), "n/a"},
 		{string(StatusPassed), "Passed"},
 	}
 }

@@ -34,8 +34,9 @@ func matrixKinds() []struct{ Kind, Label string } {
 type ProfileTotal struct {
 	Profile string
 	// Passed counts passes and unexpected passes; Failed conformance failures, expected
-	// or not; NotRun skipped specs and infrastructure errors.
-	Passed, Failed, NotRun int
+	// or not; NotRun skipped specs and infrastructure errors; NotApplicable specs that need
+	// globals the implementation does not offer.
+	Passed, Failed, NotRun, NotApplicable int
 }
 
 // AreaFailures is what fails in one area of one implementation.
@@ -49,7 +50,7 @@ type AreaFailures struct {
 
 // ImplementationTotals are one column's totals.
 type ImplementationTotals struct {
-	Passed, Failed, NotRun int
+	Passed, Failed, NotRun, NotApplicable int
 	Profiles               []ProfileTotal
 	// WhatFails lists the areas with failures, most failures first.
 	WhatFails []AreaFailures
@@ -90,6 +91,9 @@ func (in MatrixInput) Totals(profiles []string) (ImplementationTotals, error) {
 			}
 			a.Failed++
 			areaProfiles[s.Area][s.Profile]++
+		case "not-applicable":
+			t.NotApplicable++
+			pt.NotApplicable++
 		default:
 			t.NotRun++
 			pt.NotRun++
@@ -123,9 +127,12 @@ func (in MatrixInput) Totals(profiles []string) (ImplementationTotals, error) {
 }
 
 // matrixOutcome sorts a result into what the totals count: "passed", "failed" (a
-// conformance failure, expected or not) or "not-run" (skipped, infrastructure error).
+// conformance failure, expected or not), "not-applicable", or "not-run" (skipped,
+// infrastructure error).
 func matrixOutcome(s SpecResult) string {
 	switch specKind(s) {
+	case string(StatusNotApplicable):
+		return "not-applicable"
 	case string(StatusPassed), string(StatusUnexpectedPass):
 		return "passed"
 	case string(StatusFailed), string(StatusExpectedFailure):
@@ -137,7 +144,7 @@ func matrixOutcome(s SpecResult) string {
 // WhatFailsLine is the totals' "what fails" in one line: per area, by profile, with the
 // summary's line when there is one ("teardown (core 2, strict 4): bodies stay open").
 func (t ImplementationTotals) WhatFailsLine() string {
-	if len(t.WhatFails) == 0 && t.NotRun == 0 {
+	if len(t.WhatFails) == 0 && t.NotRun == 0 && t.NotApplicable == 0 {
 		return "—"
 	}
 	var parts []string
@@ -154,6 +161,9 @@ func (t ImplementationTotals) WhatFailsLine() string {
 	}
 	if t.NotRun > 0 {
 		parts = append(parts, fmt.Sprintf("%d not run (skipped or infrastructure error)", t.NotRun))
+	}
+	if t.NotApplicable > 0 {
+		parts = append(parts, fmt.Sprintf("%d not applicable (need globals not offered)", t.NotApplicable))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -70,7 +70,7 @@ tr.row.differ td.spec{box-shadow:inset 3px 0 0 #d4a72c}
 <thead><tr class="impls"><th class="spec">Spec<br>(click a status for its evidence)</th>{{range .Columns}}{{$t := .Totals}}<th class="impl" scope="col">
 <div class="iname">{{.Input.Run.Implementation.Name}}</div><div class="iver">{{.Input.Run.Implementation.Version}}</div>
 {{if .Input.Description}}<div class="idesc">{{code .Input.Description}}</div>{{else if not .Input.Run.Implementation.Adapter}}<div class="idesc">embedded, in process</div>{{end}}
-<div class="itot"><b>{{$t.Passed}}</b> passed · <b>{{$t.Failed}}</b> failed{{if $t.NotRun}} · <b>{{$t.NotRun}}</b> not run{{end}}</div>
+<div class="itot"><b>{{$t.Passed}}</b> passed · <b>{{$t.Failed}}</b> failed{{if $t.NotRun}} · <b>{{$t.NotRun}}</b> not run{{end}}{{if $t.NotApplicable}} · <b>{{$t.NotApplicable}}</b> n/a{{end}}</div>
 <div class="bar" role="img" aria-label="{{$t.Passed}} passed, {{$t.Failed}} failed, {{$t.NotRun}} not run"><span class="passed" style="flex-grow:{{$t.Passed}}"></span><span class="failed" style="flex-grow:{{$t.Failed}}"></span><span class="skipped" style="flex-grow:{{$t.NotRun}}"></span></div>
 {{range $t.Profiles}}{{if or .Passed .Failed .NotRun}}<div class="prow"><span>{{.Profile}}</span><span>{{.Passed}}/{{add (add .Passed .Failed) .NotRun}}{{if .Failed}} <span class="bad">{{.Failed}} failed</span>{{end}}</span></div>{{end}}{{end}}
 {{if .Input.Run.Interrupted}}<div class="banner">Interrupted: {{.Input.Run.InterruptReason}}</div>{{end}}{{if .Input.Run.Partial}}<div class="banner">Partial: {{.Input.Run.PartialReason}}</div>{{end}}

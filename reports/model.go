@@ -1,6 +1,9 @@
 package reports
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status is the outcome of one spec after expectations are applied.
 type Status string
@@ -11,6 +14,10 @@ const (
 	StatusExpectedFailure Status = "expected-failure"
 	StatusUnexpectedPass  Status = "unexpected-pass"
 	StatusSkipped         Status = "skipped"
+	// StatusNotApplicable: the spec needs a global the implementation does not offer
+	// (initialize's globals, narrowed by the run's grant), so it was not run. It is decided
+	// before the spec runs, from what the spec declares, never from its outcome.
+	StatusNotApplicable Status = "not-applicable"
 )
 
 // Run is one conformance run: what was tested, how, and every spec's outcome.
@@ -20,6 +27,9 @@ type Run struct {
 	Implementation Implementation `json:"implementation"`
 	Profiles       []string       `json:"profiles"`
 	LabelFilter    string         `json:"labelFilter,omitempty"`
+	// Grant, when the run narrowed what the implementation offers (conform run --grant),
+	// lists the globals vats could be given; specs needing others are not applicable.
+	Grant []string `json:"grant,omitempty"`
 	Shard          string         `json:"shard,omitempty"` // "I/N" when sharded
 	StartedAt      time.Time      `json:"startedAt"`
 	FinishedAt     time.Time      `json:"finishedAt"`
@@ -59,6 +69,9 @@ type SpecResult struct {
 	Status      Status        `json:"status"`
 	Duration    time.Duration `json:"durationNanos"`
 	Failure     *Failure      `json:"failure,omitempty"`
+	// Needs are the globals the spec needs that the run did not offer, for a spec that is
+	// not applicable.
+	Needs []string `json:"needs,omitempty"`
 	// Expectation is the reason from the expectations file when the spec was expected to fail.
 	Expectation *Expectation `json:"expectation,omitempty"`
 }
@@ -95,6 +108,12 @@ func MarkNotRun(run *Run, why string) {
 			s.Failure = &Failure{Message: why, Infrastructure: true}
 		}
 	}
+}
+
+// NotApplicableReason says why a not-applicable spec did not run, e.g. "not applicable:
+// needs DOMException, which this implementation does not offer".
+func (s SpecResult) NotApplicableReason() string {
+	return "not applicable: needs " + strings.Join(s.Needs, ", ") + ", which this implementation does not offer"
 }
 
 // Expectation is one entry of an expectations file.

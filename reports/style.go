@@ -4,7 +4,7 @@ package reports
 // that a status looks the same on both: the palette, the status badges (infrastructure
 // errors striped, with a warning sign), the header, the labelled filter controls, failure
 // summaries and evidence blocks.
-const reportStyle = `:root{--pass:#1a7f37;--fail:#cf222e;--infra:#24292f;--xfail:#9a6700;--upass:#8250df;--skip:#6e7781;--bg:#f6f8fa;--line:#d0d7de;--muted:#57606a}
+const reportStyle = `:root{--pass:#1a7f37;--fail:#cf222e;--infra:#24292f;--xfail:#9a6700;--upass:#8250df;--skip:#6e7781;--na:#8c959f;--bg:#f6f8fa;--line:#d0d7de;--muted:#57606a}
 *{box-sizing:border-box}body{font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:20px 28px 16px;border-bottom:1px solid var(--line);background:var(--bg)}
 h1{font-size:20px;margin:0 0 4px}.meta{color:var(--muted);font-size:13px}
@@ -24,7 +24,7 @@ h1{font-size:20px;margin:0 0 4px}.meta{color:var(--muted);font-size:13px}
 .filters input[type=search]{width:340px;padding:5px 8px;border:1px solid var(--line);border-radius:6px;font-size:14px}
 .filters button{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer;font-size:13px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
-.passed{--c:var(--pass)}.failed{--c:var(--fail)}.infra-error{--c:var(--infra)}.expected-failure{--c:var(--xfail)}.unexpected-pass{--c:var(--upass)}.skipped{--c:var(--skip)}
+.passed{--c:var(--pass)}.failed{--c:var(--fail)}.infra-error{--c:var(--infra)}.expected-failure{--c:var(--xfail)}.unexpected-pass{--c:var(--upass)}.skipped{--c:var(--skip)}.not-applicable{--c:var(--na)}
 .badge{background:var(--c)}.tile{border-left-color:var(--c)}.dot{background:var(--c)}
 .badge.infra-error{background:repeating-linear-gradient(135deg,#24292f 0 6px,#424a53 6px 12px);border-radius:3px}
 .badge.infra-error::before{content:"\26A0\FE0E  "}

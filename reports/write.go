@@ -294,6 +294,8 @@ func junitCase(s SpecResult, classname string) junitTestCase {
 		tc.SystemOut = "Expected failure: " + expectationReason(s) + "\n\n" + failureText(s)
 	case s.Status == StatusSkipped:
 		tc.Skipped = &junitSkipped{Message: skipMessage(s)}
+	case s.Status == StatusNotApplicable:
+		tc.Skipped = &junitSkipped{Message: s.NotApplicableReason()}
 	}
 	return tc
 }

@@ -51,3 +51,11 @@ func WebGlobals() []string {
 
 // AbortGlobals are the globals a vat asks for to abort requests, as web platforms offer them.
 func AbortGlobals() []string { return []string{"AbortController", "AbortSignal", "DOMException"} }
+
+// OcapKernelGrant is the web platform part of what ocap-kernel's VatSupervisor lets a vat ask
+// for (ALLOWED_GLOBAL_NAMES in packages/ocap-kernel/src/vats/endowments.ts, besides timers,
+// Date, Math and crypto): no DOMException, no ReadableStream.
+func OcapKernelGrant() []string {
+	return []string{"fetch", "Request", "Headers", "Response", "AbortController", "AbortSignal",
+		"TextEncoder", "TextDecoder", "URL", "URLSearchParams", "atob", "btoa"}
+}

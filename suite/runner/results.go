@@ -21,6 +21,9 @@ func (s *session) results(specs []suite.Spec) []reports.SpecResult {
 		res := specResult(spec.Requirement)
 		sr, ok := s.reports[spec.ID]
 		switch {
+		case s.needs[spec.ID] != nil:
+			res.Status = reports.StatusNotApplicable
+			res.Needs = s.needs[spec.ID]
 		case !ok || sr.State.Is(types.SpecStateSkipped|types.SpecStatePending):
 			res.Status = reports.StatusSkipped
 		case sr.State == types.SpecStatePassed:

@@ -49,6 +49,9 @@ type Options struct {
 	Progress io.Writer
 	// Verbose shows Ginkgo's own output too.
 	Verbose bool
+	// Grant, when not nil, narrows the globals the implementation offers to these names (a
+	// kernel's grant): specs needing others are not applicable.
+	Grant []string
 	// Hold, when set, is called once the implementation is initialised and before any spec
 	// runs, with the plan; the run waits for it, then runs the plan it returns, or nothing
 	// when it returns false. A parallel run starts its workers this way and gives each its
@@ -91,6 +94,7 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 		Implementation: reports.Implementation{Name: opts.Target.Name, Adapter: opts.Target.Adapter},
 		Profiles:       plan.Profiles,
 		LabelFilter:    plan.LabelFilter,
+		Grant:          opts.Grant,
 		Shard:          plan.Shard.String(),
 		StartedAt:      time.Now(),
 	}

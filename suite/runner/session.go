@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,8 @@ type session struct {
 	// the spec that asked waited for the answer.
 	serialTurn *bool
 	heldFor    map[string]time.Duration
+	// needs are the missing globals of the specs found not applicable (applicability.go).
+	needs map[string][]string
 }
 
 // evidence is what a failed spec left for its report.
@@ -65,7 +68,7 @@ func newSession(ctx context.Context, opts Options) (*session, error) {
 		net.AddHost(h)
 	}
 	s := &session{ctx: ctx, opts: opts, net: net, events: dsl.NewEventLog(),
-		reports: map[string]types.SpecReport{}, evidence: map[string]*evidence{}}
+		reports: map[string]types.SpecReport{}, evidence: map[string]*evidence{}, needs: map[string][]string{}}
 	if err := s.start(); err != nil {
 		_ = net.Close()
 		return nil, err
@@ -192,6 +195,7 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 	if fatal != nil {
 		AbortSuite("implementation could not be restarted: " + fatal.Error())
 	}
+	s.skipIfNotApplicable(spec)
 	if broken {
 		s.restart("after a failure")
 	}
@@ -313,6 +317,8 @@ func (s *session) progress(r types.SpecReport, total int) {
 	s.mu.Unlock()
 	status := "PASS"
 	switch {
+	case r.State.Is(types.SpecStateSkipped) && strings.HasPrefix(r.Failure.Message, notApplicablePrefix):
+		status = "N/A "
 	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 		status = "SKIP"
 	case r.Failed():
