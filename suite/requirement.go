@@ -88,7 +88,7 @@ type Spec struct {
 const DefaultSpecTimeout = 30 * time.Second
 
 // Versions lists the catalogue versions, oldest first; Since names one of them.
-func Versions() []string { return []string{"0.1.0", "0.2.0"} }
+func Versions() []string { return []string{"0.1.0", "0.2.0", "0.3.0"} }
 
 // Version is the catalogue's current version: the newest Since any spec may carry.
 func Version() string {

@@ -4,6 +4,7 @@ package suite
 func specTables() []func() []Spec {
 	return []func() []Spec{
 		availabilitySpecs,
+		narrowGrantSpecs,
 		configSpecs,
 		entrySpecs,
 		allowlistSpecs,
