@@ -75,7 +75,7 @@ func narrowGrantSpecs() []Spec {
 			Globals:     []string{"Request", "Headers", "Response"}, Run: narrowGrant("Request", "Headers", "Response")},
 		Row{ID: "AVAIL-016", Title: "bodies are readable without ReadableStream",
 			Requirement: "A vat granted fetch, Request, Headers and Response but not ReadableStream must read a fetched body through res.body.getReader() to the end, and a fetched response must be an instance of Response.",
-			Run: narrowGrant(NetworkGlobals()...)},
+			Run:         narrowGrant(NetworkGlobals()...)},
 		Row{ID: "AVAIL-017", Title: "abort works without DOMException",
 			Requirement: "In a vat granted fetch, Request, Headers, Response, AbortController and AbortSignal but not DOMException, aborting an in-flight fetch must reject it with an error named AbortError and close its connection (mocknet sees the client close within 2 s).",
 			Fixture:     "availability/abort-by-name", Globals: abortNoDOMException,
