@@ -95,6 +95,8 @@ type External struct {
 	mu       sync.Mutex
 	cur      *proc
 	listener Listener
+	// teardown is set when the adapter listed teardownVat in initialize (protocol 1.1).
+	teardown bool
 
 	warnings warningLog
 }
@@ -112,6 +114,7 @@ var (
 	_ Implementation = (*External)(nil)
 	_ LogTailer      = (*External)(nil)
 	_ WarningSource  = (*External)(nil)
+	_ VatTeardown    = (*External)(nil)
 )
 
 // NewExternal prepares an adapter; the process starts on Initialize.
@@ -190,10 +193,13 @@ func (x *External) Initialize(ctx context.Context, params InitializeParams) (Ini
 	if err := p.call(ctx, MethodInitialize, params, &res, x.opts.InitializeTimeout); err != nil {
 		return res, err
 	}
-	if res.ProtocolVersion != ProtocolVersion {
-		p.fail(fmt.Errorf("the adapter speaks protocol version %q; this harness speaks %q", res.ProtocolVersion, ProtocolVersion))
+	if res.ProtocolVersion == "" || !SpeaksVersion(res.ProtocolVersion) {
+		p.fail(fmt.Errorf("the adapter speaks protocol version %q; this harness speaks %q and %q", res.ProtocolVersion, ProtocolVersion, ProtocolVersionTeardown))
 		return res, p.fault(MethodInitialize)
 	}
+	x.mu.Lock()
+	x.teardown = OffersTeardown(res)
+	x.mu.Unlock()
 	return res, nil
 }
 

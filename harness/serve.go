@@ -118,7 +118,7 @@ func Serve(ctx context.Context, impl Implementation, in io.Reader, out io.Writer
 
 func knownMethod(method string) bool {
 	switch method {
-	case MethodInitialize, MethodCreateVat, MethodEvaluate, MethodStart, MethodTerminateVat, MethodShutdown:
+	case MethodInitialize, MethodCreateVat, MethodEvaluate, MethodStart, MethodTerminateVat, MethodTeardownVat, MethodShutdown:
 		return true
 	}
 	return false
@@ -290,6 +290,16 @@ func (s *server) handle(ctx context.Context, m message) (any, error) {
 			return nil, err
 		}
 		return empty, s.impl.TerminateVat(ctx, p.VatID)
+	case MethodTeardownVat:
+		p, err := decode[TeardownVatParams](m.Params)
+		if err != nil {
+			return nil, err
+		}
+		td, ok := s.impl.(VatTeardown)
+		if !ok {
+			break
+		}
+		return empty, td.TeardownVat(ctx, p.VatID)
 	}
 	return nil, &RPCError{Code: CodeMethodNotFound, Message: fmt.Sprintf("method %q not found", m.Method)}
 }

@@ -58,6 +58,9 @@ type Requirement struct {
 	// Globals are every global the spec's vats may be given: an implementation that does not
 	// offer one of them cannot run the spec (it is not applicable there). Never empty.
 	Globals []string
+	// Features are protocol features the spec needs (harness.FeatureTeardownVat): an
+	// implementation whose initialize does not list one cannot run the spec.
+	Features []string
 	// File is the catalogue file that declares the spec, e.g. "allow_tricks.go".
 	File string
 }

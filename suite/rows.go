@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/conform-suite/conform/suite/dsl"
@@ -27,6 +28,8 @@ type Defaults struct {
 	Area, Profile, Since, Source, Rationale, Fixture string
 	// Globals every row's vats may be given; nil means dsl.NetworkGlobals().
 	Globals []string
+	// Features every row needs of the protocol (harness.FeatureTeardownVat).
+	Features []string
 	// Timeout of every row that states none; zero means DefaultSpecTimeout.
 	Timeout time.Duration
 }
@@ -42,7 +45,7 @@ type Row struct {
 	Run func(t *dsl.T)
 
 	Profile, Since, Source, Rationale, Fixture string
-	Globals                                    []string
+	Globals, Features                          []string
 	Timeout                                    time.Duration
 	// Tampers and Serial: see Spec.
 	Tampers, Serial bool
@@ -67,6 +70,7 @@ func (d Defaults) Specs(rows ...Row) []Spec {
 				Fixture:   cmp.Or(r.Fixture, d.Fixture),
 				Since:     cmp.Or(r.Since, d.Since),
 				Globals:   globalsOf(r.Globals, d.Globals),
+				Features:  append(slices.Clone(d.Features), r.Features...),
 				File:      file,
 			},
 			Timeout: cmp.Or(r.Timeout, d.Timeout),

@@ -16,6 +16,7 @@ func specTables() []func() []Spec {
 		abortSpecs,
 		notifySpecs,
 		teardownSpecs,
+		teardownReuseSpecs,
 		isolationSpecs,
 		returnedObjectSpecs,
 	}

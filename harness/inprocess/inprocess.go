@@ -77,7 +77,10 @@ type vat struct {
 	stopErr     error
 }
 
-var _ harness.Implementation = (*Implementation)(nil)
+var (
+	_ harness.Implementation = (*Implementation)(nil)
+	_ harness.VatTeardown    = (*Implementation)(nil)
+)
 
 // New returns an in-process implementation.
 func New(opts Options) *Implementation {
@@ -126,8 +129,8 @@ func (im *Implementation) Initialize(ctx context.Context, p harness.InitializePa
 	im.client, im.transport, im.listener = client, transport, p.Listener
 	im.mu.Unlock()
 	return harness.InitializeResult{
-		Name: im.opts.Name, Version: im.opts.Version, ProtocolVersion: harness.ProtocolVersion,
-		Globals: slices.Clone(im.opts.Globals), Features: []string{},
+		Name: im.opts.Name, Version: im.opts.Version, ProtocolVersion: harness.ProtocolVersionTeardown,
+		Globals: slices.Clone(im.opts.Globals), Features: []string{harness.FeatureTeardownVat},
 	}, nil
 }
 

@@ -154,3 +154,24 @@ func (im *Implementation) Shutdown(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// TeardownVat runs the vat's endowment teardown and leaves the vat alive (protocol 1.1):
+// every in-flight request and open body is closed, no promise of the endowment created
+// before settles afterwards, and the vat's fetch works again, as Snaps does when a snap goes
+// idle.
+func (im *Implementation) TeardownVat(ctx context.Context, vatID string) error {
+	v, err := im.vat(vatID)
+	if err != nil {
+		return err
+	}
+	v.mu.Lock()
+	end := v.endowment
+	v.mu.Unlock()
+	if end == nil {
+		return terminatedError(vatID)
+	}
+	if err := end.Teardown(ctx); err != nil {
+		return fmt.Errorf("teardownVat %s: %w", vatID, err)
+	}
+	return nil
+}

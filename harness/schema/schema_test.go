@@ -50,6 +50,8 @@ func TestMessagesFromThePROTOCOLValidate(t *testing.T) {
 		schema.Response("evaluate"):        `{"jsonrpc":"2.0","id":3,"result":{"value":1}}`,
 		schema.Request("start"):            `{"jsonrpc":"2.0","id":4,"method":"start","params":{"vatId":"v1","taskId":"t1","source":"return 1;"}}`,
 		schema.Request("terminateVat"):     `{"jsonrpc":"2.0","id":5,"method":"terminateVat","params":{"vatId":"v1"}}`,
+		schema.Request("teardownVat"):      `{"jsonrpc":"2.0","id":6,"method":"teardownVat","params":{"vatId":"v1"}}`,
+		schema.Response("teardownVat"):     `{"jsonrpc":"2.0","id":6,"result":{}}`,
 		schema.Notification("notify"):      `{"jsonrpc":"2.0","method":"notify","params":{"vatId":"v1","method":"OutboundRequest","params":{"source":"fetch"}}}`,
 		schema.Notification("log"):         `{"jsonrpc":"2.0","method":"log","params":{"vatId":"v1","level":"warn","message":"x"}}`,
 		schema.Notification("taskSettled"): `{"jsonrpc":"2.0","method":"taskSettled","params":{"vatId":"v1","taskId":"t1","status":"rejected","error":{"name":"TypeError","message":"x"}}}`,

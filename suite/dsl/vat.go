@@ -93,6 +93,8 @@ type Vat struct {
 	terminated bool
 	// TerminatedAt is when terminateVat returned.
 	TerminatedAt time.Time
+	// TornDownAt is when the last teardownVat returned.
+	TornDownAt time.Time
 }
 
 // ID is the vat's ID on the implementation.

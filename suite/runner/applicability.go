@@ -9,7 +9,8 @@ import (
 	"github.com/conform-suite/conform/suite"
 )
 
-// A spec declares the globals its vats need. An implementation offers a set (initialize's
+// A spec declares the globals its vats need (and the protocol features it uses, such as
+// protocol 1.1's teardownVat). An implementation offers a set (initialize's
 // globals), which a run may narrow further (Options.Grant) to see what a kernel with a
 // narrower grant gets. A spec needing a global outside the offered set is not applicable:
 // it is not run, and its report says which globals it needed. Applicability is decided
@@ -44,11 +45,22 @@ func missingGlobals(spec suite.Spec, offered []string) []string {
 	return missing
 }
 
+// missingFeatures are the protocol features spec needs that the implementation lacks.
+func missingFeatures(spec suite.Spec, features []string) []string {
+	var missing []string
+	for _, f := range spec.Features {
+		if !slices.Contains(features, f) {
+			missing = append(missing, f)
+		}
+	}
+	return missing
+}
+
 // skipIfNotApplicable records spec as not applicable and skips it when the run does not offer
-// every global it needs.
+// every global and protocol feature it needs.
 func (s *session) skipIfNotApplicable(spec suite.Spec) {
 	s.mu.Lock()
-	missing := missingGlobals(spec, s.offered())
+	missing := append(missingGlobals(spec, s.offered()), missingFeatures(spec, s.info.Features)...)
 	if len(missing) > 0 {
 		s.needs[spec.ID] = missing
 	}

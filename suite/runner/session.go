@@ -93,7 +93,7 @@ func (s *session) start() error {
 		s.shutdown(impl)
 		return fmt.Errorf("initialize implementation %s: %w", s.opts.Target.Name, err)
 	}
-	if info.ProtocolVersion != "" && info.ProtocolVersion != harness.ProtocolVersion {
+	if !harness.SpeaksVersion(info.ProtocolVersion) {
 		s.shutdown(impl)
 		return fmt.Errorf("implementation %s speaks protocol version %q, this suite speaks %q", s.opts.Target.Name, info.ProtocolVersion, harness.ProtocolVersion)
 	}
