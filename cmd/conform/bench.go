@@ -28,8 +28,8 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 			"flight, and the cost relative to the baseline, and writes them to --out (bench.json, which\n"+
 			"'conform report matrix' shows).",
 		"  conform bench\n  conform bench --runs 5 --adapter \"node adapters/snaps-node/adapter.mjs\"\n"+
-			"  conform bench --workload fetch --out reports/reference/bench.json\n"+
-			"  conform bench --workload fetch --adapter \"node adapters/snaps-node/adapter.mjs\" --out reports/snaps-node/bench.json", stdout)
+			"  conform bench --workload fetch --out results/reference/bench.json\n"+
+			"  conform bench --workload fetch --adapter \"node adapters/snaps-node/adapter.mjs\" --out results/snaps-node/bench.json", stdout)
 	workload := fs.String("workload", "suite", "what to measure: suite (the suite's wall time) or fetch (fetch throughput)")
 	runs := fs.Int("runs", 0, "number of measured runs (default 3 for suite, 5 for fetch)")
 	adapter := fs.String("adapter", "", "adapter command line (default: the embedded reference)")

@@ -11,20 +11,20 @@ import (
 	"github.com/conform-suite/conform/reports"
 )
 
-var update = flag.Bool("update", false, "rewrite reports/matrix.html and README.md's implementation table from the committed reports")
+var update = flag.Bool("update", false, "rewrite results/matrix.html and README.md's implementation table from the committed reports")
 
 // repoRoot is the repository, seen from this package's directory.
 const repoRoot = "../.."
 
-// committedMatrixInputs are the committed reports (reports/*/report.json), each with its
+// committedMatrixInputs are the committed reports (results/*/report.json), each with its
 // adapter's expectations file (adapters/NAME/expectations.yaml) when there is one and its
 // bench.json when there is one, in the order the README shows them: the embedded
 // reference first, then the most passes first.
 func committedMatrixInputs(t *testing.T, page string) []reports.MatrixInput {
 	t.Helper()
-	found, err := filepath.Glob(filepath.Join(repoRoot, "reports", "*", reports.JSONFile))
+	found, err := filepath.Glob(filepath.Join(repoRoot, "results", "*", reports.JSONFile))
 	if err != nil || len(found) == 0 {
-		t.Fatalf("no committed reports under reports/: %v", err)
+		t.Fatalf("no committed reports under results/: %v", err)
 	}
 	var dirs []string
 	expect := map[string]string{}
@@ -66,12 +66,12 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// TestCommittedMatrixIsCurrent checks that reports/matrix.html and the implementation
+// TestCommittedMatrixIsCurrent checks that results/matrix.html and the implementation
 // table in README.md are what the committed reports give; with -update it rewrites them.
 // Run it with -update after regenerating the reports (go test ./adapters -update) or
 // adding an adapter's reports.
 func TestCommittedMatrixIsCurrent(t *testing.T) {
-	pagePath := filepath.Join(repoRoot, "reports", "matrix.html")
+	pagePath := filepath.Join(repoRoot, "results", "matrix.html")
 	readmePath := filepath.Join(repoRoot, "README.md")
 	page, table, err := renderMatrix(committedMatrixInputs(t, pagePath))
 	if err != nil {
@@ -96,7 +96,7 @@ func TestCommittedMatrixIsCurrent(t *testing.T) {
 	}
 	committed, err := os.ReadFile(pagePath)
 	if err != nil || string(committed) != string(page) {
-		t.Errorf("reports/matrix.html is not what the committed reports give (%v); run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update", err)
+		t.Errorf("results/matrix.html is not what the committed reports give (%v); run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update", err)
 	}
 	if string(readme) != wantReadme {
 		t.Errorf("README.md's implementation table is not what the committed reports give; run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update\nwant:\n%s", table)
