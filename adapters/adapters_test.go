@@ -12,7 +12,7 @@ import (
 	"github.com/conform-suite/conform/internal/conformtest"
 )
 
-var update = flag.Bool("update", false, "write the reports of each adapter's run to reports/<adapter>/")
+var update = flag.Bool("update", false, "write the reports of each adapter's run to results/<adapter>/")
 
 // repoRoot is where adapters' command lines are run from, as the README documents them.
 const repoRoot = ".."
@@ -57,7 +57,7 @@ func requireInstalled(t *testing.T, adapter string) {
 
 // TestExpectationsMatchTheImplementations runs the whole suite against each adapter with
 // its expectations file: every listed spec must fail and every other spec must pass. With
-// -update it also writes the embedded reference's reports to reports/reference/.
+// -update it also writes the embedded reference's reports to results/reference/.
 func TestExpectationsMatchTheImplementations(t *testing.T) {
 	targets := []string{"snaps-node", "node-plain", "deno", "chromium"}
 	if *update {
@@ -70,9 +70,9 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			// crash. The browser gets two workers, not the default: six browsers on two cores
 			// crashed a kernel page too (in TEAR-013's twenty vats).
 			reportDir := t.TempDir()
-			committed := filepath.Join(repoRoot, "reports", target, "report.json")
+			committed := filepath.Join(repoRoot, "results", target, "report.json")
 			if *update {
-				reportDir = filepath.Join(repoRoot, "reports", target)
+				reportDir = filepath.Join(repoRoot, "results", target)
 			}
 			abs, err := filepath.Abs(reportDir)
 			if err != nil {
@@ -85,7 +85,7 @@ func TestExpectationsMatchTheImplementations(t *testing.T) {
 			// The committed report's durations deal the specs to the workers (-update reads
 			// it from --report-dir before overwriting it).
 			if _, err := os.Stat(committed); err == nil && !*update {
-				args = append(args, "--durations", filepath.Join("reports", target, "report.json"))
+				args = append(args, "--durations", filepath.Join("results", target, "report.json"))
 			}
 			if target != "reference" {
 				requireInstalled(t, target)

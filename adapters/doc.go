@@ -9,10 +9,10 @@
 //     (the Deno binary comes from the npm package @deno/linux-x64-glibc).
 //
 // Each adapter has an expectations.yaml listing every spec it fails, with the evidence and
-// what would fix it, and its reports are committed under reports/<adapter>/. The Go package
+// what would fix it, and its reports are committed under results/<adapter>/. The Go package
 // itself only holds the tests that keep both true: one runs the suite against each adapter
 // with its expectations and --strict-expectations, so a new failure or a fixed one fails
 // `go test ./...`; another drives the deno adapter directly to check what the suite does
-// not (a program pending at termination is answered -32002). `go test ./adapters -update` rewrites reports/<adapter>/ from that run,
-// and reports/reference/ from a run against the embedded reference.
+// not (a program pending at termination is answered -32002). `go test ./adapters -update` rewrites results/<adapter>/ from that run,
+// and results/reference/ from a run against the embedded reference.
 package adapters

@@ -10,4 +10,8 @@
 // cannot keep the harness waiting. Faults end the adapter and are *AdapterError values;
 // violations that do not stop it are kept as Warnings (WarningSource), and the tail of its
 // stderr is kept for error reports (LogTailer).
+//
+// Beside it: inprocess is the in-process backend (the reference, or a broken variant),
+// schema has a JSON Schema for every message of PROTOCOL.md, and check is
+// 'conform adapter check', which walks an adapter through the protocol and says what to fix.
 package harness

@@ -33,4 +33,7 @@
 //
 // Merge joins the reports of the shards of one run and refuses an incomplete or mixed
 // shard set unless MergeOptions.AllowPartial, which marks the merged run Partial.
+//
+// This package is the code; the reports it wrote for this repository's implementations, and
+// their matrix, are data, committed in results/ at the top of the repository.
 package reports

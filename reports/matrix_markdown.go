@@ -64,7 +64,7 @@ func MatrixMarkdown(inputs []MatrixInput) (string, error) {
 	if measured {
 		b.WriteString("fetch/s: fetch + text() of a 1 KiB body through the mock network, and in parentheses how many times a plain Go HTTP client's time per fetch that is (measured in the same run; `conform bench --workload fetch`). ")
 	}
-	b.WriteString("Generated from `reports/*/report.json` and each adapter's expectations file.\n")
+	b.WriteString("Generated from `results/*/report.json` and each adapter's expectations file.\n")
 	return b.String(), nil
 }
 

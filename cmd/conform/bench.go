@@ -2,29 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
-	"sort"
-	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/conform-suite/conform/benchmark"
 	"github.com/conform-suite/conform/reports"
 )
 
-// cmdBench measures an implementation, as a ratio against a baseline measured in the same
-// invocation. Machines are shared and noisy; the ratio is what can be compared between runs.
-//
-//   - --workload suite (the default): how long the suite takes, against a run of one
-//     trivial spec, which costs what every run costs (process start, mock network,
-//     implementation start) and nothing else.
-//   - --workload fetch: the requests per second of fetch + text() through the mock
-//     network, against a plain Go HTTP client doing the same loads through the same proxy.
+// cmdBench measures an implementation against a baseline (package benchmark): the suite's
+// wall time (--workload suite) or its fetch throughput (--workload fetch).
 func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("bench", "[--workload suite|fetch] [--runs N] [--adapter CMD] [--out FILE]",
 		"--workload suite (default) runs the suite --runs times (each in its own process, as Ginkgo\n"+
@@ -40,8 +28,8 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 			"flight, and the cost relative to the baseline, and writes them to --out (bench.json, which\n"+
 			"'conform report matrix' shows).",
 		"  conform bench\n  conform bench --runs 5 --adapter \"node adapters/snaps-node/adapter.mjs\"\n"+
-			"  conform bench --workload fetch --out reports/reference/bench.json\n"+
-			"  conform bench --workload fetch --adapter \"node adapters/snaps-node/adapter.mjs\" --out reports/snaps-node/bench.json", stdout)
+			"  conform bench --workload fetch --out results/reference/bench.json\n"+
+			"  conform bench --workload fetch --adapter \"node adapters/snaps-node/adapter.mjs\" --out results/snaps-node/bench.json", stdout)
 	workload := fs.String("workload", "suite", "what to measure: suite (the suite's wall time) or fetch (fetch throughput)")
 	runs := fs.Int("runs", 0, "number of measured runs (default 3 for suite, 5 for fetch)")
 	adapter := fs.String("adapter", "", "adapter command line (default: the embedded reference)")
@@ -64,7 +52,7 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 		if *runs == 0 {
 			*runs = 5
 		}
-		return benchFetchCommand(ctx, stdout, *adapter, *out, fetchBenchOptions{
+		return benchFetchCommand(ctx, stdout, *adapter, *out, benchmark.FetchOptions{
 			Runs: *runs, SequentialRequests: *sequential, ConcurrentRequests: *concurrent, Concurrency: *concurrency,
 			CallTimeout: *callTimeout, InitializeTimeout: 30 * time.Second, Progress: stdout,
 		})
@@ -78,65 +66,17 @@ func cmdBench(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 	if err != nil {
 		return exitInfra, fmt.Errorf("find the conform binary to re-run: %w", err)
 	}
-	common := []string{"run", "--quiet"}
-	if *adapter != "" {
-		common = append(common, "--adapter", *adapter)
+	times, err := benchmark.Suite(ctx, benchmark.SuiteOptions{Conform: self, Adapter: *adapter, LabelFilter: *labelFilter,
+		BaselineSpec: *baselineSpec, Runs: *runs, Progress: stdout})
+	if err != nil {
+		return exitInfra, err
 	}
-	suiteArgs := slices.Clone(common)
-	if *labelFilter != "" {
-		suiteArgs = append(suiteArgs, "--label-filter", *labelFilter)
-	}
-	baselineArgs := append(slices.Clone(common), "--spec", *baselineSpec)
-
-	var suiteTimes, baseTimes []time.Duration
-	var last *reports.Run
-	for i := 0; i < *runs; i++ {
-		fmt.Fprintf(stdout, "run %d/%d ...\n", i+1, *runs)
-		d, _, err := timedRun(ctx, self, baselineArgs)
-		if err != nil {
-			return exitInfra, fmt.Errorf("baseline run: %w", err)
-		}
-		baseTimes = append(baseTimes, d)
-		d, run, err := timedRun(ctx, self, suiteArgs)
-		if err != nil {
-			return exitInfra, fmt.Errorf("suite run: %w", err)
-		}
-		suiteTimes = append(suiteTimes, d)
-		last = run
-	}
-	suiteMedian, baseMedian := median(suiteTimes), median(baseTimes)
-	counts := last.Count()
-	fmt.Fprintf(stdout, "\nsuite:    %d specs (%d passed, %d failed), median wall time %s over %d runs\n",
-		len(last.Specs), counts[reports.StatusPassed], counts[reports.StatusFailed], suiteMedian.Round(time.Millisecond), *runs)
-	fmt.Fprintf(stdout, "baseline: %s alone, median wall time %s\n", *baselineSpec, baseMedian.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "ratio:    suite / baseline = %.1f\n\n", float64(suiteMedian)/float64(baseMedian))
-
-	byArea := map[string]time.Duration{}
-	for _, s := range last.Specs {
-		byArea[s.Area] += s.Duration
-	}
-	var areas []string
-	for a := range byArea {
-		areas = append(areas, a)
-	}
-	sort.Slice(areas, func(i, j int) bool { return byArea[areas[i]] > byArea[areas[j]] })
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "area\ttime in specs (last run)")
-	for _, a := range areas {
-		fmt.Fprintf(tw, "%s\t%s\n", a, byArea[a].Round(time.Millisecond))
-	}
-	_ = tw.Flush()
-	specs := slices.Clone(last.Specs)
-	sort.Slice(specs, func(i, j int) bool { return specs[i].Duration > specs[j].Duration })
-	fmt.Fprintln(stdout, "\nslowest specs (last run):")
-	for _, s := range specs[:min(8, len(specs))] {
-		fmt.Fprintf(stdout, "  %-10s %8s  %s\n", s.ID, s.Duration.Round(time.Millisecond), s.Title)
-	}
+	benchmark.PrintSuite(stdout, times)
 	return exitOK, nil
 }
 
 // benchFetchCommand is 'conform bench --workload fetch'.
-func benchFetchCommand(ctx context.Context, stdout io.Writer, adapter, out string, opts fetchBenchOptions) (int, error) {
+func benchFetchCommand(ctx context.Context, stdout io.Writer, adapter, out string, opts benchmark.FetchOptions) (int, error) {
 	switch {
 	case opts.Runs < 1:
 		return exitUsage, usagef("--runs must be at least 1, got %d", opts.Runs)
@@ -149,11 +89,11 @@ func benchFetchCommand(ctx context.Context, stdout io.Writer, adapter, out strin
 	if err != nil {
 		return exitUsage, err
 	}
-	figures, err := benchFetch(ctx, target, opts)
+	figures, err := benchmark.Fetch(ctx, target, opts)
 	if err != nil {
 		return exitInfra, fmt.Errorf("bench --workload fetch: %w", err)
 	}
-	printThroughput(stdout, figures)
+	benchmark.PrintThroughput(stdout, figures)
 	if out != "" {
 		if err := reports.WriteThroughput(out, figures); err != nil {
 			return exitInfra, err
@@ -161,35 +101,4 @@ func benchFetchCommand(ctx context.Context, stdout io.Writer, adapter, out strin
 		fmt.Fprintf(stdout, "figures written to %s\n", out)
 	}
 	return exitOK, nil
-}
-
-// timedRun runs conform with args in a child process and returns its wall time and report.
-// A run with conformance failures still counts: bench measures time, not conformance.
-func timedRun(ctx context.Context, self string, args []string) (time.Duration, *reports.Run, error) {
-	dir, err := os.MkdirTemp("", "conform-bench")
-	if err != nil {
-		return 0, nil, err
-	}
-	defer os.RemoveAll(dir)
-	cmd := exec.CommandContext(ctx, self, append(args, "--report-dir", dir)...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err = cmd.Run()
-	elapsed := time.Since(start)
-	var exitErr *exec.ExitError
-	if err != nil && !(errors.As(err, &exitErr) && exitErr.ExitCode() == exitFailures) {
-		return 0, nil, fmt.Errorf("conform %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	run, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
-	if err != nil {
-		return 0, nil, err
-	}
-	return elapsed, run, nil
-}
-
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

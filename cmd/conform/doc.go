@@ -5,4 +5,9 @@
 // merges shard reports (conform report merge), compares implementations side by side
 // (conform report matrix) and measures the suite's time or an implementation's fetch
 // throughput against a baseline (conform bench). 'conform --help' explains each.
+//
+// This package parses flags, names the implementation to drive (targets.go) and maps
+// outcomes to exit codes; the work is done elsewhere: suite/runner runs the specs, reports
+// writes and merges reports and builds the matrix, harness/check checks an adapter,
+// benchmark measures, mocknet serves the mock network.
 package main

@@ -53,8 +53,8 @@ written by 'conform bench --workload fetch --out', adds the implementation's thr
   `+matrixEndMarker+`
 in FILE. The committed matrix and README table are regenerated with
 'go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update'.`,
-		"  conform report matrix --out matrix.html reports/reference reports/snaps-node reports/node-plain\n"+
-			"  conform report matrix --out matrix.html --markdown table.md --expect reports/snaps-node=adapters/snaps-node/expectations.yaml reports/reference reports/snaps-node", stdout)
+		"  conform report matrix --out matrix.html results/reference results/snaps-node results/node-plain\n"+
+			"  conform report matrix --out matrix.html --markdown table.md --expect results/snaps-node=adapters/snaps-node/expectations.yaml results/reference results/snaps-node", stdout)
 	out := fs.String("out", "conform-matrix.html", "the HTML page to write")
 	markdown := fs.String("markdown", "", "write the Markdown table to this file (default: print it)")
 	readme := fs.String("readme", "", "replace the table between the matrix markers in this file")

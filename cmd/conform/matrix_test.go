@@ -1,32 +1,30 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/conform-suite/conform/reports"
 )
 
-var update = flag.Bool("update", false, "rewrite reports/matrix.html and README.md's implementation table from the committed reports")
+var update = flag.Bool("update", false, "rewrite results/matrix.html and README.md's implementation table from the committed reports")
 
 // repoRoot is the repository, seen from this package's directory.
 const repoRoot = "../.."
 
-// committedMatrixInputs are the committed reports (reports/*/report.json), each with its
+// committedMatrixInputs are the committed reports (results/*/report.json), each with its
 // adapter's expectations file (adapters/NAME/expectations.yaml) when there is one and its
 // bench.json when there is one, in the order the README shows them: the embedded
 // reference first, then the most passes first.
 func committedMatrixInputs(t *testing.T, page string) []reports.MatrixInput {
 	t.Helper()
-	found, err := filepath.Glob(filepath.Join(repoRoot, "reports", "*", reports.JSONFile))
+	found, err := filepath.Glob(filepath.Join(repoRoot, "results", "*", reports.JSONFile))
 	if err != nil || len(found) == 0 {
-		t.Fatalf("no committed reports under reports/: %v", err)
+		t.Fatalf("no committed reports under results/: %v", err)
 	}
 	var dirs []string
 	expect := map[string]string{}
@@ -68,12 +66,12 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// TestCommittedMatrixIsCurrent checks that reports/matrix.html and the implementation
+// TestCommittedMatrixIsCurrent checks that results/matrix.html and the implementation
 // table in README.md are what the committed reports give; with -update it rewrites them.
 // Run it with -update after regenerating the reports (go test ./adapters -update) or
 // adding an adapter's reports.
 func TestCommittedMatrixIsCurrent(t *testing.T) {
-	pagePath := filepath.Join(repoRoot, "reports", "matrix.html")
+	pagePath := filepath.Join(repoRoot, "results", "matrix.html")
 	readmePath := filepath.Join(repoRoot, "README.md")
 	page, table, err := renderMatrix(committedMatrixInputs(t, pagePath))
 	if err != nil {
@@ -98,7 +96,7 @@ func TestCommittedMatrixIsCurrent(t *testing.T) {
 	}
 	committed, err := os.ReadFile(pagePath)
 	if err != nil || string(committed) != string(page) {
-		t.Errorf("reports/matrix.html is not what the committed reports give (%v); run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update", err)
+		t.Errorf("results/matrix.html is not what the committed reports give (%v); run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update", err)
 	}
 	if string(readme) != wantReadme {
 		t.Errorf("README.md's implementation table is not what the committed reports give; run: go test ./cmd/conform -run TestCommittedMatrixIsCurrent -update\nwant:\n%s", table)
@@ -167,64 +165,4 @@ func TestReportMatrixCommand(t *testing.T) {
 			t.Errorf("exit %d\n%s", r.code, r.stderr)
 		}
 	})
-}
-
-// TestBenchFetchMeasuresTheReference runs the fetch workload against the embedded
-// reference with small loads: figures for both loads, for the implementation and the
-// baseline, every run sampled, all positive. benchFetch itself checks that every fetch
-// read the whole body and that mocknet served exactly the load's fetches.
-func TestBenchFetchMeasuresTheReference(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	got, err := benchFetch(ctx, referenceTarget(), fetchBenchOptions{
-		Runs: 2, SequentialRequests: 10, ConcurrentRequests: 40, Concurrency: 8,
-		CallTimeout: time.Minute, InitializeTimeout: 30 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Implementation.Name != "conform-reference" || got.BodyBytes != benchBodyBytes || got.Runs != 2 || got.SchemaVersion != reports.ThroughputSchemaVersion {
-		t.Errorf("figures describe %+v", got)
-	}
-	want := map[string][3]int{"sequential": {10, 1, 1}, "concurrent": {40, 8, len(benchHosts())}}
-	if len(got.Loads) != len(want) {
-		t.Fatalf("%d loads, want %d", len(got.Loads), len(want))
-	}
-	for _, l := range got.Loads {
-		w, ok := want[l.Name]
-		if !ok || l.Requests != w[0] || l.Concurrency != w[1] || l.Hosts != w[2] {
-			t.Errorf("load %+v, want %s with requests, concurrency, hosts %v", l, l.Name, w)
-		}
-		for who, f := range map[string]reports.LoadFigures{"implementation": l.Implementation, "baseline": l.Baseline} {
-			if f.RequestsPerSecond <= 0 || f.PerFetch <= 0 || len(f.Samples) != 2 {
-				t.Errorf("%s load, %s: %+v; want positive figures and 2 samples", l.Name, who, f)
-			}
-		}
-		if l.CostRatio <= 0 {
-			t.Errorf("%s load: cost ratio %v", l.Name, l.CostRatio)
-		}
-	}
-}
-
-func TestBenchFetchCommandWritesFigures(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "bench.json")
-	r := conform(t, "bench", "--workload", "fetch", "--runs", "1", "--requests", "5", "--concurrent-requests", "16", "--concurrency", "4", "--out", out)
-	if r.code != exitOK {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
-	}
-	figures, err := reports.ReadThroughput(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if figures.Load("sequential") == nil || figures.Load("concurrent") == nil {
-		t.Errorf("bench.json lacks a load: %+v", figures.Loads)
-	}
-	for _, want := range []string{"sequential", "concurrent", "cost vs Go client", "figures written to"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.stdout)
-		}
-	}
-	if r := conform(t, "bench", "--workload", "nope"); r.code != exitUsage {
-		t.Errorf("--workload nope: exit %d, want %d", r.code, exitUsage)
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package check
 
 import (
 	"context"
@@ -15,55 +15,60 @@ import (
 	"github.com/conform-suite/conform/reports"
 )
 
-// cmdAdapterCheck walks an adapter through every method and notification of the protocol,
-// one check at a time, and says what to fix for each one that fails.
-func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (int, error) {
-	fs := newFlags("adapter check", "--adapter CMD [--timeout D]",
-		"Checks that an adapter speaks the protocol of harness/PROTOCOL.md before the suite is run\n"+
-			"against it: initialize, createVat, evaluate (values, errors, console), start and taskSettled,\n"+
-			"notify, routing through the mocknet proxy, the error codes, terminateVat and shutdown, and\n"+
-			"that no notification names a vat or task the adapter never had, no task settles twice.\n"+
-			"Exit 0 when every check passes, 1 when one fails, 3 when the adapter cannot be started.",
-		"  conform adapter check --adapter \"node adapters/snaps-node/adapter.mjs\"\n  conform adapter check --adapter \"conform adapter reference\"", stdout)
-	adapter := fs.String("adapter", "", "adapter command line to check (required)")
-	timeout := fs.Duration("timeout", 10*time.Second, "timeout of each protocol call")
-	if err := parseFlags(fs, args); err != nil {
-		return exitUsage, err
+// Options name the adapter to check and where the checks are written.
+type Options struct {
+	// Argv is the adapter's program and arguments (harness.SplitCommand reads a user's
+	// command line).
+	Argv []string
+	// CallTimeout bounds each protocol call (default 10 s); initialize has 30 s.
+	CallTimeout time.Duration
+	// Out gets one line per check: "ok" and what was seen, or "FAIL" with what was seen
+	// and what to fix; then the counts and, when a check failed, the tail of the adapter's
+	// stderr.
+	Out io.Writer
+}
+
+// Result counts the checks that passed and failed.
+type Result struct {
+	Passed, Failed int
+	// Initialized is false when the adapter never answered initialize properly: nothing
+	// after it was checked.
+	Initialized bool
+}
+
+// Run starts the adapter with a mock network of its own, walks it through every method
+// and notification of the protocol, one check at a time, shuts it down and writes to
+// opts.Out what each check saw and, for each one that failed, what to fix. An error means
+// the check could not be run at all (the mock network or the adapter's process would not
+// start); an adapter that runs but breaks the protocol is a Result with failures.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 10 * time.Second
 	}
-	if strings.TrimSpace(*adapter) == "" {
-		return exitUsage, usagef("--adapter is required: give the adapter's command line, e.g. --adapter \"node adapter.mjs\"")
-	}
-	if fs.NArg() > 0 {
-		return exitUsage, usagef("unexpected arguments %q: quote the adapter command line as one --adapter value", fs.Args())
-	}
-	argv, err := harness.SplitCommand(*adapter)
-	if err != nil {
-		return exitUsage, usagef("--adapter: %v", err)
+	if opts.Out == nil {
+		opts.Out = io.Discard
 	}
 	net, err := mocknet.New(mocknet.WithHosts(mocknet.StandardHosts()...))
 	if err != nil {
-		return exitInfra, fmt.Errorf("start mock network: %w", err)
+		return Result{}, fmt.Errorf("start mock network: %w", err)
 	}
 	defer net.Close()
 	// The check judges whether the adapter exits after shutdown, not how fast a loaded
 	// machine lets a runtime tear itself down: an adapter that ignores shutdown is still
 	// caught, one that exits slowly is not failed for the machine's load.
-	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: argv, CallTimeout: *timeout, ExitTimeout: checkExitTimeout})
+	impl, err := harness.NewExternal(harness.ExternalOptions{Argv: opts.Argv, CallTimeout: opts.CallTimeout, ExitTimeout: exitTimeout})
 	if err != nil {
-		return exitInfra, fmt.Errorf("start adapter %q: %w", *adapter, err)
+		return Result{}, fmt.Errorf("start adapter %q: %w", harness.JoinCommand(opts.Argv), err)
 	}
-	c := &checker{ctx: ctx, impl: impl, net: net, timeout: *timeout, out: stdout, events: &checkEvents{}}
-	code := c.run()
+	c := &checker{ctx: ctx, impl: impl, net: net, timeout: opts.CallTimeout, out: opts.Out, events: &events{}}
+	initialized := c.run()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := impl.Shutdown(shutdownCtx); code == exitInfra {
+	if err := impl.Shutdown(shutdownCtx); !initialized {
 		// The adapter never started properly; there is no shutdown to judge.
 	} else if err != nil {
 		c.fail("shutdown is answered and the adapter exits", err.Error(),
 			"answer shutdown with a result, then exit with status 0 once stdout is flushed")
-		if code == exitOK {
-			code = exitFailures
-		}
 	} else {
 		c.pass("shutdown is answered and the adapter exits", "")
 	}
@@ -72,22 +77,19 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 		for _, w := range warnings {
 			c.fail("the adapter keeps the protocol throughout", w, "do what the warning says; 'conform run' reports it as a warning")
 		}
-		if code == exitOK {
-			code = exitFailures
-		}
-	} else if code != exitInfra {
+	} else if initialized {
 		c.pass("the adapter keeps the protocol throughout", "no stray or repeated notification, a clean exit")
 	}
-	fmt.Fprintf(stdout, "\n%d checks passed, %d failed\n", c.passed, c.failed)
+	fmt.Fprintf(c.out, "\n%d checks passed, %d failed\n", c.passed, c.failed)
 	if c.failed > 0 && tail(impl.LogTail()) != "" {
-		fmt.Fprintf(stdout, "\nAdapter stderr (tail):\n%s\n", indent(tail(impl.LogTail())))
+		fmt.Fprintf(c.out, "\nAdapter stderr (tail):\n%s\n", indent(tail(impl.LogTail())))
 	}
-	return code, nil
+	return Result{Passed: c.passed, Failed: c.failed, Initialized: initialized}, nil
 }
 
-// checkExitTimeout is how long the check lets an adapter take to exit after answering
-// shutdown before it counts it as not exiting (a run kills it after 2 s, PROTOCOL.md §7).
-const checkExitTimeout = 10 * time.Second
+// exitTimeout is how long the check lets an adapter take to exit after answering shutdown
+// before it counts it as not exiting (a run kills it after 2 s, PROTOCOL.md §7).
+const exitTimeout = 10 * time.Second
 
 type checker struct {
 	ctx            context.Context
@@ -95,29 +97,29 @@ type checker struct {
 	net            *mocknet.Network
 	timeout        time.Duration
 	out            io.Writer
-	events         *checkEvents
+	events         *events
 	passed, failed int
 }
 
-// checkEvents records the adapter's notifications.
-type checkEvents struct {
+// events records the adapter's notifications.
+type events struct {
 	mu      sync.Mutex
 	notify  []harness.NotifyEvent
 	logs    []harness.LogEvent
 	settled []harness.TaskSettledEvent
 }
 
-func (e *checkEvents) Notify(ev harness.NotifyEvent) {
+func (e *events) Notify(ev harness.NotifyEvent) {
 	e.mu.Lock()
 	e.notify = append(e.notify, ev)
 	e.mu.Unlock()
 }
-func (e *checkEvents) Log(ev harness.LogEvent) {
+func (e *events) Log(ev harness.LogEvent) {
 	e.mu.Lock()
 	e.logs = append(e.logs, ev)
 	e.mu.Unlock()
 }
-func (e *checkEvents) TaskSettled(ev harness.TaskSettledEvent) {
+func (e *events) TaskSettled(ev harness.TaskSettledEvent) {
 	e.mu.Lock()
 	e.settled = append(e.settled, ev)
 	e.mu.Unlock()
@@ -141,15 +143,15 @@ func (c *checker) call() (context.Context, context.CancelFunc) {
 }
 
 // run performs the checks in protocol order; it stops early only when the adapter cannot
-// go on (initialize or createVat failed).
-func (c *checker) run() int {
+// go on (initialize or createVat failed). It is false when initialize failed.
+func (c *checker) run() (initialized bool) {
 	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
 	res, err := c.impl.Initialize(ctx, harness.InitializeParams{ProtocolVersion: harness.ProtocolVersion,
 		Network: harness.NetworkConfig{Proxy: c.net.ProxyURL()}, Listener: c.events})
 	cancel()
 	if err != nil {
 		c.fail("initialize is answered", err.Error(), "read one JSON-RPC request per line on stdin and answer initialize with {name, version, protocolVersion: \"1\"} on stdout (PROTOCOL.md, initialize)")
-		return exitInfra
+		return false
 	}
 	if res.ProtocolVersion != harness.ProtocolVersion {
 		c.fail("initialize names protocol version "+harness.ProtocolVersion, fmt.Sprintf("protocolVersion %q", res.ProtocolVersion), "answer with protocolVersion \"1\", the version this conform speaks")
@@ -167,7 +169,7 @@ func (c *checker) run() int {
 	cancel()
 	if err != nil {
 		c.fail("createVat with fetch and allowedHosts succeeds", err.Error(), "create the vat and answer {} (PROTOCOL.md, createVat)")
-		return exitFailures
+		return true
 	}
 	c.pass("createVat with fetch and allowedHosts succeeds", "")
 
@@ -204,10 +206,7 @@ func (c *checker) run() int {
 			return err
 		}, "forget a vat on terminateVat: later calls naming it get code -32002")
 	}
-	if c.failed > 0 {
-		return exitFailures
-	}
-	return exitOK
+	return true
 }
 
 func (c *checker) evaluate(vat, source string) (harness.EvalResult, error) {

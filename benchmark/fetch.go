@@ -1,4 +1,4 @@
-package main
+package benchmark
 
 import (
 	"bytes"
@@ -36,8 +36,8 @@ func benchHosts() []string {
 		"b.allowed.test", "c.allowed.test", "d.allowed.test", "e.allowed.test", "f.allowed.test"}
 }
 
-// fetchBenchOptions are the loads of 'conform bench --workload fetch'.
-type fetchBenchOptions struct {
+// FetchOptions are the loads of Fetch ('conform bench --workload fetch').
+type FetchOptions struct {
 	Runs               int // measured runs of each load (after one warm-up run)
 	SequentialRequests int
 	ConcurrentRequests int
@@ -80,10 +80,12 @@ for (let w = 0; w < params.concurrency; w++) workers.push(worker());
 await Promise.all(workers);
 return chars;`
 
-// benchFetch measures the fetch throughput of target and of a plain Go HTTP client (the
+// Fetch measures the fetch throughput of target and of a plain Go HTTP client (the
 // baseline) through one mock network, interleaving their runs so that the machine's
-// noise falls on both alike.
-func benchFetch(ctx context.Context, target runner.Target, opts fetchBenchOptions) (*reports.Throughput, error) {
+// noise falls on both alike. Every run checks that each fetch read the whole body and that
+// the mock network served exactly the load's fetches, so a fetch that silently returned
+// nothing cannot pass for a fast one.
+func Fetch(ctx context.Context, target runner.Target, opts FetchOptions) (*reports.Throughput, error) {
 	net, err := mocknet.New()
 	if err != nil {
 		return nil, fmt.Errorf("start mock network: %w", err)
@@ -201,7 +203,7 @@ type benchVat struct {
 
 // startBenchVat starts the implementation as 'conform run' would and creates the vat,
 // allowed every bench host. stop shuts the implementation down.
-func startBenchVat(ctx context.Context, target runner.Target, net *mocknet.Network, opts fetchBenchOptions) (*benchVat, harness.InitializeResult, func(), error) {
+func startBenchVat(ctx context.Context, target runner.Target, net *mocknet.Network, opts FetchOptions) (*benchVat, harness.InitializeResult, func(), error) {
 	impl, err := target.New(net, runner.Timeouts{Call: opts.CallTimeout, Initialize: 30 * time.Second})
 	if err != nil {
 		return nil, harness.InitializeResult{}, nil, fmt.Errorf("start implementation %s: %w", target.Name, err)
@@ -385,8 +387,8 @@ func (discardListener) Notify(harness.NotifyEvent)           {}
 func (discardListener) Log(harness.LogEvent)                 {}
 func (discardListener) TaskSettled(harness.TaskSettledEvent) {}
 
-// printThroughput prints the figures as a table.
-func printThroughput(w io.Writer, t *reports.Throughput) {
+// PrintThroughput prints the figures as a table.
+func PrintThroughput(w io.Writer, t *reports.Throughput) {
 	fmt.Fprintf(w, "\n%s %s (%s), %d-byte body, median of %d runs\n", reports.TerminalText(t.Implementation.Name),
 		reports.TerminalText(t.Implementation.Version), t.Machine, t.BodyBytes, t.Runs)
 	var b strings.Builder
