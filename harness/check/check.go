@@ -153,9 +153,14 @@ func (c *checker) run() (initialized bool) {
 		c.fail("initialize is answered", err.Error(), "read one JSON-RPC request per line on stdin and answer initialize with {name, version, protocolVersion: \"1\"} on stdout (PROTOCOL.md, initialize)")
 		return false
 	}
-	if res.ProtocolVersion != harness.ProtocolVersion {
-		c.fail("initialize names protocol version "+harness.ProtocolVersion, fmt.Sprintf("protocolVersion %q", res.ProtocolVersion), "answer with protocolVersion \"1\", the version this conform speaks")
-	} else {
+	switch {
+	case res.ProtocolVersion == "" || !harness.SpeaksVersion(res.ProtocolVersion):
+		c.fail("initialize names protocol version "+harness.ProtocolVersion+" or "+harness.ProtocolVersionTeardown, fmt.Sprintf("protocolVersion %q", res.ProtocolVersion),
+			"answer with protocolVersion \"1\", or \"1.1\" when the adapter offers teardownVat, the versions this conform speaks")
+	case res.ProtocolVersion == harness.ProtocolVersionTeardown && !harness.OffersTeardown(res):
+		c.fail("protocolVersion 1.1 comes with teardownVat", fmt.Sprintf("features %q", res.Features),
+			"list \"teardownVat\" in initialize's features when answering protocolVersion \"1.1\" (PROTOCOL.md, teardownVat)")
+	default:
 		c.pass("initialize is answered", fmt.Sprintf("%s %s", res.Name, res.Version))
 	}
 	if res.Name == "" {
@@ -183,6 +188,9 @@ func (c *checker) run() (initialized bool) {
 	c.expectLog(vat)
 	c.expectFetchThroughProxy(vat)
 	c.expectTask(vat)
+	if harness.OffersTeardown(res) {
+		c.expectTeardown(vat)
+	}
 	c.expectCode("createVat with an existing vatId is refused", harness.CodeVatExists, func(ctx context.Context) error {
 		return c.impl.CreateVat(ctx, harness.CreateVatParams{VatID: vat, Globals: []string{"Headers"}})
 	}, "answer with a JSON-RPC error with code -32001 when the vat already exists")
@@ -388,4 +396,21 @@ func tail(s string) string {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// expectTeardown checks protocol 1.1's teardownVat, for an adapter that offers it: answered
+// twice in a row, and the vat still evaluates and fetches afterwards.
+func (c *checker) expectTeardown(vat string) {
+	for i := 1; i <= 2; i++ {
+		ctx, cancel := c.call()
+		err := c.impl.TeardownVat(ctx, vat)
+		cancel()
+		if err != nil {
+			c.fail(fmt.Sprintf("teardownVat is answered (call %d of 2)", i), err.Error(), "run the vat's endowment teardown, keep the vat alive, then answer {} (PROTOCOL.md, teardownVat); a second call must succeed too")
+			return
+		}
+	}
+	c.pass("teardownVat is answered, twice", "")
+	c.expectValue(vat, "the vat evaluates after teardownVat", "return 2 + 2;", `4`, "teardownVat tears the endowment down but leaves the vat alive")
+	c.expectFetchThroughProxy(vat)
 }
