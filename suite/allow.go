@@ -9,8 +9,9 @@ import (
 	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 )
 
-// hostHeader is a fetch of allowed.test that sets Host: evil.test through what the sentence
-// names, kind being the fetch-input kind that does so (see fixtures/allowlist/fetch-input.js).
+// hostHeader is a fetch of allowed.test that sets Host: evil.test through fetch's init or a
+// Request: through says which in the requirement, kind is the fetch-input kind that does it
+// (see fixtures/allowlist/fetch-input.js).
 type hostHeader struct{ id, title, through, kind string }
 
 // allowlistSpecs check that the allowlist lets through what it should and stops what it

@@ -56,11 +56,16 @@ func trickSpecs() []Spec {
 			Requirement: a.Fetch() + " must reject and no host may be contacted: " + tr.why})
 	}
 
+	// One spec per redirect status fetch follows; each status is in its title, sentence and
+	// URL alike.
 	const redirect = "security argument (strict): every redirect hop is a new request to a new host; WHATWG Fetch §4.4 HTTP-redirect fetch"
 	for _, r := range []struct {
 		id     string
 		status int
-	}{{id: "ALLOW-046", status: 301}, {id: "ALLOW-047", status: 302}, {id: "ALLOW-048", status: 303}, {id: "ALLOW-049", status: 307}, {id: "ALLOW-050", status: 308}} {
+	}{
+		{id: "ALLOW-046", status: 301}, {id: "ALLOW-047", status: 302}, {id: "ALLOW-048", status: 303},
+		{id: "ALLOW-049", status: 307}, {id: "ALLOW-050", status: 308},
+	} {
 		rows = append(rows, Row{ID: r.id, Title: fmt.Sprintf("%d redirect to a denied host is not followed", r.status),
 			Requirement: fmt.Sprintf("A %d redirect from an allowed host to a denied host must reject the fetch, and the denied host must never be contacted.", r.status),
 			Source:      redirect,
