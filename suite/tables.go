@@ -8,6 +8,8 @@ func specTables() []func() []Spec {
 		configSpecs,
 		entrySpecs,
 		allowlistSpecs,
+		inputFormSpecs,
+		trickSpecs,
 		inputIdentitySpecs,
 		fetchSpecs,
 		headersSpecs,
