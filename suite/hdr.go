@@ -6,7 +6,7 @@ const srcHeaders = "WHATWG Fetch §5.2 Headers class"
 
 func headersSpecs() []Spec {
 	const portable = "Programs move between the web platform and vats; header handling that differs breaks them silently."
-	return Defaults{Area: AreaHeaders, Profile: ProfileFetchAPI, Since: "0.1.0", Source: srcHeaders, Rationale: portable, Fixture: fixtureHeadersCases}.Specs(
+	return Defaults{Area: AreaHeaders, Profile: ProfileFetchAPI, Since: "0.1.0", Source: srcHeaders, Rationale: portable, Fixture: "headers/cases", Globals: NetworkGlobals()}.Specs(
 		Row{ID: "HDR-001", Title: "names are case-insensitive",
 			Requirement: "Headers.get and has must match names case-insensitively, and get must return null for an absent name.",
 			Profile:     ProfileCore,

@@ -1,6 +1,9 @@
 package dsl
 
 import (
+	"maps"
+	"slices"
+
 	. "github.com/onsi/gomega" //nolint:revive
 )
 
@@ -23,6 +26,13 @@ type Case struct {
 
 // Returns is the run of a spec whose case must return want.
 func Returns(want any) func(t *T) { return Case{Want: want}.Run }
+
+// ReturnsEach is the run of a spec whose case gives an outcome for each of many inputs (URLs
+// to parse, labels to look up): the case gets want's keys, sorted, as params[param] and must
+// return want, an object keyed by input. Each input stays next to what it must give.
+func ReturnsEach[V any](param string, want map[string]V) func(t *T) {
+	return Case{Params: map[string]any{param: slices.Sorted(maps.Keys(want))}, Want: want}.Run
+}
 
 // Run runs the case keyed by the spec's ID in the spec's fixture.
 func (c Case) Run(t *T) {
