@@ -16,6 +16,7 @@ func specTables() []func() []Spec {
 		headersSpecs,
 		requestSpecs,
 		responseSpecs,
+		fetchedResponseSpecs,
 		abortSpecs,
 		abortUpstreamSpecs,
 		notifySpecs,
