@@ -52,6 +52,17 @@ func narrowGrant(granted ...string) func(t *T) {
 	}
 }
 
+// hostAPIsBut is hostAPIs without the granted names.
+func hostAPIsBut(granted ...string) []string {
+	var out []string
+	for _, name := range hostAPIs() {
+		if !contains(granted, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -61,12 +72,47 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// hostAPIs are the host APIs a vat does not have unless it asked for them (harness/PROTOCOL.md
+// §10): the web platform's globals, timers, the worker or window scope, the runtime's objects.
+func hostAPIs() []string {
+	return []string{
+		"fetch", "Request", "Headers", "Response", "AbortController", "AbortSignal", "DOMException",
+		"ReadableStream", "WritableStream", "TransformStream", "TextEncoder", "TextDecoder", "URL", "URLSearchParams",
+		"Blob", "FormData", "Event", "EventTarget", "MessageChannel", "BroadcastChannel", "WebSocket", "EventSource",
+		"Worker", "structuredClone", "atob", "btoa", "crypto", "performance", "navigator", "location", "caches",
+		"setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask",
+		"self", "postMessage", "close", "onmessage", "addEventListener", "name",
+		"Deno", "process", "require", "module", "Buffer", "global",
+	}
+}
+
 func narrowGrantSpecs() []Spec {
 	abortNoDOMException := WithGlobals("AbortController", "AbortSignal")
+	fetchAndResponse := []string{"fetch", "Response"}
 	return Defaults{Area: AreaAvailability, Profile: ProfileCore, Since: "0.3.0", Fixture: "availability/narrow-grant",
 		Source:    "ocap-kernel: VatSupervisor grants only the names of ALLOWED_GLOBAL_NAMES (packages/ocap-kernel/src/vats/endowments.ts) and refuses others at createVat; a vat's config names the globals it gets",
 		Rationale: "Kernels grant a vat part of the endowment; a granted global that relies on one the kernel withholds fails in the kernel's vats and nowhere else.",
 	}.Specs(
+		Row{ID: "AVAIL-019", Title: "no host API beyond the grant",
+			Requirement: "A vat granted " + Series("and", "%s", fetchAndResponse) + " must have them and none of " + Series("or", "%s", hostAPIsBut(fetchAndResponse...)) + " on its global object (own or inherited).",
+			Fixture:     "availability/host-apis", Globals: fetchAndResponse,
+			Source:    "harness/PROTOCOL.md §10 (a vat does not have any host API it did not ask for); ocap-kernel's VatSupervisor endows only granted names",
+			Rationale: "Every host API left on a vat's global object is authority the kernel did not grant: a timer keeps a torn-down vat running, a socket or worker is a way out past the allowlist.",
+			Run: func(t *T) {
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				var has map[string]bool
+				vat.Run(t.Fixture(), map[string]any{"names": hostAPIs()}).Decode(&has)
+				for _, granted := range t.Globals() {
+					Expect(has[granted]).To(BeTrue(), "the granted %s must be on the vat's global object (the positive control of this check)", granted)
+				}
+				var present []string
+				for _, name := range hostAPIsBut(t.Globals()...) {
+					if has[name] {
+						present = append(present, name)
+					}
+				}
+				Expect(present).To(BeEmpty(), "host APIs on the global object of a vat granted only %v", t.Globals())
+			}},
 		Row{ID: "AVAIL-014", Title: "fetch alone works",
 			Requirement: "A vat granted only fetch must fetch an allowed URL and read its body with text() and through res.body.getReader() to the end.",
 			Globals:     []string{"fetch"}, Run: narrowGrant("fetch")},
