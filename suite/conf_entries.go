@@ -149,7 +149,7 @@ const (
 
 // entrySpecs vary the entries of allowedHosts: case, trailing dots, ports, wildcard and
 // suffix grammars, IDN, IP literals, duplicates, the empty string and entries that are not
-// hostnames at all (CONF-008 to CONF-039).
+// hostnames at all.
 func entrySpecs() []Spec {
 	spec := func(id, title, requirement, rationale, profile, source string, c entryCase) Spec {
 		c.id = id
