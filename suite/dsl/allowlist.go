@@ -125,12 +125,12 @@ func hostsInWords(fetches []HostFetch, how string) string {
 		}
 		w := fmt.Sprintf("%q", fetches[i].Host)
 		if !plain {
-			w += " (" + how + " " + Series("and", urls...) + ")"
+			w += " (" + how + " " + Series("and", "%s", urls) + ")"
 		}
 		words = append(words, w)
 		i = j
 	}
-	return Series("and", words...)
+	return Series("and", "%s", words)
 }
 
 // Run checks the configuration: createVat as Refusal says, then Reach and Deny.

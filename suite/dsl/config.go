@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"errors"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as prose
 	. "github.com/onsi/gomega"    //nolint:revive
@@ -41,12 +40,3 @@ func ExpectConfigDenied(err error, why string) {
 	Expect(rpcErr.Code).To(Equal(harness.CodeVatConfigDenied), "a refused vat configuration answers with code %d (PROTOCOL.md); got %v", harness.CodeVatConfigDenied, err)
 }
 
-// Series writes items as prose, the last two joined by conj: Series("or", "a", "b", "c") is
-// "a, b or c". Requirements that name what their run uses are written with it, from the same
-// data.
-func Series(conj string, items ...string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
-}
