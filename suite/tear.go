@@ -134,7 +134,7 @@ func teardownSpecs() []Spec {
 				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
 				t.AwaitObservation("the streaming response", ReadyWithin, Streaming("/drip-forever"))
 				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
-					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
+					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(OutboundRequest))
 				})
 				vat.Terminate()
 				before := len(vat.Notifications())
