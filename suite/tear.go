@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -17,124 +18,131 @@ import (
 const (
 	srcTeardown       = "Snaps network endowment teardownFunction; ocap-kernel vat termination"
 	srcTeardownStrict = "Security argument: a body the vat can still reach through another path (clone, tee, reader, upload) is an open socket teardown must close"
+	// dripForever is a body that never ends (a chunk every 20 ms): open until someone closes it.
+	dripForever = "/drip-forever?interval=20"
 )
 
-// teardownCase is the common shape of teardown specs: start a program that leaves
-// something open on the network, wait until mocknet sees it, terminate the vat, and require
-// that mocknet sees every such connection closed by the client within CloseDeadline and
-// that the program never settles.
+// teardownCase is the run of most teardown specs: the spec's fixture, started with url
+// http://allowed.test + path, leaves something open on the network; once mocknet sees it,
+// the vat is terminated, and mocknet must see every such connection closed by the client
+// within CloseDeadline while the program never settles.
 type teardownCase struct {
-	fixture string
-	globals []string
-	// path is requested on allowed.test; open matches the exchanges that must be closed.
-	path   string
+	path string
+	// open is the path (without query) of the exchanges that must be closed; empty means
+	// path's own (a redirect leads elsewhere).
+	open   string
 	params map[string]any
-	open   func(o Observation) bool
-	// ready is what mocknet must have seen before the vat is terminated; nil means open.
-	ready func(o Observation) bool
-	// awaitReady makes the spec also wait for the fixture's ReadyMarker log line, for
-	// fixtures that must be past `await fetch` (reading, cloning) when the vat stops.
+	// reading is for bodies that never end: the vat is terminated once the body streams and
+	// the fixture has logged ReadyMarker (it is past `await fetch`, reading or cloning).
+	reading bool
+	// awaitReady waits for ReadyMarker without reading.
 	awaitReady bool
+	// ready is what mocknet must have seen before the vat is terminated; nil means a
+	// request on open (a streaming body with reading).
+	ready func(o Observation) bool
 	// quiet is how long after the program started it must still not have settled, when
 	// it armed something (a timeout) that would fire later than SettleWindow.
 	quiet time.Duration
 }
 
 func (c teardownCase) run(t *T) {
-	globals := c.globals
-	if globals == nil {
-		globals = NetworkGlobals()
-	}
-	vat := t.NewVat(VatConfig{Globals: globals, AllowedHosts: []string{HostAllowed}})
+	vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 	params := map[string]any{"url": t.URL(HostAllowed, c.path)}
 	for k, v := range c.params {
 		params[k] = v
 	}
-	task := vat.Start(c.fixture, params)
-	ready := c.ready
+	task := vat.Start(t.Fixture(), params)
+	openPath := cmp.Or(c.open, PathOnly(c.path))
+	open, ready := PathIs(openPath), c.ready
+	if ready == nil && c.reading {
+		ready = Streaming(openPath)
+	}
 	if ready == nil {
-		ready = c.open
+		ready = open
 	}
 	t.AwaitObservation("the program's request", ReadyWithin, ready)
-	if c.awaitReady {
+	if c.reading || c.awaitReady {
 		vat.AwaitLog(ReadyMarker, ReadyWithin)
 	}
-	t.ExpectOpen("the program's connections", 1, c.open)
+	t.ExpectOpen("the program's connections", 1, open)
 	vat.Terminate()
-	t.ExpectClosedWithin(fmt.Sprintf("every connection of %s", c.fixture), vat.TerminatedAt, CloseDeadline, c.open)
+	t.ExpectClosedWithin("every connection of "+t.Fixture(), vat.TerminatedAt, CloseDeadline, open)
 	task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
 		"a torn-down vat's promises must never settle")
 }
 
 func teardownSpecs() []Spec {
-	drip := "/drip-forever?interval=20"
+	// tenStreams starts a vat reading ten bodies that never end, spread over three hosts so
+	// that no host needs more than 6 connections at once (a browser's HTTP/1.1 limit per host).
+	tenStreams := func(t *T) (*Vat, *Task) {
+		hosts := []string{HostAllowed, HostSubAllowed, HostOther}
+		var urls []string
+		for _, h := range hosts {
+			urls = append(urls, t.URL(h, dripForever))
+		}
+		vat := t.NewVat(VatConfig{AllowedHosts: hosts})
+		task := vat.Start("teardown/many-reads", map[string]any{"urls": urls, "count": 10})
+		vat.AwaitLog(ReadyMarker, ReadyWithin)
+		t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
+		return vat, task
+	}
 	return Defaults{Area: AreaTeardown, Profile: ProfileCore, Since: "0.1.0", Source: srcTeardown, Fixture: "teardown/fetch-and-wait"}.Specs(
 		Row{ID: "TEAR-001", Title: "in-flight request is aborted",
 			Requirement: "Terminating a vat while a fetch waits for response headers must close that connection (mocknet sees the client close within 2 s) and the fetch must never settle.",
 			Rationale:   "A stopped vat must not keep sockets open on the host, nor run code when a late answer arrives.",
-			Run:         teardownCase{fixture: "teardown/fetch-and-wait", path: "/hang", open: PathIs("/hang")}.run},
+			Run:         teardownCase{path: "/hang"}.run},
 		Row{ID: "TEAR-002", Title: "unread body is cancelled",
 			Requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
 			Rationale:   "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it.",
 			Fixture:     "teardown/hold-response",
-			Run:         teardownCase{fixture: "teardown/hold-response", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Run:         teardownCase{path: dripForever, reading: true}.run},
 		Row{ID: "TEAR-003", Title: "body read with text() is cancelled",
 			Requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
 			Rationale:   "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)",
-			Run:         teardownCase{fixture: "teardown/fetch-and-wait", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Run:         teardownCase{path: dripForever, reading: true}.run},
 		Row{ID: "TEAR-004", Title: "body read through getReader() is cancelled",
 			Requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
-			Profile:     ProfileStrict,
-			Source:      srcTeardownStrict,
 			Rationale:   "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open.",
-			Fixture:     "teardown/read-with-reader",
-			Run:         teardownCase{fixture: "teardown/read-with-reader", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/read-with-reader",
+			Run: teardownCase{path: dripForever, reading: true}.run},
 		Row{ID: "TEAR-005", Title: "unread clone is cancelled",
 			Requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
-			Profile:     ProfileStrict,
-			Source:      srcTeardownStrict,
 			Rationale:   "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open.",
-			Fixture:     "teardown/clone-and-hold",
-			Run:         teardownCase{fixture: "teardown/clone-and-hold", path: drip, params: map[string]any{"read": "none"}, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold",
+			Run: teardownCase{path: dripForever, reading: true, params: map[string]any{"read": "none"}}.run},
 		Row{ID: "TEAR-006", Title: "clone being read is cancelled",
 			Requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
-			Profile:     ProfileStrict,
-			Source:      srcTeardownStrict,
 			Rationale:   "Clones carry their own body; teardown must reach every branch, not only the response fetch returned.",
-			Fixture:     "teardown/clone-and-hold",
-			Run:         teardownCase{fixture: "teardown/clone-and-hold", path: drip, params: map[string]any{"read": "clone"}, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold",
+			Run: teardownCase{path: dripForever, reading: true, params: map[string]any{"read": "clone"}}.run},
 		Row{ID: "TEAR-007", Title: "tee()d body is cancelled",
 			Requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
-			Profile:     ProfileStrict,
-			Source:      srcTeardownStrict,
 			Rationale:   "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source.",
-			Fixture:     "teardown/tee-and-hold",
-			Run:         teardownCase{fixture: "teardown/tee-and-hold", path: drip, open: PathIs("/drip-forever"), ready: Streaming("/drip-forever"), awaitReady: true}.run},
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/tee-and-hold",
+			Run: teardownCase{path: dripForever, reading: true}.run},
 		Row{ID: "TEAR-008", Title: "streaming upload is cancelled",
 			Requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
-			Profile:     ProfileStrict,
-			Source:      srcTeardownStrict,
 			Rationale:   "An upload driven by vat code keeps the socket open as long as the stream stays open; a stopped vat must stop sending.",
-			Fixture:     "teardown/upload-forever",
-			Run:         teardownCase{fixture: "teardown/upload-forever", globals: WithGlobals("ReadableStream", "TextEncoder"), path: "/upload-sink", open: PathIs("/upload-sink"), ready: func(o Observation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 }}.run},
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/upload-forever",
+			Run: teardownCase{path: "/upload-sink", ready: func(o Observation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 }}.run},
 		Row{ID: "TEAR-009", Title: "request after a redirect is aborted",
 			Requirement: "Terminating a vat while a fetch waits on the target of a redirect must close that connection within 2 s.",
 			Rationale:   "Following a redirect makes a new request; teardown must track the request in flight, not the first one.",
-			Run:         teardownCase{fixture: "teardown/fetch-and-wait", path: "/redirect-host/allowed.test?status=302&path=/hang", open: PathIs("/hang")}.run},
+			Run:         teardownCase{path: "/redirect-host/allowed.test?status=302&path=/hang", open: "/hang"}.run},
 		Row{ID: "TEAR-010", Title: "timeout signal never fires into a torn-down vat",
 			Requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
 			Rationale:   "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run.",
-			Fixture:     "teardown/fetch-with-timeout",
-			Run:         teardownCase{fixture: "teardown/fetch-with-timeout", globals: WithGlobals("AbortSignal", "DOMException"), path: "/hang", params: map[string]any{"ms": 400}, open: PathIs("/hang"), awaitReady: true, quiet: 400 * time.Millisecond}.run},
+			Fixture:     "teardown/fetch-with-timeout", Globals: WithGlobals("AbortSignal"),
+			Run: teardownCase{path: "/hang", params: map[string]any{"ms": 400}, awaitReady: true, quiet: 400 * time.Millisecond}.run},
 		Row{ID: "TEAR-011", Title: "no notify after teardown",
 			Requirement: "After terminateVat returns, the vat must emit no further notify events.",
 			Rationale:   "Events after teardown are attributed to a vat that no longer exists and can resume a clock that was stopped.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
+				vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, dripForever)})
 				t.AwaitObservation("the streaming response", ReadyWithin, Streaming("/drip-forever"))
 				t.Precondition("the fetch must have emitted OutboundRequest before teardown (NOTIFY-001), or silence after teardown proves nothing", func() {
-					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(outboundReq))
+					Eventually(vat.NotifyMethods).WithTimeout(CloseDeadline).WithPolling(5 * time.Millisecond).Should(ContainElement(OutboundRequest))
 				})
 				vat.Terminate()
 				before := len(vat.Notifications())
@@ -146,10 +154,7 @@ func teardownSpecs() []Spec {
 			Rationale:   "Teardown must track every open request, not only the latest one.",
 			Fixture:     "teardown/many-reads",
 			Run: func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
-				task := vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, ReadyWithin)
-				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
+				vat, task := tenStreams(t)
 				vat.Terminate()
 				t.ExpectClosedWithin("all ten streams", vat.TerminatedAt, CloseDeadline, OnPath("/drip-forever"))
 				task.ExpectNeverSettles("a torn-down vat's promises must never settle")
@@ -193,14 +198,8 @@ func teardownSpecs() []Spec {
 				t.AwaitObservation("vat B's request", ReadyWithin, isB)
 				a.Terminate()
 				t.ExpectClosedWithin("vat A's request", a.TerminatedAt, CloseDeadline, isA)
-				Consistently(func() []string {
-					var closed []string
-					for _, o := range Filter(t.Observations(), isB) {
-						if o.Outcome != mocknet.OutcomeInFlight {
-							closed = append(closed, DescribeObservation(o))
-						}
-					}
-					return closed
+				Consistently(func() Seen {
+					return Filter(t.Observations(), func(o Observation) bool { return isB(o) && o.Outcome != mocknet.OutcomeInFlight })
 				}).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(), "vat B's request must stay open when vat A is terminated")
 				_, settled := taskB.Settlement()
 				Expect(settled).To(BeFalse(), "vat B's fetch must still be pending")
@@ -211,7 +210,7 @@ func teardownSpecs() []Spec {
 			Fixture:     "notify/fetch-and-read",
 			Run: func(t *T) {
 				first := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				first.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip-forever?interval=20")})
+				first.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, dripForever)})
 				t.AwaitObservation("the first vat's stream", ReadyWithin, Streaming("/drip-forever"))
 				first.Terminate()
 				second := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
@@ -232,10 +231,7 @@ func teardownSpecs() []Spec {
 			// It bounds how long terminateVat takes; specs running beside it would eat into that.
 			Serial: true,
 			Run: func(t *T) {
-				vat := t.NewVat(VatConfig{AllowedHosts: streamHosts()})
-				vat.Start("teardown/many-reads", map[string]any{"urls": dripURLs(t), "count": 10})
-				vat.AwaitLog(ReadyMarker, ReadyWithin)
-				t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
+				vat, _ := tenStreams(t)
 				start := time.Now()
 				vat.Terminate()
 				Expect(vat.TerminatedAt.Sub(start)).To(BeNumerically("<", time.Second), "terminateVat took too long")
@@ -253,9 +249,8 @@ func teardownSpecs() []Spec {
 			}},
 		Row{ID: "TEAR-019", Title: "a vat busy fetching is stopped",
 			Requirement: "Terminating a vat whose code is in a loop of fetches must stop it: once terminateVat has answered, no new request of the vat may reach the network, and the vat may emit no notify event and settle no task.",
-			Since:       "0.2.0",
 			Rationale:   "A terminated vat is gone; if its running code keeps fetching, the kernel has lost control of a principal that still spends the host's network and reports to it.",
-			Fixture:     "teardown/fetch-loop",
+			Since:       "0.2.0", Fixture: "teardown/fetch-loop",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				task := vat.Start("teardown/fetch-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "warmup": 3})
@@ -271,9 +266,8 @@ func teardownSpecs() []Spec {
 			}},
 		Row{ID: "TEAR-020", Title: "a vat in a busy loop is stopped",
 			Requirement: "Terminating a vat whose code is in a synchronous loop that never yields (and starts fetches from it) must complete within 2 s; once terminateVat has answered, no new request of the vat may reach the network, and the implementation must go on serving other vats.",
-			Since:       "0.2.0",
 			Rationale:   "Vat code is untrusted: a vat that never yields is the case where the kernel needs terminate most, and a host that cannot interrupt it is wedged with it.",
-			Fixture:     "teardown/busy-loop",
+			Since:       "0.2.0", Fixture: "teardown/busy-loop",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start("teardown/busy-loop", map[string]any{"url": t.URL(HostAllowed, "/bytes/64"), "every": 50})
@@ -285,19 +279,6 @@ func teardownSpecs() []Spec {
 					"a vat created after the busy one was terminated must fetch normally")
 			}},
 	)
-}
-
-// streamHosts are the allowed hosts specs spread many streams over, so that no host needs
-// more than 6 connections at once (a browser's HTTP/1.1 limit per host).
-func streamHosts() []string { return []string{HostAllowed, HostSubAllowed, HostOther} }
-
-// dripURLs are never-ending streaming bodies, one on each of streamHosts.
-func dripURLs(t *T) []string {
-	var urls []string
-	for _, h := range streamHosts() {
-		urls = append(urls, t.URL(h, "/drip-forever?interval=20"))
-	}
-	return urls
 }
 
 // expectLoopStopped watches, for SettleWindow after terminateVat answered, for requests of a
