@@ -9,6 +9,7 @@ func specTables() []func() []Spec {
 		allowlistSpecs,
 		inputIdentitySpecs,
 		fetchSpecs,
+		fetchPathSpecs,
 		headersSpecs,
 		requestSpecs,
 		responseSpecs,
