@@ -117,7 +117,7 @@ func fetchSpecs() []Spec {
 		Row{ID: "FETCH-033", Title: "a ReadableStream is sent as the body", Run: Returns(map[string]any{"method": "POST", "data": "streamed"}),
 			Requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
 			Profile:     ProfileFetchAPI,
-			Globals:     WithGlobals("ReadableStream", "TextEncoder")},
+			Globals:     WithGlobals("ReadableStream")},
 	)...)
 }
 
