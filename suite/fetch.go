@@ -122,8 +122,10 @@ func fetchSpecs() []Spec {
 }
 
 // fetchedStatus is the run of a spec whose case fetches /status/<Code> and describes the
-// response: the server's status and reason phrase, ok only for 2xx, not redirected.
+// response: the server's status and reason phrase (mocknet sends Go's), ok only for 2xx, not
+// redirected.
 type fetchedStatus struct {
+	// ID is the spec's, when the status is a row of a loop.
 	ID   string
 	Code int
 }
