@@ -13,6 +13,7 @@ func specTables() []func() []Spec {
 		trickSpecs,
 		inputIdentitySpecs,
 		fetchSpecs,
+		fetchPathSpecs,
 		headersSpecs,
 		requestSpecs,
 		responseSpecs,
