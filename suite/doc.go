@@ -1,28 +1,24 @@
 // Package suite is the conformance catalogue: every spec's requirement and the body that
 // checks it. It is what an adapter author reads to learn what an implementation must do.
 //
-// A spec is a value of type Spec, declared one way in every area: a keyed literal whose
-// Requirement carries a stable ID (AREA-NNN, never reused), title, one-sentence requirement
-// ("must"), rationale, profile, area, source, fixture and Since (the catalogue version that
-// introduced the ID), and whose Run checks it with the spec DSL (package suite/dsl).
-// Validate rejects a spec whose fields are empty or malformed, and the catalogue's tests run
-// it on every spec.
+// A spec is a row. Each catalogue file is named after its area's ID prefix (allow_tricks.go
+// holds ALLOW- specs, tear_reuse.go TEAR- specs), states what its specs share once in a
+// Defaults (area, profile, since, source, rationale, fixture, globals, protocol features) and
+// lists one keyed Row per spec with only what differs: a stable ID (AREA-NNN, never reused),
+// a title, a one-sentence requirement ("must"), and the run that checks it with the spec DSL
+// (package suite/dsl). Where the sentence names data the run uses, it is made from that data.
+// A catalogue file uses the DSL and this package's machinery (requirement.go, rows.go), never
+// what another catalogue file defines, so it can be read, moved or deleted alone.
+//
+// Every spec declares the globals its vats need and the protocol features it uses; an
+// implementation that does not offer them reports the spec not applicable. Validate rejects
+// a spec whose fields are empty or malformed, and the catalogue's tests run it on every spec
+// and keep the declaration form (structure_test.go).
 //
 // The catalogue is static data: All and Requirements return it without running anything.
 // REQUIREMENTS.md (for people) and requirements.json (for tools; diff it to see what a new
-// version requires) are generated from it, and a test fails when either is stale
-// (`go test ./suite -run Markdown -update` regenerates both).
-//
-// One file per area (availability.go, config.go, allowlist*.go, fetch.go, headers.go,
-// request.go, response.go, abort.go, notify.go, teardown.go, isolation.go), and files for
-// families of specs that vary one thing across an area: allowlist_entries.go (the entries of
-// allowedHosts, area config), input_identity.go (inputs whose URL differs between reads, area
-// allowlist) and returned_objects.go (tampering through what the endowment returned, area
-// isolation). Bodies that many
-// specs share are small named functions beside their table: runCase (one named case of an
-// area's cases fixture compared with the standard's answer), bypass (an attempt to reach a
-// denied host), teardownCase.run (start, wait until mocknet sees it, terminate, require every
-// connection closed and no settlement).
+// version requires) are generated from it, with each spec's globals and file, and a test fails
+// when either is stale (`go test ./suite -run Markdown -update` regenerates both).
 //
 // Running specs is the runner's job (package suite/runner); this package never starts an
 // implementation. The self-test (selftest_test.go) runs the conform binary against the

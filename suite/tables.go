@@ -23,6 +23,7 @@ func specTables() []func() []Spec {
 		notifySpecs,
 		teardownSpecs,
 		teardownReuseSpecs,
+		heldTwinSpecs,
 		isolationSpecs,
 		returnedObjectSpecs,
 	}

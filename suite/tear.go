@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"cmp"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2" //nolint:revive
 	. "github.com/onsi/gomega"    //nolint:revive
 
+	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/mocknet"
 
 	. "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
@@ -22,53 +22,81 @@ const (
 	dripForever = "/drip-forever?interval=20"
 )
 
-// teardownCase is the run of most teardown specs: the spec's fixture, started with url
-// http://allowed.test + path, leaves something open on the network; once mocknet sees it,
-// the vat is terminated, and mocknet must see every such connection closed by the client
-// within CloseDeadline while the program never settles.
-type teardownCase struct {
-	path string
-	// open is the path (without query) of the exchanges that must be closed; empty means
-	// path's own (a redirect leads elsewhere).
-	open   string
-	params map[string]any
-	// reading is for bodies that never end: the vat is terminated once the body streams and
-	// the fixture has logged ReadyMarker (it is past `await fetch`, reading or cloning).
-	reading bool
-	// awaitReady waits for ReadyMarker without reading.
-	awaitReady bool
-	// ready is what mocknet must have seen before the vat is terminated; nil means a
-	// request on open (a streaming body with reading).
-	ready func(o Observation) bool
-	// quiet is how long after the program started it must still not have settled, when
-	// it armed something (a timeout) that would fire later than SettleWindow.
-	quiet time.Duration
+// heldRow is a teardown spec whose run is a HeldOpen, and the ID of its twin: the same
+// situation stopped by protocol 1.1's teardownVat instead of termination.
+type heldRow struct {
+	Row
+	Held HeldOpen
+	Twin string
 }
 
-func (c teardownCase) run(t *T) {
-	vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-	params := map[string]any{"url": t.URL(HostAllowed, c.path)}
-	for k, v := range c.params {
-		params[k] = v
+// heldRows are the situations that leave something open on the network at teardown.
+func heldRows() []heldRow {
+	return []heldRow{
+		{Row: Row{ID: "TEAR-001", Title: "in-flight request is aborted",
+			Requirement: "Terminating a vat while a fetch waits for response headers must close that connection (mocknet sees the client close within 2 s) and the fetch must never settle.",
+			Rationale:   "A stopped vat must not keep sockets open on the host, nor run code when a late answer arrives."},
+			Held: HeldOpen{Path: "/hang"}, Twin: "TEAR-026"},
+		{Row: Row{ID: "TEAR-002", Title: "unread body is cancelled",
+			Requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
+			Rationale:   "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it.",
+			Fixture:     "teardown/hold-response"},
+			Held: HeldOpen{Path: dripForever, Reading: true}, Twin: "TEAR-027"},
+		{Row: Row{ID: "TEAR-003", Title: "body read with text() is cancelled",
+			Requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
+			Rationale:   "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)"},
+			Held: HeldOpen{Path: dripForever, Reading: true}, Twin: "TEAR-028"},
+		{Row: Row{ID: "TEAR-004", Title: "body read through getReader() is cancelled",
+			Requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
+			Rationale:   "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open.",
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/read-with-reader"},
+			Held: HeldOpen{Path: dripForever, Reading: true}, Twin: "TEAR-029"},
+		{Row: Row{ID: "TEAR-005", Title: "unread clone is cancelled",
+			Requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
+			Rationale:   "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open.",
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold"},
+			Held: HeldOpen{Path: dripForever, Reading: true, Params: map[string]any{"read": "none"}}, Twin: "TEAR-030"},
+		{Row: Row{ID: "TEAR-006", Title: "clone being read is cancelled",
+			Requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
+			Rationale:   "Clones carry their own body; teardown must reach every branch, not only the response fetch returned.",
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold"},
+			Held: HeldOpen{Path: dripForever, Reading: true, Params: map[string]any{"read": "clone"}}, Twin: "TEAR-031"},
+		{Row: Row{ID: "TEAR-007", Title: "tee()d body is cancelled",
+			Requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
+			Rationale:   "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source.",
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/tee-and-hold"},
+			Held: HeldOpen{Path: dripForever, Reading: true}, Twin: "TEAR-032"},
+		{Row: Row{ID: "TEAR-008", Title: "streaming upload is cancelled",
+			Requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
+			Rationale:   "An upload driven by vat code keeps the socket open as long as the stream stays open; a stopped vat must stop sending.",
+			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/upload-forever"},
+			Held: HeldOpen{Path: "/upload-sink", Ready: func(o Observation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 }}, Twin: "TEAR-033"},
+		{Row: Row{ID: "TEAR-009", Title: "request after a redirect is aborted",
+			Requirement: "Terminating a vat while a fetch waits on the target of a redirect must close that connection within 2 s.",
+			Rationale:   "Following a redirect makes a new request; teardown must track the request in flight, not the first one."},
+			Held: HeldOpen{Path: "/redirect-host/allowed.test?status=302&path=/hang", Open: "/hang"}, Twin: "TEAR-034"},
+		{Row: Row{ID: "TEAR-010", Title: "timeout signal never fires into a torn-down vat",
+			Requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
+			Rationale:   "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run.",
+			Fixture:     "teardown/fetch-with-timeout", Globals: WithGlobals("AbortSignal")},
+			Held: HeldOpen{Path: "/hang", Params: map[string]any{"ms": 400}, AwaitReady: true, Quiet: 400 * time.Millisecond}, Twin: "TEAR-035"},
 	}
-	task := vat.Start(t.Fixture(), params)
-	openPath := cmp.Or(c.open, PathOnly(c.path))
-	open, ready := PathIs(openPath), c.ready
-	if ready == nil && c.reading {
-		ready = Streaming(openPath)
+}
+
+// heldTwinSpecs stops each situation of heldRows with teardownVat, which must close what it
+// leaves open as termination does and keep the vat alive (Snaps' teardown when a snap idles).
+func heldTwinSpecs() []Spec {
+	var rows []Row
+	for _, h := range heldRows() {
+		rows = append(rows, Row{ID: h.Twin, Title: h.Title + " by teardownVat", Profile: h.Profile, Fixture: h.Fixture, Globals: h.Globals,
+			Requirement: fmt.Sprintf("In the situation of %s (%s), teardownVat must close the connection within 2 s as termination does, the program must never settle, and the vat must go on evaluating code.", h.ID, h.Title),
+			Run:         h.Held.RunTeardown})
 	}
-	if ready == nil {
-		ready = open
-	}
-	t.AwaitObservation("the program's request", ReadyWithin, ready)
-	if c.reading || c.awaitReady {
-		vat.AwaitLog(ReadyMarker, ReadyWithin)
-	}
-	t.ExpectOpen("the program's connections", 1, open)
-	vat.Terminate()
-	t.ExpectClosedWithin("every connection of "+t.Fixture(), vat.TerminatedAt, CloseDeadline, open)
-	task.ExpectNeverSettlesFor(max(SettleWindow, time.Until(task.Started.Add(c.quiet+SettleWindow))),
-		"a torn-down vat's promises must never settle")
+	return Defaults{Area: AreaTeardown, Profile: ProfileCore, Since: "0.3.0", Fixture: "teardown/fetch-and-wait",
+		Source:    "Snaps EndowmentFactoryResult contract (teardownFunction when a snap goes idle; endowments stay usable); harness/PROTOCOL.md teardownVat (protocol 1.1)",
+		Rationale: "Snaps tears an idle snap's endowments down and the snap keeps running: whatever termination closes, teardown must close too, without stopping the vat.",
+		Features:  []string{harness.FeatureTeardownVat},
+	}.Specs(rows...)
 }
 
 func teardownSpecs() []Spec {
@@ -86,54 +114,13 @@ func teardownSpecs() []Spec {
 		t.ExpectOpen("the ten streams", 10, OnPath("/drip-forever"))
 		return vat, task
 	}
-	return Defaults{Area: AreaTeardown, Profile: ProfileCore, Since: "0.1.0", Source: srcTeardown, Fixture: "teardown/fetch-and-wait"}.Specs(
-		Row{ID: "TEAR-001", Title: "in-flight request is aborted",
-			Requirement: "Terminating a vat while a fetch waits for response headers must close that connection (mocknet sees the client close within 2 s) and the fetch must never settle.",
-			Rationale:   "A stopped vat must not keep sockets open on the host, nor run code when a late answer arrives.",
-			Run:         teardownCase{path: "/hang"}.run},
-		Row{ID: "TEAR-002", Title: "unread body is cancelled",
-			Requirement: "Terminating a vat that holds a response whose body it has not read must close the connection within 2 s.",
-			Rationale:   "A response body is an open socket until it is read or cancelled; a vat that stopped will never read it.",
-			Fixture:     "teardown/hold-response",
-			Run:         teardownCase{path: dripForever, reading: true}.run},
-		Row{ID: "TEAR-003", Title: "body read with text() is cancelled",
-			Requirement: "Terminating a vat while it reads a response body with text() must close the connection within 2 s, and text() must never settle.",
-			Rationale:   "A body being read is locked to its reader, so cancelling the stream from outside fails; teardown must still stop the download. (Snaps leaves this case as a todo in its own tests.)",
-			Run:         teardownCase{path: dripForever, reading: true}.run},
-		Row{ID: "TEAR-004", Title: "body read through getReader() is cancelled",
-			Requirement: "Terminating a vat while it reads a body through res.body.getReader() must close the connection within 2 s.",
-			Rationale:   "A reader locks the stream, so an implementation that only calls body.cancel() fails silently and the socket stays open.",
-			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/read-with-reader",
-			Run: teardownCase{path: dripForever, reading: true}.run},
-		Row{ID: "TEAR-005", Title: "unread clone is cancelled",
-			Requirement: "Terminating a vat that holds a response and its clone(), neither read, must close the connection within 2 s.",
-			Rationale:   "clone() tees the body: the original stream is locked by the tee, so cancelling it fails and both branches keep the socket open.",
-			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold",
-			Run: teardownCase{path: dripForever, reading: true, params: map[string]any{"read": "none"}}.run},
-		Row{ID: "TEAR-006", Title: "clone being read is cancelled",
-			Requirement: "Terminating a vat while it reads a clone()d response's body with text() must close the connection within 2 s.",
-			Rationale:   "Clones carry their own body; teardown must reach every branch, not only the response fetch returned.",
-			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/clone-and-hold",
-			Run: teardownCase{path: dripForever, reading: true, params: map[string]any{"read": "clone"}}.run},
-		Row{ID: "TEAR-007", Title: "tee()d body is cancelled",
-			Requirement: "Terminating a vat while it reads one branch of res.body.tee() must close the connection within 2 s.",
-			Rationale:   "Vat code can tee a body itself; the branches keep the source stream alive unless teardown cancels the source.",
-			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/tee-and-hold",
-			Run: teardownCase{path: dripForever, reading: true}.run},
-		Row{ID: "TEAR-008", Title: "streaming upload is cancelled",
-			Requirement: "Terminating a vat while a fetch is uploading a ReadableStream body must close the upload connection within 2 s.",
-			Rationale:   "An upload driven by vat code keeps the socket open as long as the stream stays open; a stopped vat must stop sending.",
-			Profile:     ProfileStrict, Source: srcTeardownStrict, Fixture: "teardown/upload-forever",
-			Run: teardownCase{path: "/upload-sink", ready: func(o Observation) bool { return o.Path == "/upload-sink" && o.BodyBytes > 0 }}.run},
-		Row{ID: "TEAR-009", Title: "request after a redirect is aborted",
-			Requirement: "Terminating a vat while a fetch waits on the target of a redirect must close that connection within 2 s.",
-			Rationale:   "Following a redirect makes a new request; teardown must track the request in flight, not the first one.",
-			Run:         teardownCase{path: "/redirect-host/allowed.test?status=302&path=/hang", open: "/hang"}.run},
-		Row{ID: "TEAR-010", Title: "timeout signal never fires into a torn-down vat",
-			Requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
-			Rationale:   "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run.",
-			Fixture:     "teardown/fetch-with-timeout", Globals: WithGlobals("AbortSignal"),
-			Run: teardownCase{path: "/hang", params: map[string]any{"ms": 400}, awaitReady: true, quiet: 400 * time.Millisecond}.run},
+	held := heldRows()
+	rows := make([]Row, len(held))
+	for i, h := range held {
+		rows[i] = h.Row
+		rows[i].Run = h.Held.Run
+	}
+	return Defaults{Area: AreaTeardown, Profile: ProfileCore, Since: "0.1.0", Source: srcTeardown, Fixture: "teardown/fetch-and-wait"}.Specs(append(rows,
 		Row{ID: "TEAR-011", Title: "no notify after teardown",
 			Requirement: "After terminateVat returns, the vat must emit no further notify events.",
 			Rationale:   "Events after teardown are attributed to a vat that no longer exists and can resume a clock that was stopped.",
@@ -278,7 +265,7 @@ func teardownSpecs() []Spec {
 				Expect(other.Run("notify/fetch-and-read", map[string]any{"url": t.URL(HostAllowed, "/status/200"), "read": "text"})).To(ReturnedJSON(200),
 					"a vat created after the busy one was terminated must fetch normally")
 			}},
-	)
+	)...)
 }
 
 // expectLoopStopped watches, for SettleWindow after terminateVat answered, for requests of a
