@@ -1,8 +1,9 @@
-// The conform adapter protocol (harness/PROTOCOL.md, version 1) for adapters written in
-// Node: JSON-RPC 2.0, one message per line on stdin/stdout, diagnostics on stderr.
+// The conform adapter protocol (harness/PROTOCOL.md, versions 1 and 1.1) for adapters
+// written in Node: JSON-RPC 2.0, one message per line on stdin/stdout, diagnostics on stderr.
 //
-// An adapter describes itself and supplies three hooks — how the implementation is set up,
-// how a vat is made and, optionally, how a vat is torn down — and calls serve(). Everything
+// An adapter describes itself and supplies its hooks — how the implementation is set up,
+// how a vat is made and, optionally, how a vat is terminated and how its endowment is torn
+// down while the vat lives on (protocol 1.1's teardownVat) — and calls serve(). Everything
 // else is here: reading and validating requests, the initialize/shutdown sequencing, the
 // vat table, running programs and reporting their outcomes, and the error codes.
 //
@@ -21,7 +22,12 @@ import { errorShape, formatConsoleArgs } from './values.mjs';
 
 export { errorShape, formatArg, formatConsoleArgs } from './values.mjs';
 
+// The version the harness sends in initialize, and the one a version-1 adapter answers.
 export const PROTOCOL_VERSION = '1';
+// The version an adapter that offers teardownVat answers (version 1 plus that method).
+export const PROTOCOL_VERSION_TEARDOWN = '1.1';
+// The feature such an adapter lists in initialize's features.
+export const FEATURE_TEARDOWN_VAT = 'teardownVat';
 
 export const CODES = {
   parse: -32700,
@@ -174,6 +180,8 @@ function runRemoteProgram(vat, source, done) {
 // The server.
 
 const METHODS = new Set(['initialize', 'createVat', 'evaluate', 'start', 'terminateVat', 'shutdown']);
+// Protocol 1.1's method, served only when the adapter supplies its hook.
+const TEARDOWN_METHOD = 'teardownVat';
 
 // How long shutdown waits for the vats' teardowns before it answers anyway.
 const SHUTDOWN_TEARDOWN_CAP_MS = 3000;
@@ -241,11 +249,22 @@ function isObject(v) {
  *   forgotten. Once the teardown of a remote vat has completed, every evaluate of it
  *   still pending is answered -32002 (PROTOCOL.md §4.3), before the terminateVat answer:
  *   a remote vat's teardown stops its code, so those programs will never settle. Tasks
- *   pending then get no taskSettled. At shutdown pending calls stay unanswered (§4.6). In-process vats keep their pending calls: what such
- *   a vat does after teardown is forwarded, so a broken teardown shows.
+ *   pending then get no taskSettled. At shutdown pending calls stay unanswered (§4.6).
+ *   In-process vats keep their pending calls: what such a vat does after teardown is
+ *   forwarded, so a broken teardown shows.
+ * - teardownVat(vat) (optional; protocol 1.1): tears the vat's endowment down and leaves the
+ *   vat alive; may return a promise, and the request is answered when it settles. Called
+ *   for every teardownVat of a live vat, a repeated one too, so running it twice must be
+ *   harmless; after it the vat's endowment must work again, and a later terminateVat
+ *   still tears down what the vat opened since. Pending calls of the vat stay pending
+ *   (its programs are not stopped: what they do afterwards is forwarded). Supplying it
+ *   makes initialize answer protocolVersion "1.1" with "teardownVat" in features; without
+ *   it, teardownVat is an unknown method (-32601), as in version 1.
  */
-export function serve({ name, version, globals: offered, initialize, createVat, terminateVat }) {
+export function serve({ name, version, globals: offered, initialize, createVat, terminateVat, teardownVat }) {
   const log = makeLog(name);
+  const offersTeardown = typeof teardownVat === 'function';
+  const methodNames = offersTeardown ? new Set([...METHODS, TEARDOWN_METHOD]) : METHODS;
 
   /**
    * A vat's entry; vat is null while createVat is pending. pending maps the request id of
@@ -320,13 +339,21 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
   const methods = {
     initialize(id, params) {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
-        throw new RpcError(CODES.invalidParams, `protocol version ${JSON.stringify(params.protocolVersion)} is not supported; this adapter speaks "${PROTOCOL_VERSION}"`);
+        // The harness sends "1" whichever version it speaks: 1.1 is negotiated by features.
+        const also = offersTeardown ? ` (and offers "${FEATURE_TEARDOWN_VAT}", protocol ${PROTOCOL_VERSION_TEARDOWN})` : '';
+        throw new RpcError(CODES.invalidParams, `protocol version ${JSON.stringify(params.protocolVersion)} is not supported; this adapter speaks "${PROTOCOL_VERSION}"${also}`);
       }
       const proxy = params.network && params.network.proxy;
       if (typeof proxy !== 'string' || proxy === '') {
         throw new RpcError(CODES.invalidParams, 'initialize needs network.proxy, the URL of the forward proxy');
       }
-      const result = () => ({ name, version, protocolVersion: PROTOCOL_VERSION, globals: offered, features: [] });
+      const result = () => ({
+        name,
+        version,
+        protocolVersion: offersTeardown ? PROTOCOL_VERSION_TEARDOWN : PROTOCOL_VERSION,
+        globals: offered,
+        features: offersTeardown ? [FEATURE_TEARDOWN_VAT] : [],
+      });
       const call = callHook(() => initialize(params));
       if (!call.promise) {
         if ('error' in call) throw call.error;
@@ -445,6 +472,25 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       );
     },
 
+    // Protocol 1.1: served only when the adapter supplies the hook (see methodNames). The vat
+    // stays alive, so its pending calls are left to it.
+    teardownVat(id, params) {
+      const { vatId } = params;
+      if (typeof vatId !== 'string' || vatId === '') throw new RpcError(CODES.invalidParams, 'teardownVat needs a non-empty string vatId');
+      const entry = liveVat(vatId);
+      attempt(() => teardownVat(entry.vat)).then(
+        () => respond(id, {}),
+        (e) => {
+          if (e instanceof RpcError) {
+            respondError(id, e.code, e.message);
+            return;
+          }
+          log(`teardown (without termination) of vat ${vatId} failed:`, e);
+          respondError(id, CODES.internal, `teardown of vat "${vatId}" failed: ${errorShape(e).message}`);
+        },
+      );
+    },
+
     shutdown(id) {
       shuttingDown = true;
       const exit = () => {
@@ -477,7 +523,14 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
     const { method } = msg;
     const params = msg.params;
     try {
-      if (!METHODS.has(method)) throw new RpcError(CODES.methodNotFound, `method "${method}" is not defined by protocol version ${PROTOCOL_VERSION}`);
+      if (!methodNames.has(method)) {
+        throw new RpcError(
+          CODES.methodNotFound,
+          method === TEARDOWN_METHOD
+            ? `method "${method}" is not offered by this adapter (it speaks protocol version ${PROTOCOL_VERSION}, without "${FEATURE_TEARDOWN_VAT}")`
+            : `method "${method}" is not defined by protocol version ${offersTeardown ? PROTOCOL_VERSION_TEARDOWN : PROTOCOL_VERSION}`,
+        );
+      }
       if (shuttingDown) throw new RpcError(CODES.invalidRequest, `${method} after shutdown`);
       if (method === 'initialize' && (initialized || initializing)) throw new RpcError(CODES.invalidRequest, 'initialize was already called');
       if (method !== 'initialize' && !initialized) throw new RpcError(CODES.invalidRequest, `${method} before initialize`);

@@ -3,7 +3,8 @@
 // Each vat is a node:vm context (its own realm and global object) that is given Node's own
 // global fetch, Request, Headers, Response and the other requested web globals as they are:
 // no host allowlist, no hardening, and no teardown beyond forgetting the vat. Running the
-// suite against it shows what the suite catches in an endowment that does nothing.
+// suite against it shows what the suite catches in an endowment that does nothing. It
+// offers protocol 1.1's teardownVat, which, like its termination, does nothing.
 //
 // Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
@@ -59,6 +60,12 @@ function createVat({ vatId, globals }) {
   };
 }
 
+// Protocol 1.1's teardownVat, done as this adapter does termination: Node's fetch has no
+// teardown, so there is nothing to run. The vat's requests, bodies and promises carry on,
+// its fetch keeps working, and what they do is still forwarded: the suite's teardownVat
+// specs measure an endowment without teardown.
+function teardownVat() {}
+
 // No terminateVat hook: a terminated vat is only forgotten. Its requests, bodies and
 // promises carry on, and what they do is still forwarded.
-serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: Object.keys(OFFERED), initialize, createVat });
+serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: Object.keys(OFFERED), initialize, createVat, teardownVat });

@@ -4,6 +4,8 @@
 //   shipped in @metamask/snaps-execution-environments (dist/common/endowments/network.cjs),
 //   loaded unmodified. One factory instance per vat; its notify callback is forwarded to
 //   the harness as `notify` notifications; terminateVat awaits its teardownFunction().
+// - teardownVat (protocol 1.1) awaits the same teardownFunction() and keeps the vat: that is
+//   what Snaps does when a snap goes idle, and the factory's fetch works again afterwards.
 // - fetch is wrapped with a host allowlist in the manner of ocap-kernel's
 //   VatConfig.network.allowedHosts: exact match on new URL(input).hostname (a Request
 //   input is checked by its .url), ports and schemes ignored, file: rejected, fetch without
@@ -147,4 +149,12 @@ async function terminateVat(vat) {
   await vat.tearingDown;
 }
 
-serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: OFFERED, initialize, createVat, terminateVat });
+// Protocol 1.1: runs the factory's teardownFunction() and keeps the vat, as Snaps does when a
+// snap goes idle. Each call runs it afresh (the factory allows any number of teardowns, and
+// its fetch works again after each); a later terminateVat runs it once more, for what the
+// vat opened since.
+async function teardownVat(vat) {
+  if (vat.teardown) await vat.teardown();
+}
+
+serve({ name: ADAPTER_NAME, version: ADAPTER_VERSION, globals: OFFERED, initialize, createVat, terminateVat, teardownVat });
