@@ -39,4 +39,3 @@ func ExpectConfigDenied(err error, why string) {
 	Expect(errors.As(err, &rpcErr)).To(BeTrue(), "createVat must be refused %s, got %v", why, err)
 	Expect(rpcErr.Code).To(Equal(harness.CodeVatConfigDenied), "a refused vat configuration answers with code %d (PROTOCOL.md); got %v", harness.CodeVatConfigDenied, err)
 }
-
