@@ -30,7 +30,7 @@
 //	teardown.go    Teardown: aborting requests, closing bodies and uploads, the epoch that
 //	               keeps a torn-down vat's promises from settling, the goroutine tracker
 //	textdecode.go  the Encoding Standard's UTF-8 decoder
-//
-// It also carries the fault switches that reference/mutants turns on to build deliberately
-// broken variants for the suite's self-test; the reference never sets them.
+//	faults.go      the fault switches that reference/mutants turns on to build deliberately
+//	               broken variants for the suite's self-test (the reference never sets them),
+//	               read by the rest of the package only through Faults' methods
 package endowment

@@ -128,13 +128,8 @@ func (m responseMeta) toJS(vm *goja.Runtime) goja.Value {
 
 // roundTrip sends the request, following redirects hop by hop with a check before each.
 func (e *Endowment) roundTrip(c *call, epoch uint64, req request, upload *io.PipeReader) (responseMeta, error) {
-	if s := e.opts.Faults.TeardownBreaksReuse; s != nil {
-		s.mu.Lock()
-		broken := s.tornDown
-		s.mu.Unlock()
-		if broken {
-			return responseMeta{}, errors.New("fetch failed: network endowment is closed")
-		}
+	if e.opts.Faults.brokenByTeardown() {
+		return responseMeta{}, errors.New("fetch failed: network endowment is closed")
 	}
 	checked := req.url
 	if req.checkURL != "" {
@@ -157,7 +152,7 @@ func (e *Endowment) roundTrip(c *call, epoch uint64, req request, upload *io.Pip
 
 // notify calls the Notify option for a call started in epoch, unless teardown came since.
 func (e *Endowment) notify(epoch uint64, method string) {
-	if e.opts.Notify == nil || e.opts.Faults.NoNotify {
+	if e.opts.Notify == nil || e.opts.Faults.noNotify() {
 		return
 	}
 	e.mu.Lock()
@@ -171,7 +166,7 @@ func (e *Endowment) notify(epoch uint64, method string) {
 }
 
 func (e *Endowment) check(raw string) (*url.URL, error) {
-	if e.opts.Faults.NoAllowlist {
+	if e.opts.Faults.noAllowlist() {
 		return allowlist.Parse(raw)
 	}
 	return e.allowlist().Check(raw)
@@ -220,7 +215,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 					return responseMeta{}, fmt.Errorf("fetch failed: redirect mode is \"error\" and %s redirected", u.Redacted())
 				}
 				limit := maxRedirects
-				if e.opts.Faults.RedirectLimitOffByOne {
+				if e.opts.Faults.redirectLimitOffByOne() {
 					limit++
 				}
 				if hop+1 > limit {
@@ -233,7 +228,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 				if next, err = allowlist.Parse(next.String()); err != nil {
 					return responseMeta{}, fmt.Errorf("fetch failed: redirect to %q: %v", location, err)
 				}
-				if !e.opts.Faults.RedirectsUnchecked && !e.opts.Faults.NoAllowlist {
+				if !e.opts.Faults.redirectsUnchecked() && !e.opts.Faults.noAllowlist() {
 					if err := e.allowlist().CheckURL(next); err != nil {
 						return responseMeta{}, fmt.Errorf("fetch failed: redirect refused: %v", err)
 					}
@@ -245,7 +240,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 					method, body, upload = http.MethodGet, nil, nil
 					req.headers = withoutBodyHeaders(req.headers)
 				}
-				if !sameOrigin(u, next) && !e.opts.Faults.CredentialsFollowRedirects {
+				if !sameOrigin(u, next) && !e.opts.Faults.credentialsFollowRedirects() {
 					req.headers = withoutCredentialHeaders(req.headers)
 				}
 				u, redirected = next, true
