@@ -30,7 +30,10 @@
 //	teardown.go    Teardown: aborting requests, closing bodies and uploads, the epoch that
 //	               keeps a torn-down vat's promises from settling, the goroutine tracker
 //	textdecode.go  the Encoding Standard's UTF-8 decoder
-//	faults.go      the fault switches that reference/mutants turns on to build deliberately
+//	faults_on.go   the fault switches that reference/mutants turns on to build deliberately
 //	               broken variants for the suite's self-test (the reference never sets them),
-//	               read by the rest of the package only through Faults' methods
+//	               read by the rest of the package only through Faults' methods; built only
+//	               with -tags conformfaults
+//	faults_off.go  the same methods in the default build: constants the compiler inlines, so
+//	               a user's build has no fault switch and no check of one
 package endowment

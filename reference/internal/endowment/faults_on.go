@@ -1,3 +1,5 @@
+//go:build conformfaults
+
 package endowment
 
 import (
@@ -11,8 +13,10 @@ import (
 // Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
 // to prove that specs fail when an implementation is wrong. The reference never sets them.
 //
-// The endowment reads them only through the methods below, one per place a bug is planted,
-// so that the switches and what they do are kept in this file.
+// They exist only in a build with -tags conformfaults, this file; the default build has
+// faults_off.go instead, whose methods are constants. The endowment reads the switches only
+// through the methods below, one per place a bug is planted, so that the two files are the
+// only difference between the builds.
 type Faults struct {
 	NoAllowlist          bool // every host is allowed
 	RedirectsUnchecked   bool // redirect hops are followed without a check
