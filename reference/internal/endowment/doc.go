@@ -25,8 +25,12 @@
 //	endowment.go   options, the Endowment type, New and Install
 //	host.go        `host`, the primitives the JavaScript is given (URL parsing, UTF-8, timers,
 //	               the network calls), all run on the event loop
-//	network.go     the network path: send, the allowlist check of the input and of each
-//	               redirect hop, notify, body reads and streamed uploads, the size limit
+//	network.go     the start of a fetch: send, the bounds on fetches in flight, the allowlist
+//	               check of the input, notify, the response head handed to the JavaScript
+//	redirect.go    the hops of a fetch: each request sent, redirects followed hop by hop with
+//	               the allowlist check of each, Fetch's rewrite of method, body and credentials
+//	body.go        response bodies read chunk by chunk or whole, the size limits on them, and
+//	               streamed uploads
 //	teardown.go    Teardown: aborting requests, closing bodies and uploads, the epoch that
 //	               keeps a torn-down vat's promises from settling, the goroutine tracker
 //	textdecode.go  the Encoding Standard's UTF-8 decoder
