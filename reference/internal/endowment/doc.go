@@ -8,6 +8,8 @@
 //	abort.js          AbortController, AbortSignal (DOM §3.3)
 //	text.js           TextEncoder, TextDecoder (Encoding §7)
 //	streams.js        ReadableStream, ReadableStreamDefaultReader, tee (Streams §4)
+//	network-body.js   the stream of a fetched body, pulled from the host chunk by chunk or
+//	                  read whole in one hand-off (Fetch's HTTP-network fetch)
 //	headers.js        Headers (Fetch §5.2)
 //	body.js           the Body mixin and body extraction (Fetch §5.3)
 //	request.js        Request (Fetch §5.4)
@@ -18,7 +20,8 @@
 //
 // Each file names the standard section it implements, marks deliberate deviations with a
 // "Note:" line and starts each WebIDL operation with its spec anchor. Each has a test in
-// testdata/<api>_test.js, run by webapi_test.go.
+// testdata/<api>_test.js, run by webapi_test.go; network-body.js, whose streams need a
+// server, is tested by testdata/fetch_test.js and the reference package's wholebody_test.go.
 //
 // The Go side, by concern:
 //
