@@ -24,8 +24,9 @@
 //
 // This package is the public face: Options, Limits, Event, New, Install, Teardown and
 // VatEndowment, the interface a host of vats (harness/inprocess) and the broken variants
-// (reference/mutants) share. The implementation is in internal/endowment: the Web API
-// classes as one JavaScript file per API (internal/endowment/webapi/), and the Go host
-// split by concern (host primitives, network path, teardown, text decoding); its doc.go
-// maps the files. The allowlist is its own package, reference/allowlist.
+// (reference/mutants, built only with -tags conformfaults, as NewWithFaults is) share. The
+// implementation is in internal/endowment: the Web API classes as one JavaScript file per
+// API (internal/endowment/webapi/), and the Go host split by concern (host primitives,
+// network path, redirects, bodies, teardown, text decoding); its doc.go maps the files. The
+// allowlist is its own package, reference/allowlist.
 package reference

@@ -133,16 +133,3 @@ func (e *Endowment) Teardown(ctx context.Context) error { return e.impl.Teardown
 // The endowment cannot be used again. It is idempotent. A host that stops the vat's code
 // (Runtime.Interrupt of a busy loop, then stopping its loop) calls it in between.
 func (e *Endowment) Close(ctx context.Context) error { return e.impl.Close(ctx) }
-
-// NewWithFaults is New with deliberate bugs switched on, for reference/mutants only: the
-// faults type is internal, so no other package can name it.
-func NewWithFaults(opts Options, faults endowment.Faults) (*Endowment, error) {
-	if err := allowlist.Validate(opts.AllowedHosts); err != nil {
-		return nil, err
-	}
-	impl, err := endowment.New(internalOptions(opts, faults))
-	if err != nil {
-		return nil, err
-	}
-	return &Endowment{impl: impl}, nil
-}

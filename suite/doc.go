@@ -23,5 +23,7 @@
 // Running specs is the runner's job (package suite/runner); this package never starts an
 // implementation. The self-test (selftest_test.go) runs the conform binary against the
 // reference in process and over stdio, and against every broken variant in
-// reference/mutants; a variant no spec catches is a missing spec.
+// reference/mutants; a variant no spec catches is a missing spec. The variants exist only
+// in a build with -tags conformfaults, so the self-test runs with it:
+// go test -tags conformfaults ./suite.
 package suite

@@ -1,3 +1,5 @@
+//go:build conformfaults
+
 package suite_test
 
 import (
@@ -22,7 +24,7 @@ import (
 var conformBin string
 
 func TestMain(m *testing.M) {
-	bin, cleanup, err := conformtest.Build("..")
+	bin, cleanup, err := conformtest.Build("..", "-tags", "conformfaults")
 	if err != nil {
 		panic(err)
 	}

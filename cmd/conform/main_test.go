@@ -118,6 +118,7 @@ func TestRunPassesAgainstTheReference(t *testing.T) {
 }
 
 func TestConformanceFailureExitsOneAndExpectationsTurnItGreen(t *testing.T) {
+	needsBrokenVariants(t)
 	dir := t.TempDir()
 	r := conform(t, "run", "--mutant", "no-allowlist", "--spec", "ALLOW-002", "--spec", "ALLOW-001", "--report-dir", dir)
 	if r.code != exitFailures {
@@ -374,6 +375,7 @@ func TestFocusAndSkipSelect(t *testing.T) {
 
 // A parallel run reports exactly what a serial run reports, failures included.
 func TestParallelRunMatchesSerial(t *testing.T) {
+	needsBrokenVariants(t)
 	statuses := func(p string) (map[string]reports.Status, int) {
 		dir := t.TempDir()
 		r := conform(t, "run", "-p", p, "--mutant", "notify-missing", "--label-filter", "notify || config", "--report-dir", dir)

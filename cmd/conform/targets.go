@@ -6,13 +6,13 @@ import (
 	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/harness/inprocess"
 	"github.com/conform-suite/conform/mocknet"
-	"github.com/conform-suite/conform/reference"
-	"github.com/conform-suite/conform/reference/mutants"
 	"github.com/conform-suite/conform/suite/runner"
 )
 
 // The CLI is where concrete implementations are named: the runner starts whatever Target it
-// is given, so no library package depends on the reference or its broken variants.
+// is given, so no library package depends on the reference or its broken variants. The
+// broken variants (--mutant) are built only with -tags conformfaults: mutant_on.go names
+// them, mutant_off.go refuses --mutant in the default build.
 
 // referenceTarget is the embedded reference, in process, with its HTTP client guarded so
 // that nothing but the mock network is reachable from it.
@@ -23,29 +23,6 @@ func referenceTarget() runner.Target {
 			return inprocess.New(inprocess.Options{PrepareClient: guard(net)}), nil
 		},
 	}
-}
-
-// mutantTarget is a deliberately broken variant of the reference, for the self-test.
-func mutantTarget(name string) (runner.Target, error) {
-	if _, err := mutants.New(name); err != nil {
-		return runner.Target{}, usagef("--mutant: %v", err)
-	}
-	return runner.Target{
-		Name: "conform-reference-mutant-" + name,
-		New: func(net *mocknet.Network, _ runner.Timeouts) (harness.Implementation, error) {
-			factory, err := mutants.New(name)
-			if err != nil {
-				return nil, err
-			}
-			return inprocess.New(inprocess.Options{
-				Name:          "conform-reference-mutant-" + name,
-				PrepareClient: guard(net),
-				NewEndowment: func(o reference.Options) (inprocess.Endowment, error) {
-					return factory(o)
-				},
-			}), nil
-		},
-	}, nil
 }
 
 func guard(net *mocknet.Network) func(*http.Client) error {

@@ -21,6 +21,12 @@
 // operator and ordinal, so entries survive edits that move lines; they are left out of the
 // score, and an entry that matches no mutant any more is reported as stale.
 //
+// The mutants are of the reference as its users build it: the tool builds and tests without
+// build tags, and leaves out the Go files the default build leaves out, such as the broken
+// variants of the suite's self-test and their fault switches (behind -tags conformfaults).
+// The switches' default-build counterparts, constants in faults_off.go, are mutated like any
+// other code: turning one on is a bug the suite must notice.
+//
 // This is a developer and scheduled-CI tool (.github/workflows/mutation.yml): a full run takes
 // tens of minutes, so per-commit CI does not run it.
 package main

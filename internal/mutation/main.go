@@ -200,8 +200,9 @@ func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []
 }
 
 // referencePackages lists the packages whose unit tests run against each mutant: every
-// package under reference/, reference/mutants included (its tests build every broken variant,
-// so they reach the code paths only the variants switch on).
+// package under reference/ in the default build. reference/mutants is not among them: it
+// exists only with -tags conformfaults, and the mutants are of the reference as its users
+// build it, where no fault can be switched on.
 func referencePackages(ctx context.Context, root string) ([]string, error) {
 	cmd := exec.CommandContext(ctx, "go", "list", "./reference/...")
 	cmd.Dir = root

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/build"
 	"io/fs"
 	"os"
 	"path"
@@ -19,10 +20,14 @@ type sourceFile struct {
 	Mutants []Mutant
 }
 
-// discoverSources walks reference/ for the files mutants are made of: every Go file that
-// is not a test and every JavaScript file, leaving out reference/mutants (the suite's
-// deliberately broken variants) and testdata directories. The walk, not a list, decides,
-// so the tool follows the reference however its files are laid out.
+// discoverSources walks reference/ for the files mutants are made of: every Go file of the
+// default build that is not a test and every JavaScript file, leaving out testdata
+// directories. Go files whose build constraints keep them out of the default build are left
+// out too: the suite's deliberately broken variants (reference/mutants, faults_on.go and the
+// rest behind -tags conformfaults) are not part of the reference its users build, and the
+// runner builds and tests without the tag, so a mutant of them would change nothing it runs.
+// The walk, not a list, decides, so the tool follows the reference however its files are
+// laid out.
 func discoverSources(root string) ([]*sourceFile, error) {
 	var files []*sourceFile
 	err := filepath.WalkDir(filepath.Join(root, "reference"), func(p string, d fs.DirEntry, err error) error {
@@ -35,7 +40,7 @@ func discoverSources(root string) ([]*sourceFile, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if rel == "reference/mutants" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
+			if d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -43,6 +48,15 @@ func discoverSources(root string) ([]*sourceFile, error) {
 		isGo := strings.HasSuffix(rel, ".go") && !strings.HasSuffix(rel, "_test.go")
 		if !isGo && !strings.HasSuffix(rel, ".js") {
 			return nil
+		}
+		if isGo {
+			inDefaultBuild, err := build.Default.MatchFile(filepath.Dir(p), d.Name())
+			if err != nil {
+				return err
+			}
+			if !inDefaultBuild {
+				return nil
+			}
 		}
 		src, err := os.ReadFile(p)
 		if err != nil {

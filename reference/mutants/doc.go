@@ -1,3 +1,5 @@
+//go:build conformfaults
+
 // Package mutants builds deliberately broken variants of the reference endowment, each with
 // one realistic bug (no allowlist, unchecked redirects, input stringified twice, bodies or
 // clones left open by teardown, late settlements, notify missing, teardown that breaks
@@ -6,4 +8,9 @@
 // suite's self-test runs every spec against each; a variant that passes every spec means a
 // spec is missing.
 // Nothing outside the self-test should use them.
+//
+// The package, reference.NewWithFaults and the fault switches behind them exist only in a
+// build with -tags conformfaults: the self-test (go test -tags conformfaults ./suite) and
+// conform run --mutant in a binary built with the tag. The default build of the reference,
+// what its users get, has no deliberate bug to switch on.
 package mutants

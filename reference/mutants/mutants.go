@@ -1,3 +1,5 @@
+//go:build conformfaults
+
 package mutants
 
 import (

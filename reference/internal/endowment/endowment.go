@@ -42,34 +42,6 @@ type Options struct {
 	Faults               Faults
 }
 
-// Faults are deliberate bugs, switched on only by the suite's self-test (reference/mutants)
-// to prove that specs fail when an implementation is wrong. The reference never sets them.
-type Faults struct {
-	NoAllowlist          bool // every host is allowed
-	RedirectsUnchecked   bool // redirect hops are followed without a check
-	StringifyTwice       bool // the input is converted once for the check and again for the fetch
-	TeardownLeavesBodies bool // teardown aborts requests but leaves response bodies open
-	TeardownLeavesClones bool // teardown leaves bodies that were cloned open
-	LateSettlements      bool // results arriving after teardown still settle promises
-	NoNotify             bool // notify is never called
-	UnfrozenGlobals      bool // endowed objects are left mutable
-	// HardenReachesIntrinsics hardens as the reference once did: the walk stops only at
-	// Object.prototype, Function.prototype and Error.prototype, so it freezes Error (through
-	// DOMException) and %IteratorPrototype% (through the Headers iterator).
-	HardenReachesIntrinsics    bool
-	CredentialsFollowRedirects bool // Authorization is sent on to another origin after a redirect
-	RedirectLimitOffByOne      bool // a 21st redirect is followed
-	TeardownBreaksReuse        *Shared
-	StateSharedBetweenVats     *Shared
-}
-
-// Shared is state a broken variant keeps across the endowments it creates.
-type Shared struct {
-	mu        sync.Mutex
-	tornDown  bool
-	allowlist *allowlist.List
-}
-
 // Defaults of the limits (see reference.Limits): generous enough for every spec of the
 // suite, small enough that one vat cannot take the host's sockets or memory.
 const (
@@ -144,12 +116,7 @@ func New(opts Options) (*Endowment, error) {
 		buf := make([]byte, readChunk)
 		return &buf
 	}
-	if s := opts.Faults.StateSharedBetweenVats; s != nil {
-		s.mu.Lock()
-		// The bug: the most recently configured allowlist wins for every vat.
-		s.allowlist = e.allow
-		s.mu.Unlock()
-	}
+	opts.Faults.shareAllowlist(e.allow)
 	base := opts.Client
 	if base == nil {
 		base = &http.Client{Transport: &http.Transport{
@@ -170,10 +137,8 @@ func New(opts Options) (*Endowment, error) {
 }
 
 func (e *Endowment) allowlist() *allowlist.List {
-	if s := e.opts.Faults.StateSharedBetweenVats; s != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.allowlist
+	if shared, ok := e.opts.Faults.sharedAllowlist(); ok {
+		return shared
 	}
 	return e.allow
 }
@@ -219,12 +184,10 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 	}
 	options := webAPIOptions(vm)
 	_ = options.Set("URLSearchParams", paramsCtor)
-	_ = options.Set("skipFreeze", e.opts.Faults.UnfrozenGlobals)
-	_ = options.Set("hardenReachesIntrinsics", e.opts.Faults.HardenReachesIntrinsics)
-	_ = options.Set("stringifyTwice", e.opts.Faults.StringifyTwice)
+	e.opts.Faults.setWebAPIOptions(options)
 	// The two faults that change what is frozen walk the graph themselves; every other
 	// endowment freezes by replaying the walk recorded once per process.
-	if !e.opts.Faults.UnfrozenGlobals && !e.opts.Faults.HardenReachesIntrinsics {
+	if !e.opts.Faults.unfrozenGlobals() && !e.opts.Faults.hardenReachesIntrinsics() {
 		replay, err := hardenReplay()
 		if err != nil {
 			return fmt.Errorf("build web API: %w", err)
@@ -251,7 +214,7 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 		default:
 			value = api.Get(name)
 		}
-		if (name == "URL" || name == "URLSearchParams") && !e.opts.Faults.UnfrozenGlobals {
+		if (name == "URL" || name == "URLSearchParams") && !e.opts.Faults.unfrozenGlobals() {
 			obj := value.ToObject(vm)
 			if _, err := freeze(goja.Undefined(), obj.Get("prototype")); err != nil {
 				return fmt.Errorf("freeze %s.prototype: %w", name, err)

@@ -74,7 +74,7 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 		}
 		delay := timerDelay(c.Argument(1).ToFloat())
 		e.loop.SetTimeout(func(*goja.Runtime) {
-			if !e.opts.Faults.LateSettlements && e.currentEpoch() != epoch {
+			if !e.opts.Faults.lateSettlements() && e.currentEpoch() != epoch {
 				return
 			}
 			_, _ = fn(goja.Undefined())

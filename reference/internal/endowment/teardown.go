@@ -19,16 +19,12 @@ func (e *Endowment) Teardown(ctx context.Context) error { return e.teardown(ctx,
 // step as the detach, between two turns of the loop.
 func (e *Endowment) teardown(ctx context.Context, closing bool) error {
 	calls := e.detachOnLoop(ctx, closing)
-	if s := e.opts.Faults.TeardownBreaksReuse; s != nil {
-		s.mu.Lock()
-		s.tornDown = true
-		s.mu.Unlock()
-	}
+	e.opts.Faults.noteTeardown()
 	for _, c := range calls {
 		c.mu.Lock()
 		body, cloned := c.body, c.cloned
 		c.mu.Unlock()
-		leave := body != nil && (e.opts.Faults.TeardownLeavesBodies || (cloned && e.opts.Faults.TeardownLeavesClones))
+		leave := body != nil && e.opts.Faults.leavesBodyOpen(cloned)
 		if leave {
 			continue
 		}
@@ -144,7 +140,7 @@ var errTornDown = errors.New("the endowment was torn down")
 // vat's promises never settle.
 func (e *Endowment) settle(epoch uint64, fn func(vm *goja.Runtime)) {
 	e.loop.RunOnLoop(func(vm *goja.Runtime) {
-		if !e.opts.Faults.LateSettlements && e.currentEpoch() != epoch {
+		if !e.opts.Faults.lateSettlements() && e.currentEpoch() != epoch {
 			return
 		}
 		fn(vm)

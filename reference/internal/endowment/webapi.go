@@ -21,6 +21,7 @@ var webAPIFiles = []string{
 	"abort.js",
 	"text.js",
 	"streams.js",
+	"network-body.js",
 	"headers.js",
 	"body.js",
 	"request.js",

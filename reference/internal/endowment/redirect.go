@@ -1,0 +1,200 @@
+package endowment
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/conform-suite/conform/reference/allowlist"
+)
+
+// follow sends the request to u and follows its redirects itself, hop by hop (never through
+// http.Client's rules): each hop is checked against the allowlist before anything is sent to
+// it, and is rewritten as Fetch's HTTP-redirect fetch says.
+func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeReader) (responseMeta, error) {
+	method, body := req.method, req.body
+	redirected := false
+	for hop := 0; ; hop++ {
+		var reader io.Reader
+		switch {
+		case upload != nil && hop == 0:
+			reader = upload
+		case body != nil:
+			reader = strings.NewReader(string(body))
+		}
+		httpReq, err := http.NewRequestWithContext(c.ctx, method, u.String(), reader)
+		if err != nil {
+			return responseMeta{}, fmt.Errorf("fetch failed: %v", err)
+		}
+		if upload != nil && hop == 0 {
+			httpReq.ContentLength = -1
+		}
+		for _, h := range req.headers {
+			if strings.EqualFold(h[0], "host") {
+				continue
+			}
+			httpReq.Header.Add(h[0], h[1])
+		}
+		res, err := e.client.Do(httpReq)
+		if err != nil {
+			if c.ctx.Err() != nil {
+				return responseMeta{}, errors.New("fetch aborted")
+			}
+			return responseMeta{}, fmt.Errorf("fetch failed: %v", unwrapURLError(err))
+		}
+		if n := headerLines(res.Header); n > e.opts.MaxResponseHeaders {
+			_ = res.Body.Close()
+			return responseMeta{}, fmt.Errorf("fetch failed: the response from %s has %d header lines, more than the endowment's limit of %d (Limits.MaxResponseHeaders)", u.Redacted(), n, e.opts.MaxResponseHeaders)
+		}
+		if isRedirect(res.StatusCode) && req.redirect != "manual" {
+			location := res.Header.Get("Location")
+			if location != "" {
+				_ = res.Body.Close()
+				if req.redirect == "error" {
+					return responseMeta{}, fmt.Errorf("fetch failed: redirect mode is \"error\" and %s redirected", u.Redacted())
+				}
+				limit := maxRedirects
+				if e.opts.Faults.redirectLimitOffByOne() {
+					limit++
+				}
+				if hop+1 > limit {
+					return responseMeta{}, errors.New("fetch failed: too many redirects")
+				}
+				next, err := u.Parse(location)
+				if err != nil {
+					return responseMeta{}, fmt.Errorf("fetch failed: invalid redirect location %q", location)
+				}
+				if next, err = allowlist.Parse(next.String()); err != nil {
+					return responseMeta{}, fmt.Errorf("fetch failed: redirect to %q: %v", location, err)
+				}
+				if !e.opts.Faults.redirectsUnchecked() && !e.opts.Faults.noAllowlist() {
+					if err := e.allowlist().CheckURL(next); err != nil {
+						return responseMeta{}, fmt.Errorf("fetch failed: redirect refused: %v", err)
+					}
+				}
+				if upload != nil && res.StatusCode != http.StatusSeeOther {
+					return responseMeta{}, errors.New("fetch failed: cannot follow a redirect with a streamed request body")
+				}
+				if redirectChangesToGET(res.StatusCode, method) {
+					method, body, upload = http.MethodGet, nil, nil
+					req.headers = withoutBodyHeaders(req.headers)
+				}
+				if !sameOrigin(u, next) && !e.opts.Faults.credentialsFollowRedirects() {
+					req.headers = withoutCredentialHeaders(req.headers)
+				}
+				u, redirected = next, true
+				continue
+			}
+		}
+		if isRedirect(res.StatusCode) && req.redirect == "manual" {
+			_ = res.Body.Close()
+			return responseMeta{status: 0, typ: "opaqueredirect", url: u.String(), redirected: redirected, headers: [][]string{}}, nil
+		}
+		meta := responseMeta{
+			status:     res.StatusCode,
+			statusText: strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
+			url:        u.String(),
+			redirected: redirected,
+			typ:        "basic",
+		}
+		for name, values := range res.Header {
+			lower := strings.ToLower(name)
+			for _, v := range values {
+				meta.headers = append(meta.headers, []string{lower, v})
+			}
+		}
+		if method == http.MethodHead || res.StatusCode == 101 || res.StatusCode == 204 || res.StatusCode == 205 || res.StatusCode == 304 {
+			_ = res.Body.Close()
+			return meta, nil
+		}
+		c.mu.Lock()
+		c.body = &limitedBody{ReadCloser: res.Body, remaining: e.opts.MaxResponseBytes}
+		c.contentLength = res.ContentLength
+		c.mu.Unlock()
+		meta.bodyID = c.id
+		return meta, nil
+	}
+}
+
+// headerLines counts the header lines of a response, each value of a repeated name once.
+func headerLines(h http.Header) int {
+	n := 0
+	for _, values := range h {
+		n += len(values)
+	}
+	return n
+}
+
+func isRedirect(status int) bool {
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308
+}
+
+// redirectChangesToGET says whether a redirect with status turns a request with method
+// into a GET without a body (HTTP-redirect fetch, step 12,
+// https://fetch.spec.whatwg.org/#http-redirect-fetch): a 301 or 302 of a POST, and a 303 of
+// anything but GET and HEAD. Other redirects (307, 308, a 301 of a PUT) keep the method
+// and the body.
+func redirectChangesToGET(status int, method string) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound:
+		return method == http.MethodPost
+	case http.StatusSeeOther:
+		return method != http.MethodGet && method != http.MethodHead
+	}
+	return false
+}
+
+// withoutBodyHeaders removes the request-body-header names
+// (https://fetch.spec.whatwg.org/#request-body-header-name) when a redirect drops the body.
+func withoutBodyHeaders(headers [][2]string) [][2]string {
+	return withoutHeaders(headers, "content-type", "content-encoding", "content-language", "content-location")
+}
+
+// withoutCredentialHeaders removes what must not follow a redirect to another origin:
+// Authorization, as HTTP-redirect fetch step 13 says, and Cookie and Proxy-Authorization,
+// which a vat cannot set through Headers (they are forbidden request headers) but which
+// must not leave their origin either if they ever reach this list.
+func withoutCredentialHeaders(headers [][2]string) [][2]string {
+	return withoutHeaders(headers, "authorization", "cookie", "proxy-authorization")
+}
+
+func withoutHeaders(headers [][2]string, names ...string) [][2]string {
+	var out [][2]string
+	for _, h := range headers {
+		if slices.Contains(names, strings.ToLower(h[0])) {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// sameOrigin compares the origins (scheme, host, port) of two http(s) URLs, a port left
+// out being the scheme's default (https://html.spec.whatwg.org/#same-origin).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOrDefault(a) == portOrDefault(b)
+}
+
+func portOrDefault(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
