@@ -108,8 +108,8 @@ func availabilitySpecs() []Spec {
 		Row{ID: "AVAIL-013", Title: "the realm's own intrinsics stay mutable",
 			Requirement: "After a vat is created with the network globals, the ECMAScript intrinsics it did not ask for (Object.prototype, Array.prototype, Function.prototype, Error and its subclasses' prototypes, Promise.prototype, Map and Set prototypes, JSON, Math, Reflect) must be as in a fresh realm, extensible and not frozen, and the override pattern (MyError.prototype.name = ..., Point.prototype.toString = ...) must work.",
 			Rationale:   "Hardening the endowment must not harden the vat's language: freezing Error.prototype through DOMException's prototype chain makes ordinary code throw (the override mistake) in a vat that only asked for fetch.",
-			Profile: ProfileStrict, Since: "0.2.0", Fixture: "availability/intrinsics-untouched",
+			Profile:     ProfileStrict, Since: "0.2.0", Fixture: "availability/intrinsics-untouched",
 			Source: "ECMA-262 §10.4 and §20 (intrinsics are ordinary extensible objects); strict, not core: SES kernels (Snaps, ocap-kernel) freeze every intrinsic by design with lockdown(), so only a kernel that leaves the realm's language alone can promise this",
-			Run: Returns(map[string]any{"frozen": []string{}, "override": map[string]any{"errorName": "MyError: boom", "toString": "a point", "ownConstructor": "mine"}})},
+			Run:    Returns(map[string]any{"frozen": []string{}, "override": map[string]any{"errorName": "MyError: boom", "toString": "a point", "ownConstructor": "mine"}})},
 	)
 }
