@@ -53,7 +53,7 @@ class Request {
     if (headersInit !== undefined) fillHeaders(headers, headersInit);
 
     let inputBody = base ? slotGet(bodyState, input) : null;
-    if (inputBody && isUnusable(inputBody)) throw new TypeError('The input request body has already been used');
+    if (inputBody && isUnusable(inputBody)) throw new TypeError('The input request body has already been used or is locked');
     const hasInitBody = opts.body !== undefined && opts.body !== null;
     if ((hasInitBody || (inputBody && inputBody.body !== null)) && (method === 'GET' || method === 'HEAD')) {
       throw new TypeError('Request with GET/HEAD method cannot have a body');
@@ -99,7 +99,7 @@ class Request {
   clone() {
     const r = reqOf(this);
     const b = bodyOf(this);
-    if (isUnusable(b)) throw new TypeError('Request body has already been used');
+    if (isUnusable(b)) throw new TypeError('Request body has already been used or is locked');
     const copy = Object.create(Request.prototype);
     const signal = newSignal();
     followSignal(signal, r.signal);
