@@ -69,3 +69,19 @@ func TestLimitedBodyFailsTheReadThatCrossesTheLimit(t *testing.T) {
 		t.Fatalf("a body of exactly the limit: %q, %v", data, err)
 	}
 }
+
+func TestResponseHeadersAndURLAreExposedAsFetchDoes(t *testing.T) {
+	if got := isomorphicDecode("caf\xc3\xa9"); got != "caf\u00c3\u00a9" {
+		t.Errorf("isomorphicDecode: got %q, want each byte as its own code point", got)
+	}
+	if got := isomorphicDecode("plain"); got != "plain" {
+		t.Errorf("isomorphicDecode(ASCII) = %q", got)
+	}
+	u, _ := url.Parse("http://allowed.test/p?q#frag")
+	if got := responseURL(u); got != "http://allowed.test/p?q" {
+		t.Errorf("responseURL = %q, want it without the fragment", got)
+	}
+	if u.Fragment != "frag" {
+		t.Error("responseURL changed its argument")
+	}
+}

@@ -92,19 +92,19 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		}
 		if isRedirect(res.StatusCode) && req.redirect == "manual" {
 			_ = res.Body.Close()
-			return responseMeta{status: 0, typ: "opaqueredirect", url: u.String(), redirected: redirected, headers: [][]string{}}, nil
+			return responseMeta{status: 0, typ: "opaqueredirect", url: responseURL(u), redirected: redirected, headers: [][]string{}}, nil
 		}
 		meta := responseMeta{
 			status:     res.StatusCode,
-			statusText: strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
-			url:        u.String(),
+			statusText: isomorphicDecode(strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode)))),
+			url:        responseURL(u),
 			redirected: redirected,
 			typ:        "basic",
 		}
 		for name, values := range res.Header {
 			lower := strings.ToLower(name)
 			for _, v := range values {
-				meta.headers = append(meta.headers, []string{lower, v})
+				meta.headers = append(meta.headers, []string{lower, isomorphicDecode(v)})
 			}
 		}
 		if method == http.MethodHead || res.StatusCode == 101 || res.StatusCode == 204 || res.StatusCode == 205 || res.StatusCode == 304 {
@@ -118,6 +118,30 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		meta.bodyID = c.id
 		return meta, nil
 	}
+}
+
+// responseURL is a response's URL as Response.url shows it: serialised without its fragment.
+// https://fetch.spec.whatwg.org/#dom-response-url
+func responseURL(u *url.URL) string {
+	c := *u
+	c.Fragment, c.RawFragment = "", ""
+	return c.String()
+}
+
+// isomorphicDecode maps each byte of a header value or reason phrase to the code point of
+// the same number, as Fetch exposes them (a ByteString), instead of reading them as UTF-8.
+// https://infra.spec.whatwg.org/#isomorphic-decode
+func isomorphicDecode(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b := make([]rune, len(s))
+			for j := 0; j < len(s); j++ {
+				b[j] = rune(s[j])
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // headerLines counts the header lines of a response, each value of a repeated name once.

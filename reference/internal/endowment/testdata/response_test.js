@@ -5,7 +5,11 @@ test('status must be in 200..599', () => {
   assertEquals(new Response(null, { status: 300 }).ok, false, 'not ok at 300');
   assertThrows(() => new Response(null, { status: 199 }), RangeError, '199');
   assertThrows(() => new Response(null, { status: 600 }), RangeError, '600');
-  assertThrows(() => new Response(null, { status: 200.5 }), RangeError, 'a fraction');
+  // WebIDL unsigned short: truncated, modulo 2^16 (no [EnforceRange]).
+  assertEquals(new Response(null, { status: 200.5 }).status, 200, 'a fraction is truncated');
+  assertEquals(new Response(null, { status: '404' }).status, 404, 'a numeric string');
+  assertEquals(new Response(null, { status: 65736 }).status, 200, 'modulo 2^16');
+  assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');
 });
 
 test('statusText is validated and null-body statuses refuse a body', () => {

@@ -25,13 +25,22 @@ function isReasonPhrase(s) {
   return true;
 }
 
+// WebIDL's unsigned short conversion (no [EnforceRange]): truncated, modulo 2^16.
+// https://webidl.spec.whatwg.org/#es-unsigned-short
+function toUnsignedShort(v) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return 0;
+  const m = Math.trunc(n) % 65536;
+  return m < 0 ? m + 65536 : m;
+}
+
 class Response {
   // https://fetch.spec.whatwg.org/#dom-response
   constructor(body, init) {
     const opts = init == null ? {} : init;
     if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('ResponseInit must be an object');
-    const status = opts.status === undefined ? 200 : Number(opts.status);
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
+    const status = opts.status === undefined ? 200 : toUnsignedShort(opts.status);
+    if (status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
     const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
     if (!isReasonPhrase(statusText)) throw new TypeError('Invalid statusText');
     const headers = new Headers();
