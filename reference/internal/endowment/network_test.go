@@ -85,3 +85,26 @@ func TestResponseHeadersAndURLAreExposedAsFetchDoes(t *testing.T) {
 		t.Error("responseURL changed its argument")
 	}
 }
+
+func TestRedirectLocationsParseAsTheURLStandardDoes(t *testing.T) {
+	base, _ := url.Parse("http://allowed.test/dir/page?q")
+	for _, c := range []struct{ location, want string }{
+		{"/\\allowed.test/anything", "http://allowed.test/anything"},
+		{"\\\\evil.test\\p", "http://evil.test/p"},
+		{"http:other.test/x", "http://allowed.test/dir/other.test/x"},
+		{"http:/\\evil.test/x", "http://evil.test/x"},
+		{"https:evil.test/x", "https://evil.test/x"},
+		{"HTTPS:///evil.test", "https://evil.test"},
+		{" http://ev\til.test/a\\b?c\\d ", "http://evil.test/a/b?c\\d"},
+		{"next", "http://allowed.test/dir/next"},
+		{"//other.test", "http://other.test"},
+	} {
+		got, err := resolveLocation(base, c.location)
+		if err != nil || got.String() != c.want {
+			t.Errorf("resolveLocation(%q) = %v, %v; want %s", c.location, got, err, c.want)
+		}
+	}
+	if got := isomorphicEncode("caf\u00e9"); got != "caf\xe9" {
+		t.Errorf("isomorphicEncode: got %q, want the byte 0xE9", got)
+	}
+}

@@ -42,6 +42,8 @@ test('mode, credentials and cache are validated and reflected; window must be nu
     [{ window: {} }, 'a window'], [{ referrerPolicy: 'bogus' }, 'an unknown referrer policy'], [{ priority: 'bogus' }, 'an unknown priority']]) {
     assertThrows(() => new Request('http://127.0.0.1/', init), TypeError, what);
   }
+  assertThrows(() => new Request('http://127.0.0.1/', { referrer: 'bad url' }), TypeError, 'a referrer that is no URL (a vat has no base)');
+  assertEquals(new Request('http://127.0.0.1/', { referrer: 'http://127.0.0.1/ref' }).referrer, 'about:client', 'a URL referrer is accepted');
 });
 
 test('a Request built from a Request takes its body and leaves it used', async () => {

@@ -67,6 +67,11 @@ class Request {
     const cache = enumMember(opts, 'cache', base ? base.cache : 'default');
     if (cache === 'only-if-cached' && mode !== 'same-origin') throw new TypeError('RequestInit.cache "only-if-cached" needs mode "same-origin"');
     enumMember(opts, 'referrerPolicy', '');
+    // A vat has no base URL: a referrer must parse on its own.
+    if (opts.referrer !== undefined && String(opts.referrer) !== '') {
+      const ref = host.parseURL(String(opts.referrer));
+      if (ref.error) throw new TypeError(`RequestInit.referrer: ${ref.error}`);
+    }
     enumMember(opts, 'priority', 'auto');
     enumMember(opts, 'duplex', 'half');
     const signal = newSignal();
