@@ -260,7 +260,7 @@ func (l *loop) confirmAll(ctx context.Context, w *worker) error {
 		if l.cfg.ShrinkTotal > 0 {
 			budget = min(budget, l.cfg.ShrinkTotal-time.Since(began))
 		}
-		rep, err := confirm(ctx, w, l.env, s.program, s.finding, max(budget, time.Nanosecond))
+		rep, err := confirm(ctx, w, l.env, s.program, s.finding, max(budget, time.Nanosecond), l.cfg.Known)
 		if err != nil {
 			return fmt.Errorf("confirm %s: %w", id, err)
 		}

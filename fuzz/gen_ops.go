@@ -54,17 +54,25 @@ func (g *gen) heldBodies() []*slot {
 	return g.slotsWhere(func(s *slot) bool { return s.kind == kResponse && s.fetched && (s.held || s.torn) })
 }
 
-func (g *gen) headerTargets() []string {
-	var out []string
+// headerTargets are the Headers objects a step may work on, and whether each holds a
+// server's headers (a fetched response's: Date, framing, CORS), which are only read by
+// name and written to, never listed.
+func (g *gen) headerTargets() []headerTarget {
+	var out []headerTarget
 	for _, s := range g.slots {
 		switch s.kind {
 		case kHeaders:
-			out = append(out, s.name)
+			out = append(out, headerTarget{s.name, false})
 		case kResponse, kRequest:
-			out = append(out, s.name+".headers")
+			out = append(out, headerTarget{s.name + ".headers", s.fetched})
 		}
 	}
 	return out
+}
+
+type headerTarget struct {
+	expr   string
+	server bool
 }
 
 func (g *gen) otherURL() string {
@@ -215,9 +223,23 @@ func emitHeaders(g *gen) {
 }
 
 func emitHeadersOp(g *gen) {
-	target := oneOf(g, "headers", g.headerTargets())
+	t := oneOf(g, "headers", g.headerTargets())
+	target := t.expr
 	n, v := g.headerName(), g.headerValue()
-	switch m := oneOf(g, "headers method", []string{"append", "set", "get", "has", "delete", "getSetCookie", "iterate", "mutate-while-iterating", "forEach"}); m {
+	methods := []string{"append", "set", "get", "has", "delete", "getSetCookie", "iterate", "mutate-while-iterating", "forEach"}
+	if t.server {
+		methods = methods[:5]
+		if m := methods[g.pick("headers method", 5)]; m == "get" || m == "has" {
+			g.eval("headers."+m, target+"."+m+"("+str(oneOf(g, "server header", []string{"content-type", "x-fz-r", "location"}))+")", "")
+			return
+		} else if m != "delete" {
+			g.eval("headers."+m, target+"."+m+"("+str(n)+", "+str(v)+")", "")
+			return
+		}
+		g.eval("headers.delete", target+".delete("+str(n)+")", "")
+		return
+	}
+	switch m := oneOf(g, "headers method", methods); m {
 	case "append", "set":
 		g.eval("headers."+m, target+"."+m+"("+str(n)+", "+str(v)+")", "")
 	case "get", "has", "delete":

@@ -20,9 +20,15 @@ import (
 //	divergences:
 //	  - id: allowlist/*                 # a class, or a class prefix ending in *
 //	    implementation: node-plain      # the name the implementation's initialize answers
+//	    code: 'priority: "bogus"'       # optional: only findings whose step code contains this
 //	    reason: no allowlist: Node's fetch is handed to the vat as it is
 //	    link: https://…                 # optional
 //	    evidence: what a finding of this class showed (conform fuzz writes it)
+//
+// Code scopes an entry to one cause when a class has several (a fetch that fails in one
+// engine for an init member it does not know, in another for a URL it refuses): a finding of
+// the class is covered only if the code of its step (the allowlist, for "diff/config")
+// contains the text.
 type Known struct {
 	Divergences []Divergence `yaml:"divergences"`
 }
@@ -31,6 +37,7 @@ type Known struct {
 type Divergence struct {
 	ID             string `yaml:"id" json:"id"`
 	Implementation string `yaml:"implementation" json:"implementation"`
+	Code           string `yaml:"code,omitempty" json:"code,omitempty"`
 	Reason         string `yaml:"reason" json:"reason"`
 	Link           string `yaml:"link,omitempty" json:"link,omitempty"`
 	Evidence       string `yaml:"evidence" json:"evidence"`
@@ -56,7 +63,7 @@ func LoadKnown(path string) (*Known, error) {
 	seen := map[string]bool{}
 	var problems []string
 	for i, d := range k.Divergences {
-		key := d.Implementation + " " + d.ID
+		key := d.Implementation + " " + d.ID + " " + d.Code
 		switch {
 		case d.ID == "":
 			problems = append(problems, fmt.Sprintf("entry %d has no id", i+1))
@@ -96,7 +103,7 @@ func (k *Known) Match(f Finding) (Divergence, bool) {
 		return Divergence{}, false
 	}
 	for _, d := range k.Divergences {
-		if !matchesImpl(d.Implementation, f.Impls) {
+		if !matchesImpl(d.Implementation, f.Impls) || !strings.Contains(f.Code, d.Code) {
 			continue
 		}
 		if d.ID == f.Class || (strings.HasSuffix(d.ID, "*") && strings.HasPrefix(f.Class, strings.TrimSuffix(d.ID, "*"))) {
@@ -106,9 +113,12 @@ func (k *Known) Match(f Finding) (Divergence, bool) {
 	return Divergence{}, false
 }
 
+// matchesImpl reports whether an entry for name covers one of impls. A broken variant of an
+// implementation (conform-reference-mutant-NAME, from --mutant) inherits its entries: what
+// the variant shares with the original is not what it was broken in.
 func matchesImpl(name string, impls []string) bool {
 	for _, i := range impls {
-		if i == name {
+		if i == name || strings.HasPrefix(i, name+"-mutant-") {
 			return true
 		}
 	}

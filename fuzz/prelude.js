@@ -57,6 +57,11 @@ globalThis.__fz = (function () {
     }
   };
   const bodyOf = (b) => (b === null ? null : tag(b));
+  // A fetched response's type is "cors" in a browser page (the vat's page has an origin,
+  // the virtual hosts another) where an endowment without origins says "basic"; and its
+  // statusText is the reason phrase the HTTP client kept. Both are the engine's, not the
+  // endowment's.
+  const fetchedType = (t) => (t === 'cors' ? 'basic' : t);
   function response(v) {
     let fetched = false;
     try {
@@ -66,9 +71,9 @@ globalThis.__fz = (function () {
     }
     return {
       Response: {
-        type: field(v, 'type', null, 1),
+        type: field(v, 'type', fetched ? fetchedType : null, 1),
         status: field(v, 'status', null, 1),
-        statusText: field(v, 'statusText', null, 1),
+        statusText: fetched ? '-' : field(v, 'statusText', null, 1),
         ok: field(v, 'ok', null, 1),
         redirected: field(v, 'redirected', null, 1),
         url: field(v, 'url', null, 1),

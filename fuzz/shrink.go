@@ -95,7 +95,7 @@ type attempt struct {
 
 // confirm reruns a finding's program, shrinks it and runs the minimal program again in
 // fresh instances. It returns nil when the finding does not reproduce.
-func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budget time.Duration) (*Report, error) {
+func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budget time.Duration, known *Known) (*Report, error) {
 	id := f.ID()
 	// A property is one implementation's: the others need not run. A difference needs
 	// every implementation, for the majority.
@@ -118,7 +118,8 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 		}
 		a := attempt{program: q, runs: runs}
 		for _, g := range judge(q, runs) {
-			if g.ID() == id {
+			// A candidate that shows the class through a known divergence is not the finding.
+			if _, isKnown := known.Match(g); g.ID() == id && !isKnown {
 				a.failed, a.finding = true, g
 				break
 			}
@@ -157,7 +158,7 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 			return nil, fmt.Errorf("run the minimal program: %w", err)
 		}
 		for _, g := range judge(best.program, runs) {
-			if g.ID() == id {
+			if _, isKnown := known.Match(g); g.ID() == id && !isKnown {
 				fresh++
 				final = runs
 				rep.Finding = g

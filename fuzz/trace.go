@@ -244,6 +244,9 @@ type Finding struct {
 	Majority []string `json:"majority,omitempty"`
 	Detail   string   `json:"detail"`
 	Step     int      `json:"step,omitempty"`
+	// Code is the vat code of the step concerned (the allowlist, for the configuration): a
+	// known divergence may be scoped to findings whose code contains a given text.
+	Code string `json:"code,omitempty"`
 }
 
 // ID is the finding's key in a run: its class and whom it concerns.
@@ -256,7 +259,7 @@ func judge(p Program, runs []*Run) []Finding {
 	var clean []*Run
 	for _, r := range runs {
 		for _, v := range r.Violations {
-			out = append(out, Finding{Class: v.Class, Impls: []string{r.Impl}, Detail: v.Detail, Step: v.Step})
+			out = append(out, Finding{Class: v.Class, Impls: []string{r.Impl}, Detail: v.Detail, Step: v.Step, Code: codeOf(p, v.Step)})
 		}
 		if len(r.Violations) == 0 {
 			clean = append(clean, r)
@@ -282,6 +285,8 @@ func differences(p Program, runs []*Run) []Finding {
 	}
 	consistent := allIndices(n)
 	var out []Finding
+	// The majority is of the implementations still compared: those that kept every property
+	// and agreed on every earlier element.
 	for e := range elems[0] {
 		groups := map[string][]int{}
 		var order []string
@@ -297,14 +302,14 @@ func differences(p Program, runs []*Run) []Finding {
 		}
 		major := ""
 		for _, v := range order {
-			if n >= 3 && 2*len(groups[v]) > n {
+			if len(consistent) >= 3 && 2*len(groups[v]) > len(consistent) {
 				major = v
 			}
 		}
 		if major == "" {
 			a, b := order[0], order[1]
 			ia, ib := groups[a][0], groups[b][0]
-			return append(out, Finding{Class: "diff/" + elementClass(p, e, a, b), Impls: names(runs, consistent), Step: stepOf(p, e),
+			return append(out, Finding{Class: "diff/" + elementClass(p, e, a, b), Impls: names(runs, consistent), Step: stepOf(p, e), Code: codeOf(p, e),
 				Detail: describeElement(p, e, runs[ia].Impl, a, runs[ib].Impl, b)})
 		}
 		agree := names(runs, groups[major])
@@ -314,12 +319,24 @@ func differences(p Program, runs []*Run) []Finding {
 			}
 			for _, i := range groups[v] {
 				out = append(out, Finding{Class: "diff/" + elementClass(p, e, major, v), Impls: []string{runs[i].Impl}, Majority: agree,
-					Step: stepOf(p, e), Detail: describeElement(p, e, runs[i].Impl, v, strings.Join(agree, ", "), major)})
+					Step: stepOf(p, e), Code: codeOf(p, e), Detail: describeElement(p, e, runs[i].Impl, v, strings.Join(agree, ", "), major)})
 			}
 		}
 		consistent = groups[major]
 	}
 	return out
+}
+
+// codeOf is the vat code of element e: the allowlist for the configuration, a step's code,
+// nothing for the network.
+func codeOf(p Program, e int) string {
+	switch {
+	case e == 0:
+		return jsLiteral(p.AllowedHosts)
+	case e <= len(p.Steps):
+		return p.Steps[e-1].Code
+	}
+	return ""
 }
 
 func stepOf(p Program, e int) int {

@@ -93,6 +93,11 @@ func TestKnownDivergences(t *testing.T) {
     implementation: chromium
     reason: CORS
     evidence: opaque
+  - id: diff/fetch/outcome
+    implementation: node-plain
+    code: 'priority: "bogus"'
+    reason: undici ignores RequestInit.priority
+    evidence: a fetch with priority "bogus" resolved
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +110,9 @@ func TestKnownDivergences(t *testing.T) {
 		{Finding{Class: "allowlist/redirect", Impls: []string{"deno"}}, false},
 		{Finding{Class: "diff/fetch/Response.type", Impls: []string{"conform-reference", "chromium"}}, true},
 		{Finding{Class: "diff/fetch/Response.status", Impls: []string{"chromium"}}, false},
+		{Finding{Class: "diff/fetch/outcome", Impls: []string{"node-plain"}, Code: `await fetch("http://allowed.test/", { priority: "bogus" })`}, true},
+		{Finding{Class: "diff/fetch/outcome", Impls: []string{"node-plain"}, Code: `await fetch("http://allowed.test/redirect/21")`}, false},
+		{Finding{Class: "allowlist/direct", Impls: []string{"node-plain-mutant-x"}}, true},
 	} {
 		if _, ok := k.Match(c.f); ok != c.want {
 			t.Errorf("Match(%s) = %v, want %v", c.f.ID(), ok, c.want)
