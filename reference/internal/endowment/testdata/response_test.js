@@ -10,6 +10,7 @@ test('status must be in 200..599', () => {
   assertEquals(new Response(null, { status: '404' }).status, 404, 'a numeric string');
   assertEquals(new Response(null, { status: 65736 }).status, 200, 'modulo 2^16');
   assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');
+  assertThrows(() => new Response(null, { status: 600, headers: null }), TypeError, 'the init is converted before the status is checked');
 });
 
 test('statusText is validated and null-body statuses refuse a body', () => {
