@@ -110,3 +110,11 @@ func TestRedirectLocationsParseAsTheURLStandardDoes(t *testing.T) {
 		t.Errorf("isomorphicEncode: got %q, want the byte 0xE9", got)
 	}
 }
+
+func TestBadPorts(t *testing.T) {
+	for port, bad := range map[string]bool{"0": true, "25": true, "6667": true, "10080": true, "": false, "80": false, "8080": false} {
+		if isBadPort(port) != bad {
+			t.Errorf("isBadPort(%q) = %v, want %v", port, !bad, bad)
+		}
+	}
+}

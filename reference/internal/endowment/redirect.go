@@ -26,6 +26,9 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		case body != nil:
 			reader = strings.NewReader(string(body))
 		}
+		if isBadPort(u.Port()) {
+			return responseMeta{}, fmt.Errorf("fetch failed: port %s is a bad port, which fetch never connects to", u.Port())
+		}
 		httpReq, err := http.NewRequestWithContext(c.ctx, method, u.String(), reader)
 		if err != nil {
 			return responseMeta{}, fmt.Errorf("fetch failed: %v", err)
@@ -208,6 +211,23 @@ func isSpecialScheme(s string) bool {
 	}
 	return false
 }
+
+// badPorts are the ports fetch blocks: https://fetch.spec.whatwg.org/#bad-port (services
+// that a request could be smuggled into).
+var badPorts = func() map[string]bool {
+	ports := map[string]bool{}
+	for _, p := range strings.Fields(`0 1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102
+		103 104 109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530
+		531 532 540 548 554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061
+		6000 6566 6665 6666 6667 6668 6669 6679 6697 10080`) {
+		ports[p] = true
+	}
+	return ports
+}()
+
+// isBadPort reports whether fetch must refuse a URL's port (as Go's URL.Port gives it: no
+// leading zeros after the URL Standard's canonicalisation, "" for the default).
+func isBadPort(port string) bool { return badPorts[port] }
 
 // responseURL is a response's URL as Response.url shows it: serialised without its fragment.
 // https://fetch.spec.whatwg.org/#dom-response-url
