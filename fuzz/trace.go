@@ -331,7 +331,7 @@ func differences(p Program, runs []*Run) []Finding {
 }
 
 // codeOf is the vat code of element e: the allowlist for the configuration, a step's code,
-// nothing for the network.
+// every step's for the network.
 func codeOf(p Program, e int) string {
 	switch {
 	case e == 0:
@@ -339,7 +339,11 @@ func codeOf(p Program, e int) string {
 	case e <= len(p.Steps):
 		return p.Steps[e-1].Code
 	}
-	return ""
+	var all []string
+	for _, s := range p.Steps {
+		all = append(all, s.Code)
+	}
+	return strings.Join(all, "\n")
 }
 
 func stepOf(p Program, e int) int {
