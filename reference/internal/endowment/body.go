@@ -89,7 +89,7 @@ func (e *Endowment) read(vm *goja.Runtime, id int64) goja.Value {
 }
 
 func bodyReadError(vm *goja.Runtime, err error) *goja.Object {
-	return vm.NewTypeError("network error while reading the body: " + err.Error())
+	return vm.NewTypeError("network error while reading the body: %s", err.Error())
 }
 
 // Kinds of whole-body read, what readAll hands to JS: the body mixin's text() and json()
@@ -192,7 +192,7 @@ func (e *Endowment) uploadChunk(vm *goja.Runtime, id int64, chunk []byte) goja.V
 		_, err := c.upload.Write(chunk)
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
-				_ = reject(vm.NewTypeError("upload failed: " + err.Error()))
+				_ = reject(vm.NewTypeError("upload failed: %s", err.Error()))
 				return
 			}
 			_ = resolve(goja.Undefined())

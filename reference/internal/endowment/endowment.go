@@ -129,9 +129,15 @@ func New(opts Options) (*Endowment, error) {
 	}
 	client := *base
 	// Redirects are followed by the endowment itself, hop by hop, so each hop is checked
-	// against the allowlist before anything is sent to it.
+	// against the allowlist before anything is sent to it; requests go straight to the
+	// transport (redirect.go), since http.Client parses a Location itself, with Go's parser,
+	// and fails on spellings the URL Standard reads. The policy below is what a use of the
+	// client as a client would get.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	client.Jar = nil
+	if client.Transport == nil {
+		client.Transport = &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}
+	}
 	e.client = &client
 	return e, nil
 }

@@ -19,7 +19,8 @@ func (e *Endowment) hostObject(vm *goja.Runtime) *goja.Object {
 	h := vm.NewObject()
 	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = h.Set(name, fn) }
 	typeError := func(format string, args ...any) *goja.Object {
-		return vm.NewTypeError(fmt.Sprintf(format, args...))
+		// goja formats NewTypeError's first argument again: pass the message as an argument.
+		return vm.NewTypeError("%s", fmt.Sprintf(format, args...))
 	}
 	bytesOf := func(v goja.Value) []byte {
 		var b []byte

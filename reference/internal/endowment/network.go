@@ -50,7 +50,7 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, byte
 	}
 	var pairs [][]string
 	if err := vm.ExportTo(desc.Get("headers"), &pairs); err != nil {
-		panic(vm.NewTypeError("fetch: bad headers: " + err.Error()))
+		panic(vm.NewTypeError("fetch: bad headers: %s", err.Error()))
 	}
 	for _, p := range pairs {
 		req.headers = append(req.headers, [2]string{p[0], isomorphicEncode(p[1])})
@@ -62,7 +62,7 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, byte
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
-		panic(vm.NewTypeError(errClosed.Error()))
+		panic(vm.NewTypeError("%s", errClosed.Error()))
 	}
 	if len(e.calls) >= e.opts.MaxConcurrentFetches {
 		e.mu.Unlock()
@@ -96,7 +96,7 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, byte
 		e.settle(epoch, func(vm *goja.Runtime) {
 			if err != nil {
 				e.forget(id)
-				cb.fail(vm.NewTypeError(err.Error()))
+				cb.fail(vm.NewTypeError("%s", err.Error()))
 				return
 			}
 			if meta.bodyID == 0 {

@@ -42,7 +42,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 			}
 			httpReq.Header.Add(h[0], h[1])
 		}
-		res, err := e.client.Do(httpReq)
+		res, err := e.client.Transport.RoundTrip(httpReq)
 		if err != nil {
 			if c.ctx.Err() != nil {
 				return responseMeta{}, errors.New("fetch aborted")
