@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -70,7 +71,9 @@ func exchangeLine(o mocknet.Observation, headers []string) string {
 	var hs []string
 	for _, name := range headers {
 		if v := o.Header.Values(name); len(v) > 0 {
-			hs = append(hs, name+": "+strings.Join(v, ", "))
+			// Several lines of one name are one comma-separated value (RFC 9110 §5.3), and
+			// whitespace around the commas is the serialiser's.
+			hs = append(hs, name+": "+commaList.ReplaceAllString(strings.TrimSpace(strings.Join(v, ",")), ","))
 		}
 	}
 	body := "none"
@@ -88,6 +91,8 @@ func exchangeLine(o mocknet.Observation, headers []string) string {
 var engineHeaders = map[string]bool{"connection": true, "keep-alive": true, "transfer-encoding": true, "content-length": true,
 	"host": true, "user-agent": true, "accept": true, "accept-language": true, "accept-encoding": true, "origin": true,
 	"referer": true, "te": true, "upgrade": true, "range": true}
+
+var commaList = regexp.MustCompile(`[ \t]*,[ \t]*`)
 
 var exchangeFields = []string{"host", "method", "path", "headers", "body", "outcome"}
 
