@@ -43,6 +43,9 @@ test('mode, credentials and cache are validated and reflected; window must be nu
     assertThrows(() => new Request('http://127.0.0.1/', init), TypeError, what);
   }
   assertThrows(() => new Request('http://127.0.0.1/', { referrer: 'bad url' }), TypeError, 'a referrer that is no URL (a vat has no base)');
+  const stream = () => new ReadableStream({ start(c) { c.close(); } });
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'POST', body: stream(), duplex: 'half', keepalive: true }), TypeError, 'a body stream with keepalive');
+  assertThrows(() => new Request('http://127.0.0.1/', { method: 'POST', body: stream(), duplex: 'half', mode: 'no-cors' }), TypeError, 'a body stream in mode no-cors');
   assertEquals(new Request('http://127.0.0.1/', { referrer: 'http://127.0.0.1/ref' }).referrer, 'about:client', 'a URL referrer is accepted');
 });
 

@@ -96,7 +96,11 @@ class Request {
       const extracted = extractBody(opts.body);
       body = extracted.body;
       if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+      // https://fetch.spec.whatwg.org/#concept-bodyinit-extract (a stream cannot be kept alive)
+      // and the constructor's steps on a body whose source is null.
+      if (body.source === null && opts.keepalive !== undefined && Boolean(opts.keepalive)) throw new TypeError('RequestInit: a body stream cannot be sent with keepalive');
       if (body.source === null && opts.duplex !== 'half') throw new TypeError("RequestInit: duplex option is required when sending a body stream ('half')");
+      if (body.source === null && mode !== 'same-origin' && mode !== 'cors') throw new TypeError(`RequestInit: a body stream cannot be sent in mode "${mode}"`);
     } else if (inputBody && inputBody.body !== null) {
       body = inputBody.body;
       // The input's body moves to the new request, leaving the input disturbed.
