@@ -204,7 +204,7 @@ func (l *loop) work(ctx context.Context, w *worker) error {
 		if !ok {
 			return nil
 		}
-		runs, err := w.run(ctx, p, false)
+		runs, err := w.run(ctx, p, true)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil // the budget ran out during the program: it does not count

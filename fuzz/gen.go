@@ -11,7 +11,7 @@ import (
 
 // GrammarVersion changes whenever the same seed would give a different program: a corpus
 // of seeds written by another version is not replayed.
-const GrammarVersion = 1
+const GrammarVersion = 2
 
 // Env is what the grammar needs to know of the implementations a run compares: a program is
 // a pure function of its seed and its Env.

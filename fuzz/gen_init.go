@@ -141,7 +141,7 @@ func (g *gen) headerName() string {
 	names := []string{"x-fz-a", "X-Fz-B", "content-type", "authorization", "accept", "cookie", "host", "content-length",
 		"connection", "proxy-fz", "sec-fz", "x fz", "", "x-fz-\u00e9", "set-cookie", "range", "origin", "referer",
 		"user-agent", "keep-alive", "x-http-method-override", "content-language", "transfer-encoding", "X-FZ-A"}
-	n := names[g.pickW("header name", append([]int{10, 4, 4, 3, 2}, repeat(1, len(names)-5)...)...)]
+	n := names[g.pickW("header name", append([]int{10, 4, 4, 6, 2}, repeat(1, len(names)-5)...)...)]
 	g.header(n)
 	return n
 }

@@ -120,6 +120,31 @@ func startInstance(ctx context.Context, target Target, timing Timing) (*instance
 	return in, nil
 }
 
+// renewImpl replaces an in-process implementation with a fresh one on the same network: a
+// program then sees nothing an earlier program left in the implementation (a broken variant
+// that keeps state across vats, torn down once), so that what it shows reproduces alone.
+func (in *instance) renewImpl(ctx context.Context) error {
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	_ = in.impl.Shutdown(sctx)
+	cancel()
+	impl, err := in.target.New(in.net)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", in.target.Name, err)
+	}
+	ictx, cancel := context.WithTimeout(ctx, in.timing.Initialize)
+	defer cancel()
+	info, err := impl.Initialize(ictx, harness.InitializeParams{
+		ProtocolVersion: harness.ProtocolVersion,
+		Network:         harness.NetworkConfig{Proxy: in.net.ProxyURL()},
+		Listener:        in.events,
+	})
+	if err != nil {
+		return fmt.Errorf("initialize %s: %w", in.target.Name, err)
+	}
+	in.impl, in.info = impl, info
+	return nil
+}
+
 // probeNotify finds out whether an adapter's endowment notifies: a fetch of an allowed host
 // must then have notified OutboundRequest by the time its evaluate answers.
 func (in *instance) probeNotify(ctx context.Context) (bool, error) {

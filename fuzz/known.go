@@ -44,7 +44,7 @@ type Divergence struct {
 }
 
 // classPrefixes are the first segments of every class a run can produce.
-var classPrefixes = []string{"allowlist", "notify", "teardown", "terminate", "crash", "hang", "diff"}
+var classPrefixes = []string{"allowlist", "notify", "teardown", "terminate", "liveness", "crash", "hang", "diff"}
 
 // LoadKnown reads and validates a known-divergences file: every entry needs a class ID (or
 // a prefix of one ending in *), an implementation, a reason and evidence, and no entry may

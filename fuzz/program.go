@@ -46,6 +46,9 @@ type Step struct {
 	// View names the summariser of the step's value: "" for __fz.sum, "chunk" for a
 	// reader's read() (whose chunk sizes are the network's business).
 	View string `json:"view,omitempty"`
+	// Live marks a fetch that every endowment must resolve: a plain URL of a host the vat's
+	// allowlist names, without init (the liveness property, run.go).
+	Live bool `json:"live,omitempty"`
 }
 
 // Program is one generated vat program: the vat's configuration and its steps. It is a

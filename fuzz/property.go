@@ -13,9 +13,9 @@ import (
 
 // The properties every endowment must keep, whatever the program: no contact with a host
 // outside the vat's allowlist (redirect hops included); after teardown (teardownVat) or
-// termination (terminateVat) nothing stays open, nothing that was pending settles or
-// notifies, and no request follows; notify in pairs (run.go, checkNotify); no crash or hang
-// (run.go, fail). The allowlist is read as ocap-kernel's VatConfig.network.allowedHosts: an
+// termination (terminateVat) nothing stays open and nothing that was pending settles or
+// notifies; notify in pairs (run.go, checkNotify); a plain fetch of an allowed host resolves,
+// teardownVat or not (run.go, Step.Live); no crash or hang (run.go, fail). The allowlist is read as ocap-kernel's VatConfig.network.allowedHosts: an
 // exact match on the WHATWG host, entries canonicalised by the URL Standard's host parser
 // (reference/allowlist.CanonicalHost), an entry that is no host matching nothing.
 

@@ -215,6 +215,9 @@ func (r *runner) eval(ctx context.Context, n int, s Step) StepResult {
 		return StepResult{Status: "broken"}
 	}
 	out := evalResult(res)
+	if s.Live && !strings.HasPrefix(string(out.Value), `{"Response"`) {
+		r.violate("liveness/fetch", n, "a fetch of a plain URL of an allowed host, without init, must resolve; it gave %s", out.String())
+	}
 	if r.in.notifies && strings.HasPrefix(s.Op, "fetch:") && strings.HasPrefix(string(out.Value), `{"Response"`) {
 		r.fetched++
 		r.checkNotify(n)

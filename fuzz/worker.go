@@ -73,8 +73,10 @@ func (w *worker) names() []string {
 }
 
 // run runs p in every implementation at once (each has its own network), then replaces
-// the instances that broke or piled up open connections. fresh replaces the in-process
-// instances before the run, so that the outcome does not depend on earlier programs.
+// the instances that broke or piled up open connections. fresh gives the in-process
+// implementations a fresh instance before the run, so that the outcome does not depend on
+// earlier programs (the loop and the shrinker always ask for it; an adapter is kept, its start
+// is costly).
 func (w *worker) run(ctx context.Context, p Program, fresh bool) ([]*Run, error) {
 	return w.runSome(ctx, p, fresh, nil)
 }
@@ -86,8 +88,10 @@ func (w *worker) runSome(ctx context.Context, p Program, fresh bool, only func(*
 	if fresh {
 		for i, in := range w.insts {
 			if in.target.InProcess && chosen(in) {
-				if err := w.restart(ctx, i, true); err != nil {
-					return nil, err
+				if err := in.renewImpl(ctx); err != nil {
+					if err := w.restart(ctx, i, true); err != nil {
+						return nil, err
+					}
 				}
 			}
 		}
