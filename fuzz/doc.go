@@ -15,19 +15,21 @@
 //     (with the fuzz routes), running one program in a fresh vat, and recording what it did
 //     (values, notify, settlements, what mocknet saw);
 //   - property.go: the properties checked on each implementation alone (no contact outside
-//     the allowlist, notify in pairs, nothing open or settling after teardown, no crash or
-//     hang);
+//     the allowlist, notify in pairs, nothing open or settling after teardown, a plain fetch
+//     of an allowed host resolves, no crash or hang);
 //   - trace.go: the normalised trace of a run and the differential comparison (the majority
 //     decides who deviates when there are three or more implementations);
 //   - known.go: the known-divergences file, which keeps triaged classes from failing a run;
 //   - worker.go, fuzzer.go: the loop (workers, seeds, budget, corpus, statistics);
-//   - shrink.go: confirmation and shrinking with rapid.Check driven outside `go test`;
+//   - shrink.go: confirmation and shrinking with rapid.Check driven outside `go test`, then
+//     the removal of whole steps and allowlist entries from rapid's result;
 //   - output.go, replay.go: findings written to --out, and `conform fuzz --replay`.
 //
-// A finding has a class: a short stable ID saying what went wrong and where ("allowlist/
-// fetch:string", "teardown/open/body", "diff/fetch:status"). The same class found again is
-// counted, not reported again; a class listed in the known-divergences file for the
-// implementation concerned is not a failure. Only findings that reproduce are reported: each
+// A finding has a class: a short stable ID saying what went wrong and where
+// ("allowlist/redirect", "teardown/open/body", "liveness/fetch", "diff/fetch/Response.status",
+// "diff/net/headers"). The same class found again is counted, not reported again; a class
+// listed in the known-divergences file (known-divergences.yaml) for the implementation
+// concerned is not a failure. Only findings that reproduce are reported: each
 // is run again, then shrunk (every candidate re-run), and the minimal program is run once
 // more before it is written.
 //

@@ -32,7 +32,7 @@ func traceOf(p Program, run *Run) Trace {
 	}
 	chosen := []string{"content-type"}
 	for _, h := range p.Headers {
-		if !engineHeaders[h] && !strings.HasPrefix(h, "sec-") && !strings.HasPrefix(h, "proxy-") {
+		if h != "content-type" && !engineHeaders[h] && !strings.HasPrefix(h, "sec-") && !strings.HasPrefix(h, "proxy-") {
 			chosen = append(chosen, h)
 		}
 	}
