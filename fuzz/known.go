@@ -27,8 +27,9 @@ import (
 //
 // Code scopes an entry to one cause when a class has several (a fetch that fails in one
 // engine for an init member it does not know, in another for a URL it refuses): a finding of
-// the class is covered only if the code of its step (the allowlist, for "diff/config")
-// contains the text.
+// the class is covered only if its code contains the text: the code of its step, followed by
+// the allowlist for a property; the allowlist for "diff/config"; every step's code for a
+// difference in what mocknet saw.
 type Known struct {
 	Divergences []Divergence `yaml:"divergences"`
 }

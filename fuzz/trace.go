@@ -267,7 +267,9 @@ func judge(p Program, runs []*Run) []Finding {
 	var clean []*Run
 	for _, r := range runs {
 		for _, v := range r.Violations {
-			out = append(out, Finding{Class: v.Class, Impls: []string{r.Impl}, Detail: v.Detail, Step: v.Step, Code: codeOf(p, v.Step)})
+			// A property's step code comes with the allowlist it was checked against.
+			code := codeOf(p, v.Step) + "\nallowedHosts " + jsLiteral(p.AllowedHosts)
+			out = append(out, Finding{Class: v.Class, Impls: []string{r.Impl}, Detail: v.Detail, Step: v.Step, Code: code})
 		}
 		if len(r.Violations) == 0 {
 			clean = append(clean, r)
