@@ -12,6 +12,8 @@ test('status must be in 200..599', () => {
   assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');
   assertThrows(() => new Response(null, { status: 600, headers: null }), TypeError, 'the init is converted before the status is checked');
   assertThrows(() => new Response(null, { status: 101, statusText: 'bad\u0100' }), TypeError, 'a statusText that is no ByteString, before the status');
+  assertThrows(() => Response.json([1], { status: 101, headers: 'x' }), TypeError, 'Response.json converts its init first too');
+  assertEquals(Response.redirect('http://127.0.0.1/', 301.9).status, 301, 'Response.redirect converts its status as an unsigned short');
 });
 
 test('statusText is validated and null-body statuses refuse a body', () => {

@@ -34,16 +34,20 @@ function toUnsignedShort(v) {
   return m < 0 ? m + 65536 : m;
 }
 
+// WebIDL converts a ResponseInit before the algorithm runs: a headers member that is no
+// HeadersInit is a TypeError even when the status is out of range.
+function checkHeadersInit(opts) {
+  if (opts.headers !== undefined && (opts.headers === null || (typeof opts.headers !== 'object' && typeof opts.headers !== 'function'))) {
+    throw new TypeError('ResponseInit.headers must be a sequence or a record');
+  }
+}
+
 class Response {
   // https://fetch.spec.whatwg.org/#dom-response
   constructor(body, init) {
     const opts = init == null ? {} : init;
     if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('ResponseInit must be an object');
-    // WebIDL converts the dictionary before the constructor runs: a headers member that is
-    // no HeadersInit is a TypeError even when the status is out of range.
-    if (opts.headers !== undefined && (opts.headers === null || (typeof opts.headers !== 'object' && typeof opts.headers !== 'function'))) {
-      throw new TypeError('ResponseInit.headers must be a sequence or a record');
-    }
+    checkHeadersInit(opts);
     const status = opts.status === undefined ? 200 : toUnsignedShort(opts.status);
     const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
     for (let i = 0; i < statusText.length; i++) {
@@ -98,7 +102,7 @@ class Response {
   }
   // https://fetch.spec.whatwg.org/#dom-response-redirect
   static redirect(url, status) {
-    const code = status === undefined ? 302 : Number(status);
+    const code = status === undefined ? 302 : toUnsignedShort(status);
     const parsed = parseURL(url);
     if (!isRedirectStatus(code)) throw new RangeError(`Invalid redirect status: ${status}`);
     const res = Object.create(Response.prototype);
@@ -111,6 +115,7 @@ class Response {
     const text = JSON.stringify(data);
     if (text === undefined) throw new TypeError('Response.json: data is not JSON-serialisable');
     const opts = init == null ? {} : init;
+    checkHeadersInit(opts);
     const res = new Response(text, Object.assign({}, opts, { headers: undefined }));
     const headers = resOf(res).headers;
     clearHeaders(headers);
