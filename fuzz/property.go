@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/mocknet"
 	"github.com/conform-suite/conform/reference/allowlist"
 )
@@ -38,9 +39,7 @@ func (r *runner) stop(ctx context.Context, n int, terminate bool) StepResult {
 	if terminate {
 		err = in.impl.TerminateVat(cctx, r.vat)
 	} else {
-		err = in.impl.(interface {
-			TeardownVat(context.Context, string) error
-		}).TeardownVat(cctx, r.vat)
+		err = in.impl.(harness.VatTeardown).TeardownVat(cctx, r.vat)
 	}
 	cancel()
 	if broken(err) {

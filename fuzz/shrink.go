@@ -172,25 +172,18 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 	if err := w.renew(ctx, false, named); err != nil {
 		return nil, fmt.Errorf("fresh instances: %w", err)
 	}
-	fresh := 0
-	final := best.runs
-	for i := 0; i < 1; i++ {
-		runs, err := w.runSome(ctx, best.program, true, only)
-		if err != nil {
-			return nil, fmt.Errorf("run the minimal program: %w", err)
-		}
-		for _, g := range judge(best.program, runs) {
-			if _, isKnown := known.Match(g); g.ID() == id && !isKnown {
-				fresh++
-				final = runs
-				rep.Finding = g
-				break
-			}
-		}
+	last, err := run(best.program)
+	if err != nil {
+		return nil, fmt.Errorf("run the minimal program: %w", err)
 	}
-	rep.Reproduced = fmt.Sprintf("found, then reproduced in %d of %d runs while shrinking, and in %d of 1 run in fresh instances",
+	final := best.runs
+	if last.failed {
+		final, rep.Finding = last.runs, last.finding
+	}
+	fresh := map[bool]string{true: "and again", false: "but not"}[last.failed]
+	rep.Reproduced = fmt.Sprintf("found, then reproduced in %d of %d runs while shrinking, %s in instances that had run nothing before",
 		countFailed(attempts)-1, len(attempts)-1, fresh)
-	rep.Fresh = fresh > 0
+	rep.Fresh = last.failed
 	for _, r := range final {
 		rep.Runs = append(rep.Runs, RunReport{Run: r, Trace: traceOf(best.program, r)})
 	}

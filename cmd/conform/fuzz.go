@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +20,8 @@ redirect chains, methods, headers, Request/Response construction, body reading, 
 teardown) and runs each in a fresh vat of every implementation: the embedded reference (or a
 broken variant, --mutant) unless --no-reference, and each --adapter. Checks on each alone that
 nothing outside the vat's allowlist is contacted, that notify comes in pairs, that nothing
-stays open or settles after teardown and that nothing crashes or hangs; compares the
+stays open or settles after teardown, that a plain fetch of an allowed host resolves and that
+nothing crashes or hangs; compares the
 implementations' outcomes (with three or more, the majority decides who deviates). Every
 finding is run again, shrunk to a minimal program and written to --out as a JavaScript vat
 program and a JSON file (seed, allowlist, each implementation's trace); --replay runs one again.
@@ -32,7 +32,26 @@ Exit codes: 0 nothing found (or only what --known lists); 1 a finding; 2 usage e
 const fuzzExamples = `  conform fuzz --time 60s
   conform fuzz --adapter "node adapters/node-plain/adapter.mjs" --time 60s --known fuzz/known-divergences.yaml
   conform fuzz --no-reference --adapter "node a.mjs" --adapter "node b.mjs" --adapter "node c.mjs" --runs 2000
-  conform fuzz --replay conform-fuzz/findings/allowlist_fetch-string@node-plain.json --adapter "node adapters/node-plain/adapter.mjs"`
+  conform fuzz --replay conform-fuzz/findings/allowlist_direct@node-plain.json --adapter "node adapters/node-plain/adapter.mjs"`
+
+// optionalDuration is a duration flag whose zero value means "not given".
+type optionalDuration struct{ d *time.Duration }
+
+func (o optionalDuration) String() string {
+	if o.d == nil || *o.d == 0 {
+		return ""
+	}
+	return o.d.String()
+}
+
+func (o optionalDuration) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	*o.d = d
+	return nil
+}
 
 // commandLines is a repeatable flag whose values are kept whole (an adapter command line
 // may hold commas).
@@ -48,7 +67,8 @@ func cmdFuzz(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	noRef := fs.Bool("no-reference", false, "leave the embedded reference out")
 	mutant := fs.String("mutant", "", "use a deliberately broken variant of the reference instead of the reference (a -tags conformfaults build)")
 	seed := fs.Uint64("seed", 0, "seed of the programs: the same seed gives the same programs (default: from the clock, printed)")
-	budget := fs.Duration("time", 0, "stop generating after this long (default 60s when --runs is not given either)")
+	budget := new(time.Duration)
+	fs.Var(optionalDuration{budget}, "time", "stop generating after this `duration` (60s when --runs is not given either)")
 	runs := fs.Int("runs", 0, "stop after this many programs")
 	out := fs.String("out", "conform-fuzz", "directory for findings, the corpus of seeds and summary.json")
 	vary := fs.Bool("vary-allowlist", true, "draw each vat's allowedHosts from the grammar (otherwise every vat allows allowed.test)")
@@ -113,11 +133,9 @@ func cmdFuzz(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if res != nil {
 		printFuzzSummary(stdout, res, *out)
 	}
-	var infra *fuzz.InfraError
 	switch {
-	case errors.As(err, &infra):
-		return exitInfra, err
 	case err != nil:
+		// An implementation that would not start (*fuzz.InfraError), or an interrupted run.
 		return exitInfra, err
 	case len(res.Findings) > 0:
 		return exitFailures, nil
