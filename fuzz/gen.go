@@ -11,7 +11,7 @@ import (
 
 // GrammarVersion changes whenever the same seed would give a different program: a corpus
 // of seeds written by another version is not replayed.
-const GrammarVersion = 2
+const GrammarVersion = 3
 
 // Env is what the grammar needs to know of the implementations a run compares: a program is
 // a pure function of its seed and its Env.
@@ -87,6 +87,8 @@ type slot struct {
 	// torn: created before a teardown: its network work was torn down, so it is only read
 	// by spawned steps.
 	torn bool
+	// tag is the fz= tag of the held request behind the value ("" for none).
+	tag string
 }
 
 type gen struct {
@@ -102,7 +104,7 @@ func (g *gen) program() Program {
 	g.p.Globals = slices.Clone(g.env.Globals)
 	g.p.AllowedHosts = g.allowlist()
 	g.repeat("step", 1, maxSteps, g.step)
-	g.p.Steps = append(g.p.Steps, Step{Kind: StepTerminate, Op: "terminate"})
+	g.p.Steps = append(g.p.Steps, Step{Kind: StepTerminate, Op: "terminate", Holds: g.holds()})
 	for h := range g.headers {
 		g.p.Headers = append(g.p.Headers, h)
 	}

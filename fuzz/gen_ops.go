@@ -106,7 +106,11 @@ func emitFetch(g *gen) {
 	// is left out of the prefix and forms below.
 	g.p.Steps[len(g.p.Steps)-1].Live = strings.HasPrefix(u, "http://allowed.test/fz/res?b=") && init == "" &&
 		form != "changing" && form != "lying-request" && g.allows("allowed.test")
-	g.bind(&slot{name: name, kind: kResponse, fetched: true, det: r.det, held: r.drip, signal: signal})
+	s := &slot{name: name, kind: kResponse, fetched: true, det: r.det, held: r.drip, signal: signal}
+	if r.drip {
+		s.tag = name
+	}
+	g.bind(s)
 }
 
 // emitCredentialFetch fetches with a credential header, mostly through a redirect, which
@@ -127,6 +131,9 @@ func emitHeldFetch(g *gen) {
 	name := g.name("p")
 	var code string
 	signal := ""
+	// The promise of a hang or an upload that never ends is held; a drip's resolves at once
+	// (its body is what is held).
+	held := true
 	if g.env.has("ReadableStream", "TextEncoder") && g.chance("upload", 4) {
 		u := g.hostURL("allowed.test", "/fz/upload?fz="+name)
 		code = "fetch(" + str(u) + ", { method: \"POST\", body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(\"fz\")); } }), duplex: \"half\" })"
@@ -138,9 +145,10 @@ func emitHeldFetch(g *gen) {
 			opts = ", { signal: " + signal + ".signal }"
 		}
 		code = "fetch(" + str(g.heldURL(r)) + opts + ")"
+		held = r.hang
 	}
 	g.add(Step{Kind: StepSpawn, Op: "fetch.held", Code: code, Bind: name, Tag: name})
-	g.bind(&slot{name: name, kind: kPromise, held: true, signal: signal})
+	g.bind(&slot{name: name, kind: kPromise, held: held, settles: !held, signal: signal, tag: name})
 }
 
 func emitController(g *gen) {
@@ -183,8 +191,8 @@ func emitSpawnRead(g *gen) {
 	s := oneOf(g, "held body", g.heldBodies())
 	name := g.name("p")
 	code := s.name + "." + oneOf(g, "read", []string{"text()", "arrayBuffer()", "body.getReader().read()", "clone().text()"})
-	g.add(Step{Kind: StepSpawn, Op: "body.spawn", Code: code, Bind: name})
-	g.bind(&slot{name: name, kind: kPromise, held: s.held, settles: !s.held && !s.torn, signal: s.signal, torn: s.torn})
+	g.add(Step{Kind: StepSpawn, Op: "body.spawn", Code: code, Bind: name, Tag: s.tag})
+	g.bind(&slot{name: name, kind: kPromise, held: s.held, settles: !s.held && !s.torn, signal: s.signal, torn: s.torn, tag: s.tag})
 }
 
 func emitClone(g *gen) {
@@ -349,12 +357,21 @@ func emitFrozen(g *gen) {
 
 func emitTeardown(g *gen) {
 	g.teardowns++
-	g.add(Step{Kind: StepTeardown, Op: "teardown"})
+	g.add(Step{Kind: StepTeardown, Op: "teardown", Holds: g.holds()})
 	for _, s := range g.slots {
 		if s.fetched || s.kind == kPromise {
 			s.torn = true
 		}
 	}
+}
+
+// holds names the spawned promises held open now.
+func (g *gen) holds() []string {
+	var out []string
+	for _, s := range g.slotsWhere(func(s *slot) bool { return s.kind == kPromise && s.held && !s.settles && !s.torn }) {
+		out = append(out, s.name)
+	}
+	return out
 }
 
 func emitSibling(g *gen) {

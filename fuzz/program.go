@@ -49,6 +49,10 @@ type Step struct {
 	// Live marks a fetch that every endowment must resolve: a plain URL of a host the vat's
 	// allowlist names, without init (the liveness property, run.go).
 	Live bool `json:"live,omitempty"`
+	// Holds, on a teardown or termination, names the spawned promises that are held then (a
+	// request or body the server keeps open, not aborted): nothing but the teardown can end
+	// them, so their settling at any time after the call is teardown's doing.
+	Holds []string `json:"holds,omitempty"`
 }
 
 // Program is one generated vat program: the vat's configuration and its steps. It is a

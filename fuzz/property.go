@@ -22,7 +22,7 @@ import (
 
 // stop tears the vat's endowment down (teardownVat) or terminates the vat, and checks what
 // follows.
-func (r *runner) stop(ctx context.Context, n int, terminate bool) StepResult {
+func (r *runner) stop(ctx context.Context, n int, terminate bool, holds []string) StepResult {
 	in := r.in
 	what := "teardown"
 	if terminate {
@@ -34,6 +34,25 @@ func (r *runner) stop(ctx context.Context, n int, terminate bool) StepResult {
 			pending[task] = bind
 		}
 	}
+	// A promise the program holds whose request mocknet has in flight (held open by the
+	// server) can only be ended by the teardown.
+	inFlight := map[string]bool{}
+	for _, o := range in.net.Since(r.start) {
+		if o.Outcome == mocknet.OutcomeInFlight && heldPaths[o.Path] {
+			for _, kv := range strings.Split(o.RawQuery, "&") {
+				if tag, ok := strings.CutPrefix(kv, "fz="); ok {
+					inFlight[tag] = true
+				}
+			}
+		}
+	}
+	held := map[string]bool{}
+	for _, bind := range holds {
+		if task, ok := r.watchers[bind]; ok && pending[task] != "" && inFlight[r.tags[bind]] {
+			held[task] = true
+		}
+	}
+	called := in.events.mark(r.vat)
 	cctx, cancel := r.call(ctx)
 	var err error
 	if terminate {
@@ -72,6 +91,13 @@ func (r *runner) stop(ctx context.Context, n int, terminate bool) StepResult {
 		r.violate(what+"/open/"+part, n, "still open %s after %s answered: %s %s%s", in.timing.Close, what, o.Host, o.Path, query(o.RawQuery))
 	}
 	seen := map[string]bool{}
+	// A held promise settles only by the teardown's doing, answered or not yet.
+	for _, ev := range in.events.since(r.vat, called) {
+		if ev.kind == evSettled && held[ev.taskID] && !seen[what+"/settled"] {
+			seen[what+"/settled"] = true
+			r.violate(what+"/settled", n, "%s, held open, settled (%s) once %s was called", pending[ev.taskID], ev.settled.Status, what)
+		}
+	}
 	for _, ev := range in.events.since(r.vat, mark) {
 		var class, detail string
 		switch {

@@ -55,6 +55,7 @@ type runner struct {
 	siblings []string
 	start    uint64
 	watchers map[string]string // bind → task
+	tags     map[string]string // bind → tag of the held request behind it
 	starts   []time.Time
 	fetched  int
 	stopped  bool
@@ -65,7 +66,7 @@ type runner struct {
 // runProgram runs p in a fresh vat of in and checks the properties on what it did.
 func runProgram(ctx context.Context, in *instance, p Program) *Run {
 	r := &runner{in: in, p: p, run: &Run{Impl: in.name()}, vat: in.nextVat(), start: in.net.LastSeq(),
-		watchers: map[string]string{}, notified: map[string]bool{}}
+		watchers: map[string]string{}, tags: map[string]string{}, notified: map[string]bool{}}
 	in.events.track(r.vat)
 	defer in.events.forget(r.vat)
 	r.exec(ctx)
@@ -159,10 +160,10 @@ func (r *runner) step(ctx context.Context, n int, s Step) StepResult {
 		if !r.in.teardown {
 			return StepResult{Status: "not offered"}
 		}
-		return r.stop(ctx, n, false)
+		return r.stop(ctx, n, false, s.Holds)
 	case StepTerminate:
 		r.ended = true
-		return r.stop(ctx, n, true)
+		return r.stop(ctx, n, true, s.Holds)
 	case StepSibling:
 		id := r.in.nextVat()
 		cctx, cancel := r.call(ctx)
@@ -243,6 +244,7 @@ func (r *runner) spawn(ctx context.Context, n int, s Step) StepResult {
 	}
 	r.watchers[s.Bind] = task
 	if s.Tag != "" {
+		r.tags[s.Bind] = s.Tag
 		r.waitHeld(ctx, s.Tag, task)
 	}
 	return StepResult{Value: json.RawMessage(`"spawned"`)}
