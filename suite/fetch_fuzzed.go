@@ -16,21 +16,21 @@ func fetchFuzzedSpecs() []Spec {
 	latin := "caf\u00e9"
 	badPorts := RefusedURLs{Control: "http://" + HostAllowed + ":8080/anything"}
 	for _, port := range []string{"0", "25"} {
-		badPorts.Refused = append(badPorts.Refused, "http://"+HostAllowed+":"+port+"/conform/fetch-050")
+		badPorts.Refused = append(badPorts.Refused, "http://"+HostAllowed+":"+port+"/conform/fetch-057")
 	}
 	return Defaults{Area: AreaFetch, Profile: ProfileFetchAPI, Since: "0.3.0", Fixture: "fetch/cases",
 		Source:    "WHATWG Fetch §5.6 fetch() and §4 Fetching",
 		Rationale: "Code written for the web platform must see the same requests and responses through an endowment."}.Specs(
-		Row{ID: "FETCH-050", Title: "bad ports are refused", Profile: ProfileStrict,
+		Row{ID: "FETCH-057", Title: "bad ports are refused", Profile: ProfileStrict,
 			Source:      "security argument (strict): WHATWG Fetch §4.6 HTTP-network fetch and the bad port list (port blocking): an allowlist of hosts ignores ports, so it lets a vat speak HTTP to any service of an allowed host unless fetch refuses these",
 			Rationale:   "A request to an allowed host's SMTP or IRC port is a way to talk to a service that is not HTTP; every browser refuses them.",
 			Requirement: fmt.Sprintf("fetch of %s (bad ports) must reject without any contact, while %s reaches allowed.test.", Series("and", "%s", badPorts.Refused), badPorts.Control),
 			Run:         badPorts.Run},
-		Row{ID: "FETCH-051", Title: "Response.url has no fragment",
+		Row{ID: "FETCH-058", Title: "Response.url has no fragment",
 			Source:      "WHATWG Fetch §5.5 Response.url (serialized with exclude fragment set to true)",
 			Requirement: "fetch(\"http://allowed.test/anything#conform-fragment\") must resolve with url \"http://allowed.test/anything\".",
 			Run:         Returns("http://allowed.test/anything")},
-		Row{ID: "FETCH-052", Title: "request header values are sent as bytes",
+		Row{ID: "FETCH-059", Title: "request header values are sent as bytes",
 			Source:      "WHATWG Fetch §5.2 (a header value is a byte sequence; a Headers value is its isomorphic decoding)",
 			Requirement: fmt.Sprintf("A request header %q set by the vat must reach mocknet as the bytes 63 61 66 E9 (one byte per code point), not as UTF-8.", latin),
 			Run: Case{Check: func(t *T, res Result) {
@@ -38,12 +38,12 @@ func fetchFuzzedSpecs() []Spec {
 				o := t.AwaitObservation("GET /anything on allowed.test", ReadyWithin, PathIs("/anything"))
 				Expect(fmt.Sprintf("% X", o.Header.Get("X-Conform"))).To(Equal("63 61 66 E9"), "the bytes of X-Conform as mocknet received them")
 			}}.Run},
-		Row{ID: "FETCH-053", Title: "response header values are read as bytes",
+		Row{ID: "FETCH-060", Title: "response header values are read as bytes",
 			Source:      "WHATWG Fetch §5.2 (a Headers value is the isomorphic decoding of the bytes received)",
 			Requirement: "A response header whose value is the bytes 63 61 66 C3 A9 must read back as five code points U+0063 U+0061 U+0066 U+00C3 U+00A9, one per byte, not decoded as UTF-8.",
-			Run: Case{Params: map[string]any{"path": "/conform/fetch-053"},
+			Run: Case{Params: map[string]any{"path": "/conform/fetch-060"},
 				Setup: func(t *T) {
-					t.Handle(HostAllowed, "/conform/fetch-053", func(w http.ResponseWriter, _ *http.Request) {
+					t.Handle(HostAllowed, "/conform/fetch-060", func(w http.ResponseWriter, _ *http.Request) {
 						w.Header()["X-Conform"] = []string{"caf\xc3\xa9"}
 						w.WriteHeader(http.StatusOK)
 					})
