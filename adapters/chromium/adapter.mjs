@@ -21,7 +21,7 @@
 //   endowments and a console (vat-worker.mjs); endowments are frozen.
 // - There is no notify: a browser's fetch has no callback for outbound requests.
 //
-// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// Protocol: harness/PROTOCOL.md, served by the adapter kit (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { CDPSessionEvent } from 'puppeteer-core';
 import { PipeTransport } from 'puppeteer-core/internal/node/PipeTransport.js';
-import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+import { CODES, RpcError, makeLog, serve } from '@conform-suite/adapter-kit';
 import { LANGUAGE_GLOBALS, setUpVat } from './vat-worker.mjs';
 
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 // conform adapter "deno": Deno's own fetch, Request, Headers and Response, with each vat a
 // Deno Worker whose permissions are the vat's allowlist.
 //
-// - This Node program speaks the protocol (../lib/protocol.mjs, unpatched, as the other
+// - This Node program speaks the protocol (the adapter kit, unpatched, as the other
 //   adapters do) and starts one Deno process (host.js) from the Deno binary installed by
 //   `npm ci` (@deno/linux-x64-glibc). It sets that process's whole environment: the
 //   harness's proxy as HTTP_PROXY/HTTPS_PROXY, no update check, a throw-away DENO_DIR.
@@ -16,13 +16,13 @@
 // Protocol: harness/PROTOCOL.md. Diagnostics go to stderr (Deno's included).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+import { CODES, RpcError, makeLog, serve } from '@conform-suite/adapter-kit';
 
 const require = createRequire(import.meta.url);
 
@@ -33,10 +33,15 @@ const DENO_VERSION = require(`${DENO_PACKAGE}/package.json`).version;
 const ADAPTER_VERSION = `0.1.0 (deno ${DENO_VERSION}, node ${process.version})`;
 
 const HOST_MODULE = fileURLToPath(new URL('./host.js', import.meta.url));
-// The only files the Deno process may read: its own modules and the kit's values.mjs, which
-// vat.js imports. Deno checks a vat's dynamic import() of a file: URL against this list
-// (not against the Worker's read: false), so it is kept to exactly these.
-const READABLE = ['./host.js', './vat.js', '../lib/values.mjs'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+// vat.js imports the kit's values.mjs by package name, as this module imports the kit; Deno
+// finds it through an import map naming the file Node resolves the name to (the Deno process
+// runs with --no-config, so it reads no package.json of its own).
+const KIT_VALUES = '@conform-suite/adapter-kit/values';
+const KIT_VALUES_URL = import.meta.resolve(KIT_VALUES);
+// The only files the Deno process may read: its own modules and the kit's values.mjs. Deno
+// checks a vat's dynamic import() of a file: URL against this list (not against the
+// Worker's read: false), so it is kept to exactly these.
+const READABLE = [HOST_MODULE, fileURLToPath(new URL('./vat.js', import.meta.url)), fileURLToPath(KIT_VALUES_URL)];
 
 const OFFERED = [
   'fetch',
@@ -61,6 +66,8 @@ let host;
 function startHost(proxy) {
   const denoDir = mkdtempSync(join(tmpdir(), 'conform-deno-'));
   process.on('exit', () => rmSync(denoDir, { recursive: true, force: true }));
+  const importMap = join(denoDir, 'import-map.json');
+  writeFileSync(importMap, JSON.stringify({ imports: { [KIT_VALUES]: KIT_VALUES_URL } }));
   // The whole environment, not the harness's plus some: a proxy, NO_PROXY or DENO_* setting
   // inherited from the user's shell must not change where vat traffic goes.
   const env = {
@@ -89,6 +96,7 @@ function startHost(proxy) {
     '--no-lock',
     '--unstable-worker-options',
     '--allow-net',
+    `--import-map=${importMap}`,
     `--allow-read=${READABLE.join(',')}`,
     HOST_MODULE,
   ];

@@ -6,12 +6,12 @@
 // suite against it shows what the suite catches in an endowment that does nothing. It
 // offers protocol 1.1's teardownVat, which, like its termination, does nothing.
 //
-// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// Protocol: harness/PROTOCOL.md, served by the adapter kit (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
 
 import vm from 'node:vm';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
-import { makeConsole, makeLog, serve } from '../lib/protocol.mjs';
+import { makeConsole, makeLog, serve } from '@conform-suite/adapter-kit';
 
 const ADAPTER_NAME = 'node-plain';
 const ADAPTER_VERSION = `0.1.0 (node ${process.version}, bundled undici ${process.versions.undici})`;

@@ -15,14 +15,14 @@
 //   as the global dispatcher before lockdown().
 // - lockdown() runs once, at initialize; every vat is its own SES Compartment.
 //
-// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// Protocol: harness/PROTOCOL.md, served by the adapter kit (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
 
 import 'ses';
 import { createRequire } from 'node:module';
 import { Console } from 'node:console';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
-import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '../lib/protocol.mjs';
+import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '@conform-suite/adapter-kit';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +56,7 @@ const OTHER_NAMES = [
 ];
 const OFFERED = [...NETWORK_NAMES, ...OTHER_NAMES];
 
-// stdout carries protocol messages only (../lib/protocol.mjs took its writer when it
+// stdout carries protocol messages only (the adapter kit took its writer when it
 // loaded). Anything a library prints with console.* goes to stderr instead; this must
 // happen before lockdown() tames the console.
 globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
