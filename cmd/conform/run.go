@@ -16,6 +16,7 @@ import (
 
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
+	"github.com/conform-suite/conform/suite/changelog"
 	"github.com/conform-suite/conform/suite/runner"
 )
 
@@ -385,9 +386,10 @@ func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer)
 	fs := newFlags("list", "[--json|--markdown] [selection flags]",
 		"Lists the specs the selection flags choose (all by default) with ID, profile, area and title:\n"+
 			"the same flags as 'conform run', so 'conform list' is its dry run.",
-		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --markdown > REQUIREMENTS.md", stdout)
+		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --since 0.3.0\n  conform list --markdown > REQUIREMENTS.md", stdout)
 	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since}")
 	asMarkdown := fs.Bool("markdown", false, "print the REQUIREMENTS.md document")
+	since := fs.String("since", "", "only the specs added in this catalogue version or later (what each version added: CHANGELOG.md)")
 	sel := addSelectionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
@@ -399,7 +401,10 @@ func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer)
 	if err != nil {
 		return exitUsage, err
 	}
-	reqs := plan.Requirements()
+	reqs, err := changelog.AddedSince(plan.Requirements(), *since)
+	if err != nil {
+		return exitUsage, usagef("%v", err)
+	}
 	switch {
 	case *asJSON:
 		return exitOK, suite.WriteJSON(stdout, reqs)
