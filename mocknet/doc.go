@@ -9,6 +9,10 @@
 // specs add their own routes with Host.Handle. Anything that is not a registered virtual
 // host is refused with a 502 and recorded as an escape: mocknet never dials out.
 //
+// The network also answers DNS, UDP and TCP on a loopback port of its own (DNSAddr): every
+// virtual host is 127.0.0.1 and ::1, every other name NXDOMAIN, and every question is
+// recorded as a Lookup (dns.go), for the runtimes that resolve names themselves.
+//
 // Every route answers browsers' CORS: a request with an Origin header gets that origin
 // allowed, with credentials, and all its response headers exposed; a CORS preflight is
 // answered 204 by the network and recorded with Observation.Preflight set (cors.go).

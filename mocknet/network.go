@@ -50,6 +50,9 @@ type Network struct {
 	closed bool
 
 	main *Scope
+	// dns answers DNS for the virtual hosts and records every question in lookups (dns.go).
+	dns     *dnsServer
+	lookups *lookupLog
 	// stop is closed by Close; handlers that hold requests open (hang, drip-forever,
 	// upload-sink, tunnels) end when it is.
 	stop chan struct{}
@@ -104,6 +107,7 @@ func New(opts ...Option) (*Network, error) {
 		hosts: map[string]*Host{},
 		stop:  make(chan struct{}),
 	}
+	n.lookups = newLookupLog()
 	n.catalog = n.newCatalog()
 	for _, h := range cfg.hosts {
 		n.AddHost(h)
@@ -113,6 +117,10 @@ func New(opts ...Option) (*Network, error) {
 		return nil, err
 	}
 	n.main = main
+	if n.dns, err = n.startDNS(main.ln.Addr().(*net.TCPAddr).IP.String()); err != nil {
+		_ = n.Close()
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -210,6 +218,9 @@ func (n *Network) Close() error {
 	var errs []error
 	for _, s := range scopes {
 		errs = append(errs, s.shutdown())
+	}
+	if n.dns != nil {
+		errs = append(errs, n.dns.close())
 	}
 	n.wg.Wait()
 	return errors.Join(errs...)

@@ -17,8 +17,9 @@ type ServeOptions struct {
 
 // Serve runs a network until ctx is done, for adapter authors who want to try their
 // adapter's proxy routing by hand. It prints `proxy: http://127.0.0.1:PORT` as the first
-// line of out, then one JSON line per finished exchange (completed, client-closed,
-// server-reset) and per escape.
+// line of out and `dns: 127.0.0.1:PORT` (the DNS server, UDP and TCP) as the second, then one
+// JSON line per finished exchange (completed, client-closed, server-reset) and per escape,
+// and one `{"lookup": {…}}` line per question the DNS server was asked.
 func Serve(ctx context.Context, opts ServeOptions, out io.Writer) error {
 	addr := opts.Addr
 	if addr == "" {
@@ -35,7 +36,9 @@ func Serve(ctx context.Context, opts ServeOptions, out io.Writer) error {
 	defer n.Close()
 	updates, cancel := n.Subscribe()
 	defer cancel()
-	if _, err := fmt.Fprintf(out, "proxy: %s\n", n.ProxyURL()); err != nil {
+	lookups, cancelLookups := n.SubscribeLookups()
+	defer cancelLookups()
+	if _, err := fmt.Fprintf(out, "proxy: %s\ndns: %s\n", n.ProxyURL(), n.DNSAddr()); err != nil {
 		return fmt.Errorf("write proxy address: %w", err)
 	}
 	enc := json.NewEncoder(out)
@@ -43,6 +46,10 @@ func Serve(ctx context.Context, opts ServeOptions, out io.Writer) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case l := <-lookups:
+			if err := enc.Encode(map[string]Lookup{"lookup": l}); err != nil {
+				return fmt.Errorf("write lookup: %w", err)
+			}
 		case o := <-updates:
 			if o.Outcome == OutcomeInFlight {
 				continue
