@@ -5,8 +5,9 @@
 // The listener is at once an HTTP forward proxy (absolute-form requests and CONNECT
 // tunnels) and an origin routed by the Host header, so any client in any language reaches
 // it by setting its proxy to ProxyURL. Every virtual host serves go-httpbin's route
-// catalogue plus /hang, /drip-forever, /reset, /upload-sink and /redirect-host/{host};
-// specs add their own routes with Host.Handle. Anything that is not a registered virtual
+// catalogue plus /hang, /drip-forever, /reset, /upload-sink, /redirect-host/{host},
+// /set-cookie/{name}/{value} and /state-echo (cookies.go); specs add their own routes with
+// Host.Handle. Anything that is not a registered virtual
 // host is refused with a 502 and recorded as an escape: mocknet never dials out.
 //
 // The network also answers DNS, UDP and TCP on a loopback port of its own (DNSAddr): every

@@ -132,6 +132,8 @@ func (n *Network) newCatalog() http.Handler {
 	mux.HandleFunc("/reset", n.reset)
 	mux.HandleFunc("/upload-sink", n.uploadSink)
 	mux.HandleFunc("/redirect-host/{host}", redirectHost)
+	mux.HandleFunc("/set-cookie/{name}/{value}", setCookie)
+	mux.HandleFunc("/state-echo", echoState)
 	mux.Handle("/", hb)
 	return mux
 }
