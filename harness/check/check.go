@@ -147,7 +147,7 @@ func (c *checker) call() (context.Context, context.CancelFunc) {
 func (c *checker) run() (initialized bool) {
 	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
 	res, err := c.impl.Initialize(ctx, harness.InitializeParams{ProtocolVersion: harness.ProtocolVersion,
-		Network: harness.NetworkConfig{Proxy: c.net.ProxyURL()}, Listener: c.events})
+		Network: harness.NetworkConfig{Proxy: c.net.ProxyURL(), DNS: c.net.DNSAddr()}, Listener: c.events})
 	cancel()
 	if err != nil {
 		c.fail("initialize is answered", err.Error(), "read one JSON-RPC request per line on stdin and answer initialize with {name, version, protocolVersion: \"1\"} on stdout (PROTOCOL.md, initialize)")
