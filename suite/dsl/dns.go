@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as prose
@@ -10,12 +11,26 @@ import (
 	"github.com/conform-suite/conform/mocknet"
 )
 
+// Lookup is one DNS question mocknet's DNS server was asked, as predicates receive it.
+type Lookup = mocknet.Lookup
+
 // Lookups are DNS questions mocknet's DNS server was asked (initialize's network.dns). Like
 // Seen, they print one readable line each in failure messages.
 type Lookups []mocknet.Lookup
 
 // GomegaString is how Gomega prints Lookups in failure messages.
 func (l Lookups) GomegaString() string { return DescribeLookups(l) }
+
+// Except returns the lookups of any name but those given.
+func (l Lookups) Except(names ...string) Lookups {
+	var out Lookups
+	for _, x := range l {
+		if !slices.Contains(names, x.Name) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // DescribeLookups renders lookups one per line: type, name, client, answer.
 func DescribeLookups(lookups []mocknet.Lookup) string {
