@@ -18,9 +18,9 @@ func (d DeniedNames) Run(t *T) {
 	t.ObserveLookup(HostAllowed)
 	var got []struct{ URL, Error string }
 	vat.Run("config/fetch-status", map[string]any{"urls": d.URLs}).Decode(&got)
+	vat.Terminate()
+	Expect(t.Lookups().Except(HostAllowed)).To(BeEmpty(), "no name but %s may be looked up (the fetches gave %+v); what mocknet's DNS was asked", HostAllowed, got)
 	for _, r := range got {
 		Expect(r.Error).NotTo(BeEmpty(), "fetch(%q) must reject in a vat allowed only %s", r.URL, HostAllowed)
 	}
-	vat.Terminate()
-	Expect(t.Lookups().Except(HostAllowed)).To(BeEmpty(), "no name but %s may be looked up; what mocknet's DNS was asked", HostAllowed)
 }
