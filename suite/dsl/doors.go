@@ -100,11 +100,11 @@ func (d Doors) Run(t *T) {
 			return o.Host != HostAllowed || o.Path != fence || o.Preflight
 		})
 	}
-	Expect(contact()).To(BeEmpty(), "nothing may reach %s through %s (the program saw %v); what mocknet saw after the positive control", where, Series("or", "%s", d.Doors), got)
+	Expect(contact()).To(BeEmpty(), "nothing may reach %s through %s (the program saw %v); what mocknet saw after the positive control", where, DoorsInWords("or", d.Doors), got)
 	if !allRefused(got) {
 		// Something was accepted: a request it queued may arrive after the vat is gone.
 		Consistently(contact).WithTimeout(SettleWindow).WithPolling(10*time.Millisecond).Should(BeEmpty(),
-			"nothing may reach %s through %s, also after the vat was terminated (the program saw %v)", where, Series("or", "%s", d.Doors), got)
+			"nothing may reach %s through %s, also after the vat was terminated (the program saw %v)", where, DoorsInWords("or", d.Doors), got)
 	}
 	Expect(t.Lookups().Except(HostAllowed)).To(BeEmpty(), "no name but %s may be looked up; what mocknet's DNS was asked", HostAllowed)
 	if d.Unwatched {
