@@ -64,7 +64,6 @@ func hostAPIsBut(granted ...string) []string {
 	return out
 }
 
-
 // hostAPIs are the host APIs a vat does not have unless it asked for them (harness/PROTOCOL.md
 // §10): the web platform's globals, timers, the worker or window scope, the runtime's objects.
 func hostAPIs() []string {
