@@ -72,6 +72,10 @@ type Observation struct {
 	// what handshake happened in it. Tunnels are listed apart (Network.Tunnels), so that
 	// counting a vat's requests never counts the connections they took.
 	Tunnel bool `json:"tunnel,omitempty"`
+	// TunnelSeq is, for a request that arrived in a CONNECT tunnel, the Seq of that
+	// tunnel's record: a client that keeps connections alive sends many requests, of many
+	// specs, through one tunnel.
+	TunnelSeq uint64 `json:"tunnelSeq,omitempty"`
 }
 
 func (o Observation) String() string {

@@ -132,16 +132,36 @@ func (n *Network) serveTunnel(conn *bufferedConn, h *Host, scope, target string)
 		served = tc
 	}
 	close(owned)
-	n.serveHTTP(served, h, scope, hs)
+	n.serveHTTP(served, h, scope, tunnelOf{seq: rec.rec.Seq, hs: hs})
+}
+
+// tunnelOf is what the requests of a tunnel carry in their context: the tunnel's record and
+// its TLS handshake (nil for plain HTTP).
+type tunnelOf struct {
+	seq uint64
+	hs  *Handshake
+}
+
+type tunnelKey struct{}
+
+// TunnelOf returns the record of the tunnel a request arrived in (Observation.TunnelSeq),
+// in its latest state; false for a request that came through no tunnel.
+func (n *Network) TunnelOf(o Observation) (Observation, bool) {
+	if o.TunnelSeq == 0 {
+		return Observation{}, false
+	}
+	if t := n.j.all(o.TunnelSeq-1, "", false, true); len(t) > 0 && t[0].Seq == o.TunnelSeq {
+		return t[0], true
+	}
+	return Observation{}, false
 }
 
 // tlsRecordHandshake is the first byte of a TLS ClientHello (a handshake record); no HTTP
 // request line starts with it.
 const tlsRecordHandshake = 0x16
 
-// serveHTTP runs an HTTP server over one connection, as host h; hs is the connection's
-// TLS handshake, nil for plain HTTP.
-func (n *Network) serveHTTP(conn net.Conn, h *Host, scope string, hs *Handshake) {
+// serveHTTP runs an HTTP server over one connection of a tunnel, as host h.
+func (n *Network) serveHTTP(conn net.Conn, h *Host, scope string, tun tunnelOf) {
 	ln := newSingleConnListener(conn)
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -154,10 +174,10 @@ func (n *Network) serveHTTP(conn net.Conn, h *Host, scope string, hs *Handshake)
 			}
 		},
 	}
-	if hs != nil {
-		srv.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
-			return context.WithValue(ctx, handshakeKey{}, hs)
-		}
+	srv.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
+		return context.WithValue(ctx, tunnelKey{}, tun)
+	}
+	if tun.hs != nil {
 		// The handshake is done; the server reads the protocol it agreed (h2 or HTTP/1.1).
 		srv.TLSConfig = &tls.Config{NextProtos: []string{"h2", "http/1.1"}}
 		var protocols http.Protocols
@@ -187,7 +207,7 @@ func (n *Network) serveHost(w http.ResponseWriter, r *http.Request, h *Host, via
 	x := n.j.begin(Observation{
 		Host: h.name, Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: r.Header.Clone(), HostHeader: r.Host, Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
-		TLS: copyHandshake(handshakeOf(r.Context())),
+		TLS: copyHandshake(handshakeOf(r.Context())), TunnelSeq: tunnelSeqOf(r.Context()),
 	})
 	var rw http.ResponseWriter = &recordingWriter{ResponseWriter: w, x: x}
 	if r.Header.Get("Origin") != "" {

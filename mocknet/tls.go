@@ -331,14 +331,18 @@ func (n *Network) handshake(conn net.Conn, h *Host) (*tls.Conn, *Handshake, erro
 	return tc, hs, nil
 }
 
-type handshakeKey struct{}
-
 // handshakeOf returns the handshake of the TLS tunnel a request arrived in, nil for plain
 // HTTP. The record is shared by every request of the tunnel and never changes once the
 // handshake completed; observations copy it.
 func handshakeOf(ctx context.Context) *Handshake {
-	hs, _ := ctx.Value(handshakeKey{}).(*Handshake)
-	return hs
+	tun, _ := ctx.Value(tunnelKey{}).(tunnelOf)
+	return tun.hs
+}
+
+// tunnelSeqOf returns the Seq of the tunnel a request arrived in, 0 outside a tunnel.
+func tunnelSeqOf(ctx context.Context) uint64 {
+	tun, _ := ctx.Value(tunnelKey{}).(tunnelOf)
+	return tun.seq
 }
 
 func copyHandshake(hs *Handshake) *Handshake {

@@ -2,6 +2,7 @@ package mocknet
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -60,14 +61,9 @@ func TestHTTPSThroughTheProxyIsServedAndRecorded(t *testing.T) {
 			if o.HostHeader != tc.hostHeader {
 				t.Errorf("Host header %q, want %q", o.HostHeader, tc.hostHeader)
 			}
-			var tunnel *Observation
-			for _, tu := range n.Tunnels(0) {
-				if tu.Target == u.Host || tu.Target == u.Hostname()+":443" {
-					tunnel = &tu
-				}
-			}
-			if tunnel == nil || tunnel.TLS == nil || !tunnel.TLS.Completed {
-				t.Errorf("no tunnel to %s recorded with its handshake: %v", u.Host, n.Tunnels(0))
+			tunnel, ok := n.TunnelOf(o)
+			if want := u.Hostname() + ":" + cmp.Or(u.Port(), "443"); !ok || tunnel.Target != want || tunnel.TLS == nil || !tunnel.TLS.Completed {
+				t.Errorf("the request's tunnel is %v (%v), want one to %s with a completed handshake; tunnels: %v", tunnel, ok, want, n.Tunnels(0))
 			}
 		})
 	}
