@@ -9,6 +9,15 @@
 // specs add their own routes with Host.Handle. Anything that is not a registered virtual
 // host is refused with a 502 and recorded as an escape: mocknet never dials out.
 //
+// Every virtual host speaks https too, inside CONNECT tunnels (any port; TLS when the
+// client's first bytes are a ClientHello), HTTP/1.1 or h2 by ALPN, with a certificate minted
+// from SNI by a certificate authority made in memory for the network and valid for a day
+// (tls.go). Clients trust it through CertificateAuthority (the PEM) or CertPool, never
+// through a trust store. wrong-name.test, expired.test, self-signed.test and unknown-ca.test
+// present certificates a client must refuse. Every tunnel is recorded apart from the
+// requests in it (Tunnels, TunnelOf), with its handshake: SNI, ALPN, the certificate
+// presented, whether the client completed it and which alert it sent.
+//
 // Every route answers browsers' CORS: a request with an Origin header gets that origin
 // allowed, with credentials, and all its response headers exposed; a CORS preflight is
 // answered 204 by the network and recorded with Observation.Preflight set (cors.go).

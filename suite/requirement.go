@@ -36,12 +36,13 @@ const (
 	AreaNotify       = "notify"
 	AreaTeardown     = "teardown"
 	AreaIsolation    = "isolation"
+	AreaHTTPS        = "https"
 )
 
 // Areas lists every area in report order.
 func Areas() []string {
 	return []string{AreaAvailability, AreaConfig, AreaAllowlist, AreaFetch, AreaHeaders,
-		AreaRequest, AreaResponse, AreaAbort, AreaNotify, AreaTeardown, AreaIsolation}
+		AreaRequest, AreaResponse, AreaAbort, AreaNotify, AreaTeardown, AreaIsolation, AreaHTTPS}
 }
 
 // Requirement is what one spec demands, in words. Once published, an ID keeps its meaning.
@@ -107,6 +108,7 @@ func areaPrefixes() map[string]string {
 		AreaAvailability: "AVAIL", AreaConfig: "CONF", AreaAllowlist: "ALLOW", AreaFetch: "FETCH",
 		AreaHeaders: "HDR", AreaRequest: "REQ", AreaResponse: "RES", AreaAbort: "ABORT",
 		AreaNotify: "NOTIFY", AreaTeardown: "TEAR", AreaIsolation: "ISO",
+		AreaHTTPS: "TLS",
 	}
 }
 

@@ -26,5 +26,7 @@ func specTables() []func() []Spec {
 		heldTwinSpecs,
 		isolationSpecs,
 		returnedObjectSpecs,
+		httpsSpecs,
+		certificateSpecs,
 	}
 }
