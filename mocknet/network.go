@@ -43,6 +43,7 @@ func WithHosts(hosts ...string) Option {
 type Network struct {
 	j       *journal
 	catalog http.Handler
+	ca      *authority
 
 	mu     sync.Mutex
 	hosts  map[string]*Host
@@ -102,6 +103,7 @@ func New(opts ...Option) (*Network, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	var err error
 	n := &Network{
 		j:     newJournal(),
 		hosts: map[string]*Host{},
@@ -109,6 +111,9 @@ func New(opts ...Option) (*Network, error) {
 	}
 	n.lookups = newLookupLog()
 	n.catalog = n.newCatalog()
+	if n.ca, err = newAuthority(time.Now()); err != nil {
+		return nil, err
+	}
 	for _, h := range cfg.hosts {
 		n.AddHost(h)
 	}
@@ -178,10 +183,15 @@ func (n *Network) ProxyURL() string { return n.main.ProxyURL() }
 func (n *Network) Addr() string { return n.main.Addr() }
 
 // Observations returns every exchange so far, in arrival order.
-func (n *Network) Observations() []Observation { return n.j.all(0, "", false) }
+func (n *Network) Observations() []Observation { return n.j.all(0, "", false, false) }
 
 // Since returns the exchanges that arrived after seq.
-func (n *Network) Since(seq uint64) []Observation { return n.j.all(seq, "", false) }
+func (n *Network) Since(seq uint64) []Observation { return n.j.all(seq, "", false, false) }
+
+// Tunnels returns the records of CONNECT tunnels to virtual hosts after seq (0 for all),
+// with the TLS handshake of each: what a vat connected to, whether or not it sent a
+// request.
+func (n *Network) Tunnels(seq uint64) []Observation { return n.j.all(seq, "", false, true) }
 
 // LastSeq is the Seq of the latest exchange (0 when none).
 func (n *Network) LastSeq() uint64 { return n.j.lastSeq() }
@@ -287,7 +297,7 @@ func (s *Scope) ProxyURL() string { return "http://" + s.ln.Addr().String() }
 func (s *Scope) Addr() string { return s.ln.Addr().String() }
 
 // Observations returns the exchanges received by this scope's listener.
-func (s *Scope) Observations() []Observation { return s.n.j.all(0, s.name, true) }
+func (s *Scope) Observations() []Observation { return s.n.j.all(0, s.name, true, false) }
 
 func (s *Scope) shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -29,10 +29,10 @@ type Run struct {
 	LabelFilter    string         `json:"labelFilter,omitempty"`
 	// Grant, when the run narrowed what the implementation offers (conform run --grant),
 	// lists the globals vats could be given; specs needing others are not applicable.
-	Grant []string `json:"grant,omitempty"`
-	Shard          string         `json:"shard,omitempty"` // "I/N" when sharded
-	StartedAt      time.Time      `json:"startedAt"`
-	FinishedAt     time.Time      `json:"finishedAt"`
+	Grant      []string  `json:"grant,omitempty"`
+	Shard      string    `json:"shard,omitempty"` // "I/N" when sharded
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
 	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
 	// every selected spec ran; InterruptReason says why.
 	Interrupted     bool   `json:"interrupted"`

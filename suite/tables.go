@@ -28,5 +28,7 @@ func specTables() []func() []Spec {
 		returnedObjectSpecs,
 		egressSpecs,
 		egressStateSpecs,
+		httpsSpecs,
+		certificateSpecs,
 	}
 }

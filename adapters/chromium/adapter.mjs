@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import puppeteer, { CDPSessionEvent } from 'puppeteer-core';
 import { PipeTransport } from 'puppeteer-core/internal/node/PipeTransport.js';
 import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+import { chromiumSPKIFlags, runCA } from '../lib/tls.mjs';
 import { LANGUAGE_GLOBALS, setUpVat } from './vat-worker.mjs';
 
 const require = createRequire(import.meta.url);
@@ -195,12 +196,13 @@ const state = {
   notRemovedLogged: new Set(),
 };
 
-async function launch(proxy) {
+async function launch(proxy, ca) {
   state.proxy = proxy;
   state.pageServer = await startPageServer();
   const deadProxy = await closedPort();
   state.userDataDir = mkdtempSync(join(tmpdir(), 'conform-chromium-'));
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, 'about:blank'];
+  // https: the run's CA by the only per-launch means Chromium has, weaker than trust (tls.mjs).
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca), 'about:blank'];
   // Started here rather than by puppeteer.launch, which would put the browser in a process
   // group of its own: the harness ends the adapter's process group (PROTOCOL.md §7), and
   // the browser must end with it.
@@ -277,7 +279,7 @@ process.on('exit', stopBrowser);
 
 async function initialize(params) {
   try {
-    await launch(params.network.proxy);
+    await launch(params.network.proxy, runCA(params));
   } catch (e) {
     log(`could not start chromium; its last output:\n${state.stderrTail}`);
     throw e;

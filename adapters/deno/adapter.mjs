@@ -4,7 +4,8 @@
 // - This Node program speaks the protocol (../lib/protocol.mjs, unpatched, as the other
 //   adapters do) and starts one Deno process (host.js) from the Deno binary installed by
 //   `npm ci` (@deno/linux-x64-glibc). It sets that process's whole environment: the
-//   harness's proxy as HTTP_PROXY/HTTPS_PROXY, no update check, a throw-away DENO_DIR.
+//   harness's proxy as HTTP_PROXY/HTTPS_PROXY, the run's CA as DENO_CERT, no update check,
+//   a throw-away DENO_DIR.
 // - host.js makes each vat a Worker with `deno.permissions` (--unstable-worker-options):
 //   net limited to the vat's allowedHosts, no read, write, env, run, ffi, sys or import.
 //   Deno enforces the allowlist; the adapter adds none of its own.
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+import { runCA, writeCAFile } from '../lib/tls.mjs';
 import { mocknetResolver } from './resolver.mjs';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +61,7 @@ const log = makeLog(ADAPTER_NAME);
 /** The Deno host process and what is waiting on it; set by initialize. */
 let host;
 
-async function startHost(proxy, dns) {
+async function startHost(proxy, ca, dns) {
   const denoDir = mkdtempSync(join(tmpdir(), 'conform-deno-'));
   process.on('exit', () => rmSync(denoDir, { recursive: true, force: true }));
   const resolver = await mocknetResolver(dns, denoDir);
@@ -88,6 +90,12 @@ async function startHost(proxy, dns) {
     HTTP_PROXY: proxy,
     HTTPS_PROXY: proxy,
   };
+  if (ca) {
+    // The run's CA, for https through the proxy: DENO_CERT adds it to Deno's default store
+    // (Mozilla's roots) for this process only. The file is in the process's own throw-away
+    // directory, readable by this user only; no certificate check is relaxed.
+    env.DENO_CERT = writeCAFile(ca, denoDir);
+  }
   const args = [
     'run',
     '--quiet',
@@ -176,7 +184,7 @@ function reply(type, vatId) {
 
 async function initialize(params) {
   const { proxy, dns } = params.network;
-  host = await startHost(proxy, dns);
+  host = await startHost(proxy, runCA(params), dns);
   await host.ready;
   log(`every vat's traffic goes through ${proxy}`);
 }

@@ -28,7 +28,11 @@ route catalogue (go-httpbin plus /hang, /drip-forever, /reset, /upload-sink,
 answering the virtual hosts with loopback and NXDOMAIN for every other name); then one JSON
 line per finished exchange (completed, client-closed, server-reset), per escape and, as
 {"lookup": …}, per DNS question. Point your adapter's HTTP proxy at the first address and, if
-its runtime resolves names, its resolver at the second. Stop with Ctrl-C.`,
+its runtime resolves names, its resolver at the second. Stop with Ctrl-C.
+Every host also speaks https inside CONNECT tunnels, with certificates of a certificate
+authority made for this run: the line "ca: PATH" names a file holding it (removed on exit);
+trust it for this network only (curl --cacert PATH -x PROXY https://allowed.test/get). The
+hosts wrong-name.test, expired.test, self-signed.test and unknown-ca.test serve bad ones.`,
 		"  conform mocknet serve\n  conform mocknet serve --addr 127.0.0.1:8899 --host allowed.test --host evil.test", stdout)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	var hosts stringList

@@ -26,6 +26,10 @@
 //     running, or must never settle once their vat is gone.
 //   - Seen and DescribeObservations: mocknet's exchanges printed one readable line each in
 //     failure messages; PathIs, Streaming and Filter pick exchanges out of them.
+//   - https: HTTPSURL; Tunnels, TunnelsTo and TunnelOf (the CONNECT tunnels mocknet saw, each
+//     with its TLS handshake, whether or not a request followed); AwaitHandshake, OverTLS,
+//     ExpectNoTunnel; the hosts whose certificate must be refused (HostWrongName, HostExpired,
+//     HostSelfSigned, HostUnknownCA) and the runs the https specs share (tls_runs.go).
 //   - The standard scenario: HostAllowed, HostOther, HostSubAllowed, HostEvil; NetworkGlobals();
 //     the deadlines every spec states (CloseDeadline, SettleWindow).
 //

@@ -86,7 +86,7 @@ func (s *session) start() error {
 	defer cancel()
 	info, err := impl.Initialize(ctx, harness.InitializeParams{
 		ProtocolVersion: harness.ProtocolVersion,
-		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL(), DNS: s.net.DNSAddr()},
+		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL(), DNS: s.net.DNSAddr(), CA: string(s.net.CertificateAuthority())},
 		Listener:        s.events,
 	})
 	if err != nil {
