@@ -230,6 +230,7 @@ const htmlRow = `{{define "arow"}}<tr class="{{kind .}}">
 <td class="t">{{dur .}}</td></tr>{{end}}{{/* no text between the definitions: it would end the page */}}{{define "row"}}<tr class="{{kind .}}" id="spec-{{.ID}}" data-kind="{{kind .}}" data-text="{{.ID}} {{.Title}} {{.Requirement}} {{.Area}} {{.Profile}}">
 <td class="id">{{.ID}}</td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
 <td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
+{{if .Note}}<div class="reason">Not observable here: {{.Note}}</div>{{end}}
 {{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
 {{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
 {{if .Failure}}<details><summary>failure details</summary>{{if .Expectation}}<p class="req">{{.Expectation.Reason}}</p>{{end}}<pre>{{text .}}</pre></details>{{end}}</td>

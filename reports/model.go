@@ -29,10 +29,10 @@ type Run struct {
 	LabelFilter    string         `json:"labelFilter,omitempty"`
 	// Grant, when the run narrowed what the implementation offers (conform run --grant),
 	// lists the globals vats could be given; specs needing others are not applicable.
-	Grant []string `json:"grant,omitempty"`
-	Shard          string         `json:"shard,omitempty"` // "I/N" when sharded
-	StartedAt      time.Time      `json:"startedAt"`
-	FinishedAt     time.Time      `json:"finishedAt"`
+	Grant      []string  `json:"grant,omitempty"`
+	Shard      string    `json:"shard,omitempty"` // "I/N" when sharded
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
 	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
 	// every selected spec ran; InterruptReason says why.
 	Interrupted     bool   `json:"interrupted"`
@@ -72,6 +72,11 @@ type SpecResult struct {
 	// Needs are the globals the spec needs that the run did not offer, for a spec that is
 	// not applicable.
 	Needs []string `json:"needs,omitempty"`
+	// Note is what the spec could not observe of this implementation, said by a spec that
+	// passed without checking all of its requirement (a lookup where the implementation
+	// resolves no name through the mock network, a cookie where it keeps none), so that the
+	// report says so instead of passing silently.
+	Note string `json:"note,omitempty"`
 	// Expectation is the reason from the expectations file when the spec was expected to fail.
 	Expectation *Expectation `json:"expectation,omitempty"`
 }

@@ -111,6 +111,7 @@ func TestCoveragePerArea(t *testing.T) {
 	minimum := map[string]int{
 		AreaAvailability: 10, AreaConfig: 6, AreaAllowlist: 42, AreaFetch: 20, AreaAbort: 6,
 		AreaNotify: 6, AreaTeardown: 15, AreaIsolation: 4,
+		AreaHTTPS: 10,
 	}
 	for area, want := range minimum {
 		if count[area] < want {

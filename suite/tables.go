@@ -26,5 +26,9 @@ func specTables() []func() []Spec {
 		heldTwinSpecs,
 		isolationSpecs,
 		returnedObjectSpecs,
+		egressSpecs,
+		egressStateSpecs,
+		httpsSpecs,
+		certificateSpecs,
 	}
 }

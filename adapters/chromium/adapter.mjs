@@ -1,16 +1,16 @@
 // conform adapter "chromium": the browser as the sandbox.
 //
 // - The adapter is a kernel in a browser page, as ocap-kernel's browser runtime is: one
-//   browser context, one kernel page, and for each vat an iframe of that page whose
-//   Content-Security-Policy connect-src lists the vat's allowedHosts, running the vat as a
-//   dedicated Worker started from a blob: URL (so it inherits the iframe's policy, and its
-//   base URL, which relative URLs would resolve against, is no address of the adapter's).
-//   The vat's fetch,
-//   Request, Headers, Response and the other offered globals are the Worker's own; the
-//   allowlist is CSP, enforced by the browser on every request and every redirect hop.
-// - Vats share what a browser context shares: its socket pool (six connections per host),
-//   HTTP cache and cookie jar. That is the browser sandbox as a page-hosted kernel has it,
-//   and what the suite measures.
+//   browser context, one kernel page, and for each vat a sandboxed iframe of that page (an
+//   opaque origin) whose Content-Security-Policy connect-src lists the vat's allowedHosts,
+//   running the vat as a dedicated Worker started from a blob: URL (so it inherits the
+//   iframe's policy, and its base URL, which relative URLs would resolve against, is no
+//   address of the adapter's). The vat's fetch, Request, Headers, Response and the other
+//   offered globals are the Worker's own; the allowlist is CSP, enforced by the browser on
+//   every request and every redirect hop.
+// - Vats share what a browser context shares: its socket pool (six connections per host).
+//   Its HTTP cache and cookie jar are keyed by the frame's site, and each vat's opaque
+//   origin is a site of its own: one vat's cookies and cached responses never reach another.
 // - The context's proxyServer is the harness's proxy, so every request of a vat goes
 //   through the mock network; only the adapter's own loopback page server is bypassed. The
 //   browser-level proxy is a closed port, so the browser's background traffic goes nowhere
@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import puppeteer, { CDPSessionEvent } from 'puppeteer-core';
 import { PipeTransport } from 'puppeteer-core/internal/node/PipeTransport.js';
 import { CODES, RpcError, makeLog, serve } from '@conform-suite/adapter-kit';
+import { chromiumSPKIFlags, runCA } from '@conform-suite/adapter-kit/tls';
 import { LANGUAGE_GLOBALS, setUpVat } from './vat-worker.mjs';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +60,9 @@ const OFFERED = [
 ];
 
 // Flags that keep a headless Chromium quiet and working on a CI machine (no GPU, no user
-// namespaces for the sandbox, no QUIC, no first-run, sync or component updates).
+// namespaces for the sandbox, no QUIC, no first-run, sync or component updates), and the
+// vats' sandboxed iframes in the kernel page's process rather than one process each, which
+// made a run three times slower on a 2-core machine.
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -70,6 +73,7 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--remote-debugging-pipe',
+  '--disable-features=IsolateSandboxedIframes',
 ];
 
 // The first console argument of a vat's console line (see setUpVat); random per process so a
@@ -192,12 +196,13 @@ const state = {
   notRemovedLogged: new Set(),
 };
 
-async function launch(proxy) {
+async function launch(proxy, ca) {
   state.proxy = proxy;
   state.pageServer = await startPageServer();
   const deadProxy = await closedPort();
   state.userDataDir = mkdtempSync(join(tmpdir(), 'conform-chromium-'));
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, 'about:blank'];
+  // https: the run's CA by the only per-launch means Chromium has, weaker than trust (tls.mjs).
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca), 'about:blank'];
   // Started here rather than by puppeteer.launch, which would put the browser in a process
   // group of its own: the harness ends the adapter's process group (PROTOCOL.md §7), and
   // the browser must end with it.
@@ -274,7 +279,7 @@ process.on('exit', stopBrowser);
 
 async function initialize(params) {
   try {
-    await launch(params.network.proxy);
+    await launch(params.network.proxy, runCA(params));
   } catch (e) {
     log(`could not start chromium; its last output:\n${state.stderrTail}`);
     throw e;
@@ -296,28 +301,31 @@ async function makeVat(vat, { globals, allowedHosts }) {
   vat.step = 'loading its iframe';
   let workerURL;
   try {
-    workerURL = await kernel.evaluate(
+    await kernel.evaluate(
       (name, page) =>
-        new Promise((resolve, reject) => {
+        new Promise((resolve) => {
           const frame = document.createElement('iframe');
           frame.name = name;
+          // An opaque origin of its own: no cookie jar, HTTP cache or storage shared with
+          // the kernel or another vat (Chromium partitions them by the frame's site, and an
+          // opaque one is nobody's).
+          frame.sandbox = 'allow-scripts';
           frame.src = page;
-          frame.onload = () => {
-            try {
-              const w = frame.contentWindow;
-              const url = w.URL.createObjectURL(new w.Blob(['// conform vat\n'], { type: 'text/javascript' }));
-              w.conformWorker = new w.Worker(url);
-              resolve(url);
-            } catch (e) {
-              reject(e);
-            }
-          };
+          frame.onload = () => resolve();
           document.body.append(frame);
         }),
       urls.token,
       urls.page,
     );
     vat.framed = true;
+    vat.frame = kernel.frames().find((f) => f.url() === urls.page);
+    if (!vat.frame) throw new Error(`the vat's iframe ${urls.page} is not among the kernel page's frames`);
+    // The kernel cannot reach into a frame of another origin; the Worker is started inside it.
+    workerURL = await vat.frame.evaluate(() => {
+      const url = URL.createObjectURL(new Blob(['// conform vat\n'], { type: 'text/javascript' }));
+      globalThis.conformWorker = new Worker(url);
+      return url;
+    });
     vat.step = 'waiting for its Worker to attach';
     let worker = state.unclaimedWorkers.get(workerURL);
     if (worker) state.unclaimedWorkers.delete(workerURL);
@@ -423,11 +431,10 @@ async function closeVat(vat) {
     await vat.session.send('Runtime.terminateExecution').catch(() => {});
   }
   if (vat.framed) {
+    if (vat.frame) await vat.frame.evaluate(() => globalThis.conformWorker && globalThis.conformWorker.terminate()).catch(() => {});
     await state.kernel.evaluate((name) => {
       const frame = document.querySelector(`iframe[name="${name}"]`);
-      if (!frame) return;
-      if (frame.contentWindow && frame.contentWindow.conformWorker) frame.contentWindow.conformWorker.terminate();
-      frame.remove();
+      if (frame) frame.remove();
     }, vat.token);
   }
   if (vat.gone) {

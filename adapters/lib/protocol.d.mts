@@ -73,6 +73,10 @@ export interface InitializeParams {
   network: {
     /** The mock network's forward proxy: every vat's outbound HTTP must go through it. */
     proxy: string;
+    /** The PEM certificate of the run's certificate authority, to trust for vat traffic (tls.mjs's runCA reads it). */
+    ca?: string;
+    /** The mock network's DNS server (127.0.0.1:PORT), for a runtime that resolves names itself. */
+    dns?: string;
     [setting: string]: unknown;
   };
   [param: string]: unknown;

@@ -347,6 +347,10 @@ export function serve({ name, version, globals: offered, initialize, createVat, 
       if (typeof proxy !== 'string' || proxy === '') {
         throw new RpcError(CODES.invalidParams, 'initialize needs network.proxy, the URL of the forward proxy');
       }
+      const ca = params.network.ca;
+      if (ca !== undefined && (typeof ca !== 'string' || !ca.startsWith('-----BEGIN CERTIFICATE-----'))) {
+        throw new RpcError(CODES.invalidParams, 'network.ca, when given, must be a PEM certificate (-----BEGIN CERTIFICATE-----…)');
+      }
       const result = () => ({
         name,
         version,

@@ -86,7 +86,7 @@ func (s *session) start() error {
 	defer cancel()
 	info, err := impl.Initialize(ctx, harness.InitializeParams{
 		ProtocolVersion: harness.ProtocolVersion,
-		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL()},
+		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL(), DNS: s.net.DNSAddr(), CA: string(s.net.CertificateAuthority())},
 		Listener:        s.events,
 	})
 	if err != nil {
@@ -287,7 +287,7 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	if failed || len(escapes) > 0 {
 		ev := &evidence{
 			journal:        t.Journal(),
-			observations:   dsl.DescribeObservations(t.Observations()),
+			observations:   dsl.DescribeObservations(t.Observations()) + "\nWhat mocknet's DNS was asked:\n" + dsl.DescribeLookups(t.Lookups()),
 			infrastructure: t.ImplementationFailed(),
 		}
 		if tail, ok := s.implementation().(harness.LogTailer); ok {

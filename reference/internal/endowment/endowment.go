@@ -127,7 +127,7 @@ func New(opts Options) (*Endowment, error) {
 			IdleConnTimeout:     30 * time.Second,
 		}}
 	}
-	client := *base
+	client := *opts.Faults.client(base)
 	// Redirects are followed by the endowment itself, hop by hop, so each hop is checked
 	// against the allowlist before anything is sent to it.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
