@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { CODES, RpcError, errorShape, makeLog, serve } from '@conform-suite/adapter-kit';
+import { chromiumSPKIFlags, runCA } from '@conform-suite/adapter-kit/tls';
 
 const NAME = '@@NAME@@';
 const log = makeLog(NAME);
@@ -55,9 +56,11 @@ function setUpVat(allowedHosts, marker, errorShapeSource) {
       throw new TypeError(`host ${url.hostname} is not in this vat's allowedHosts (the starter's stand-in allowlist)`);
     }
     notify('OutboundRequest', { source: 'fetch' });
-    const response = await pageFetch(input, init);
-    notify('OutboundResponse', { source: 'fetch' });
-    return response;
+    try {
+      return await pageFetch(input, init);
+    } finally {
+      notify('OutboundResponse', { source: 'fetch' });
+    }
   };
 
   const text = (v) => {
@@ -119,6 +122,10 @@ async function initialize(params) {
     '--disable-sync',
     `--user-data-dir=${state.dir}`,
     `--proxy-server=http://127.0.0.1:${await closedPort()}`,
+    // https through the proxy is signed by the run's certificate authority (network.ca).
+    // Chromium has no per-launch trusted root; this flag accepts chains that carry the CA's
+    // key (the kit's tls.mjs says why that is weaker than trust).
+    ...chromiumSPKIFlags(runCA(params)),
     '--remote-debugging-port=0',
     'about:blank',
   ];

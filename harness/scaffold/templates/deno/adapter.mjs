@@ -11,7 +11,10 @@
 // teardown. terminateVat ends the vat's process, which closes whatever it had open.
 //
 // Every outbound request goes through the harness's proxy (initialize's network.proxy):
-// each Deno process gets it as HTTP_PROXY/HTTPS_PROXY, in an environment set whole.
+// each Deno process gets it as HTTP_PROXY/HTTPS_PROXY, and the run's certificate authority
+// (network.ca) as DENO_CERT, in an environment set whole. Deno also looks a fetch's host name
+// up with the system resolver before it asks the proxy; adapters/deno in the conform
+// repository points those lookups at network.dns, which the EGRESS- specs watch.
 //
 // Deno comes from DENO (a path), else the npm package @deno/linux-x64-glibc (an optional
 // dependency: on x86-64 Linux with glibc), else `deno` on PATH.
@@ -24,6 +27,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CODES, RpcError, makeLog, serve } from '@conform-suite/adapter-kit';
+import { runCA, writeCAFile } from '@conform-suite/adapter-kit/tls';
 
 const NAME = '@@NAME@@';
 const log = makeLog(NAME);
@@ -47,12 +51,16 @@ function denoBinary() {
 }
 
 const DENO = denoBinary();
-const state = { proxy: '', dir: '', importMap: '' };
+const state = { proxy: '', dir: '', importMap: '', caFile: '' };
 
 function initialize(params) {
   state.proxy = params.network.proxy;
   state.dir = mkdtempSync(join(tmpdir(), `${NAME}-`));
   process.on('exit', () => rmSync(state.dir, { recursive: true, force: true }));
+  // https through the proxy is signed by the run's certificate authority (network.ca):
+  // DENO_CERT adds it to what Deno trusts.
+  const ca = runCA(params);
+  if (ca) state.caFile = writeCAFile(ca, state.dir);
   state.importMap = join(state.dir, 'import-map.json');
   writeFileSync(state.importMap, JSON.stringify({ imports: { [KIT_VALUES]: import.meta.resolve(KIT_VALUES) } }));
   log(`vats run in ${DENO}; their traffic goes through ${state.proxy}`);
@@ -70,6 +78,7 @@ function startVat(vatId, globals, allowedHosts, events) {
     HOME: state.dir,
     NO_COLOR: '1',
   };
+  if (state.caFile) env.DENO_CERT = state.caFile;
   const args = ['run', '--quiet', '--no-prompt', '--no-config', '--no-lock', `--import-map=${state.importMap}`];
   if (allowedHosts.length > 0) args.push(`--allow-net=${allowedHosts.join(',')}`);
   args.push(VAT_MODULE, JSON.stringify(globals));

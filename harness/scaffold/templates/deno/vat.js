@@ -26,10 +26,13 @@ const stringify = JSON.stringify;
 
 function makeEndowment({ notify }) {
   const fetch = async (input, init) => {
+    // Each OutboundRequest is paired with an OutboundResponse, whether the fetch resolves or not.
     notify('OutboundRequest', { source: 'fetch' });
-    const response = await hostFetch(input, init);
-    notify('OutboundResponse', { source: 'fetch' });
-    return response;
+    try {
+      return await hostFetch(input, init);
+    } finally {
+      notify('OutboundResponse', { source: 'fetch' });
+    }
   };
   return {
     globals: { fetch, Request, Headers, Response },

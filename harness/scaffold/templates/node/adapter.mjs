@@ -11,12 +11,13 @@
 // with your implementation's endowment factory and run the suite again.
 //
 // Every outbound request must go through the harness's proxy (initialize's network.proxy):
-// the mock network exists only there. Node's fetch is pointed at it with undici's
-// ProxyAgent; an endowment of your own must route its traffic there too.
+// the mock network exists only there, and https in it is signed by the run's certificate
+// authority (network.ca). Node's fetch is pointed at both with undici's ProxyAgent; an endowment of your own must route its traffic there too.
 
 import vm from 'node:vm';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
 import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '@conform-suite/adapter-kit';
+import { runCA } from '@conform-suite/adapter-kit/tls';
 
 const NAME = '@@NAME@@';
 const VERSION = `0.1.0 (node ${process.version})`;
@@ -45,10 +46,13 @@ function makeEndowment({ vatId, allowedHosts, notify }) {
     if (!allowedHosts.includes(url.hostname)) {
       throw new TypeError(`${NAME}: host ${url.hostname} is not in this vat's allowedHosts (the starter's stand-in allowlist)`);
     }
+    // Each OutboundRequest is paired with an OutboundResponse, whether the fetch resolves or not.
     notify({ method: 'OutboundRequest', params: { source: 'fetch' } });
-    const response = await globalThis.fetch(input, init);
-    notify({ method: 'OutboundResponse', params: { source: 'fetch' } });
-    return response;
+    try {
+      return await globalThis.fetch(input, init);
+    } finally {
+      notify({ method: 'OutboundResponse', params: { source: 'fetch' } });
+    }
   };
   return {
     globals: { fetch, Request, Headers, Response },
@@ -66,7 +70,10 @@ function makeEndowment({ vatId, allowedHosts, notify }) {
 
 function initialize(params) {
   const { proxy } = params.network;
-  setGlobalDispatcher(new ProxyAgent(proxy));
+  // https goes through the proxy's CONNECT and is verified against the run's certificate
+  // authority (network.ca) alone: requestTls.ca replaces Node's roots for those connections.
+  const ca = runCA(params);
+  setGlobalDispatcher(new ProxyAgent(ca ? { uri: proxy, requestTls: { ca } } : { uri: proxy }));
   log(`routing all outbound HTTP through ${proxy}`);
 }
 

@@ -12,13 +12,14 @@
 // stand-in does not do: replace it with your implementation's endowment factory.
 //
 // Every outbound request must go through the harness's proxy (initialize's network.proxy):
-// the mock network exists only there. Node's fetch is pointed at it with undici's
-// ProxyAgent before lockdown; an endowment of your own must route its traffic there too.
+// the mock network exists only there, and https in it is signed by the run's certificate
+// authority (network.ca). Node's fetch is pointed at both with undici's ProxyAgent before lockdown; an endowment of your own must route its traffic there too.
 
 import 'ses';
 import { Console } from 'node:console';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
 import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '@conform-suite/adapter-kit';
+import { runCA } from '@conform-suite/adapter-kit/tls';
 
 const NAME = '@@NAME@@';
 const VERSION = `0.1.0 (node ${process.version})`;
@@ -48,10 +49,13 @@ function makeEndowment({ vatId, allowedHosts, notify }) {
     if (!allowedHosts.includes(url.hostname)) {
       throw new TypeError(`${NAME}: host ${url.hostname} is not in this vat's allowedHosts (the starter's stand-in allowlist)`);
     }
+    // Each OutboundRequest is paired with an OutboundResponse, whether the fetch resolves or not.
     notify({ method: 'OutboundRequest', params: { source: 'fetch' } });
-    const response = await globalThis.fetch(input, init);
-    notify({ method: 'OutboundResponse', params: { source: 'fetch' } });
-    return response;
+    try {
+      return await globalThis.fetch(input, init);
+    } finally {
+      notify({ method: 'OutboundResponse', params: { source: 'fetch' } });
+    }
   };
   return {
     globals: { fetch, Request, Headers, Response },
@@ -68,8 +72,11 @@ function makeEndowment({ vatId, allowedHosts, notify }) {
 
 function initialize(params) {
   const { proxy } = params.network;
-  // The dispatcher first, then lockdown(): after it, Node's globals are frozen.
-  setGlobalDispatcher(new ProxyAgent(proxy));
+  // The dispatcher first, then lockdown(): after it, Node's globals are frozen. https goes
+  // through the proxy's CONNECT and is verified against the run's certificate authority
+  // (network.ca) alone: requestTls.ca replaces Node's roots for those connections.
+  const ca = runCA(params);
+  setGlobalDispatcher(new ProxyAgent(ca ? { uri: proxy, requestTls: { ca } } : { uri: proxy }));
   lockdown();
   log(`routing all outbound HTTP through ${proxy}; lockdown done`);
 }
