@@ -31,7 +31,10 @@ type session struct {
 	broken bool
 	// dirty: the implementation ran a spec whose traces a tampering spec must not inherit
 	// (any spec that does not tamper, or a tampering spec that failed). start clears it.
-	dirty    bool
+	dirty bool
+	// tampered: the implementation ran a tampering spec, whose traces no other spec may
+	// inherit. start clears it.
+	tampered bool
 	fatal    error
 	vatSeq   int
 	finished int
@@ -42,10 +45,13 @@ type session struct {
 	// ownWarnings is set when an implementation reports its own protocol violations
 	// (harness.WarningSource), which then replace the run's event-log check.
 	ownWarnings bool
-	// serialTurn is what Options.BeforeSerial answered, once asked; heldFor is how long
-	// the spec that asked waited for the answer.
-	serialTurn *bool
-	heldFor    map[string]time.Duration
+	// For a parallel run's worker (Options.Queue): the specs handed out so far; the next
+	// one when it has been handed out but not reached yet; whether the queue is done; and
+	// how long the wait for a spec took when it was handed out as it was reached.
+	handedOut map[string]bool
+	next      string
+	queueDone bool
+	heldFor   map[string]time.Duration
 }
 
 // evidence is what a failed spec left for its report.
@@ -95,7 +101,7 @@ func (s *session) start() error {
 		return fmt.Errorf("implementation %s speaks protocol version %q, this suite speaks %q", s.opts.Target.Name, info.ProtocolVersion, harness.ProtocolVersion)
 	}
 	s.mu.Lock()
-	s.impl, s.info, s.broken, s.dirty = impl, info, false, false
+	s.impl, s.info, s.broken, s.dirty, s.tampered = impl, info, false, false, false
 	s.mu.Unlock()
 	return nil
 }
@@ -218,27 +224,65 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 	spec.Run(t)
 }
 
-// awaitSerialTurn waits, before the first spec that must run alone, until Options.BeforeSerial
-// lets the serial specs run; it skips them if it does not.
-func (s *session) awaitSerialTurn(id string) {
+// claim lets a parallel run's worker run the spec if it is the next one its queue hands
+// it, and passes it over otherwise (Skip, and the spec stays out of the report). The worker
+// asks for the next spec only once it reached the one it was handed: the queue hands
+// specs out in the plan's order, which is the order of the tree.
+func (s *session) claim(id string) {
 	s.mu.Lock()
-	turn := s.serialTurn
+	next, done := s.next, s.queueDone
 	s.mu.Unlock()
-	if turn == nil {
+	if next == "" && !done && s.ctx.Err() == nil {
 		began := time.Now()
-		ok := s.opts.BeforeSerial()
+		var ok bool
+		next, ok = s.opts.Queue.Next()
 		s.mu.Lock()
-		s.serialTurn = &ok
-		if s.heldFor == nil {
-			s.heldFor = map[string]time.Duration{}
+		if !ok {
+			next, s.queueDone = "", true
 		}
-		s.heldFor[id] = time.Since(began)
+		s.next = next
+		if next == id {
+			if s.heldFor == nil {
+				s.heldFor = map[string]time.Duration{}
+			}
+			s.heldFor[id] = time.Since(began)
+		}
 		s.mu.Unlock()
-		turn = &ok
 	}
-	if !*turn {
-		Skip("the run stopped before the specs that run alone")
+	if next != id {
+		Skip("not handed to this worker")
 	}
+	s.mu.Lock()
+	s.next = ""
+	if s.handedOut == nil {
+		s.handedOut = map[string]bool{}
+	}
+	s.handedOut[id] = true
+	s.mu.Unlock()
+}
+
+// handed reports whether the queue handed this spec to the run.
+func (s *session) handed(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handedOut[id]
+}
+
+// ran is the part of the plan the run was to run: all of it, or for a parallel run's
+// worker what its queue handed it.
+func (s *session) ran(plan []suite.Spec) []suite.Spec {
+	if s.opts.Queue == nil {
+		return plan
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []suite.Spec
+	for _, spec := range plan {
+		if s.handedOut[spec.ID] {
+			out = append(out, spec)
+		}
+	}
+	return out
 }
 
 // restart replaces the implementation with a fresh instance; when that fails the run
@@ -262,11 +306,25 @@ func (s *session) restart(why string) {
 func (s *session) freshForTampering() {
 	s.mu.Lock()
 	dirty := s.dirty
+	s.tampered = true
 	s.mu.Unlock()
 	if !dirty || s.ctx.Err() != nil || s.fatalError() != nil {
 		return // runSpec reports an interruption or a failed restart
 	}
 	s.restart("before a tampering spec")
+}
+
+// freshAfterTampering gives a spec that does not tamper an implementation no tampering spec
+// ran in. In one process the tampering specs run last and it never restarts; a parallel
+// run's worker starts with them and restarts once before its other specs.
+func (s *session) freshAfterTampering() {
+	s.mu.Lock()
+	tampered := s.tampered
+	s.mu.Unlock()
+	if !tampered || s.ctx.Err() != nil || s.fatalError() != nil {
+		return
+	}
+	s.restart("after tampering specs")
 }
 
 func (s *session) finishSpec(id string, t *dsl.T) {
@@ -303,20 +361,29 @@ func (s *session) record(id string, r types.SpecReport) {
 	s.reports[id] = r
 }
 
-func (s *session) progress(r types.SpecReport, total int) {
-	if s.opts.Progress == nil || r.LeafNodeType != types.NodeTypeIt {
+func (s *session) progress(spec suite.Spec, r types.SpecReport, total int) {
+	if r.LeafNodeType != types.NodeTypeIt {
+		return
+	}
+	done := SpecDone{ID: spec.ID, Title: spec.Title, Status: "PASS", Took: r.RunTime}
+	switch {
+	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+		done.Status = "SKIP"
+	case r.Failed():
+		done.Status = "FAIL"
+	}
+	if s.opts.Queue != nil {
+		s.mu.Lock()
+		done.Took -= s.heldFor[spec.ID]
+		s.mu.Unlock()
+		s.opts.Queue.Finished(done)
+	}
+	if s.opts.Progress == nil {
 		return
 	}
 	s.mu.Lock()
 	s.finished++
 	n := s.finished
 	s.mu.Unlock()
-	status := "PASS"
-	switch {
-	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
-		status = "SKIP"
-	case r.Failed():
-		status = "FAIL"
-	}
-	fmt.Fprintf(s.opts.Progress, "[%*d/%d] %s %s (%s)\n", len(fmt.Sprint(total)), n, total, status, r.LeafNodeText, r.RunTime.Round(time.Millisecond))
+	fmt.Fprint(s.opts.Progress, done.Line(n, total))
 }
