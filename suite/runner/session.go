@@ -224,10 +224,10 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 	spec.Run(t)
 }
 
-// claim lets a parallel run's worker run the spec if it is the next one its queue hands
-// it, and passes it over otherwise (Skip, and the spec stays out of the report). The worker
-// asks for the next spec only once it reached the one it was handed: the queue hands
-// specs out in the plan's order, which is the order of the tree.
+// claim records that a parallel run's worker runs the spec if it is the next one its
+// queue hands it (handed reports it); the worker passes it over otherwise. The worker asks
+// for the next spec only once it reached the one it was handed: the queue hands specs out
+// in the plan's order, which is the order of the tree.
 func (s *session) claim(id string) {
 	s.mu.Lock()
 	next, done := s.next, s.queueDone
@@ -250,7 +250,7 @@ func (s *session) claim(id string) {
 		s.mu.Unlock()
 	}
 	if next != id {
-		Skip("not handed to this worker")
+		return
 	}
 	s.mu.Lock()
 	s.next = ""
