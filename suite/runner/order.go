@@ -48,6 +48,9 @@ func LoadCosts(path string) (Costs, error) {
 	return CostsFrom(run), nil
 }
 
+// Known reports whether the costs come from a report (the zero value knows nothing).
+func (c Costs) Known() bool { return len(c.known) > 0 }
+
 // Of is what the spec is expected to cost.
 func (c Costs) Of(id string) time.Duration {
 	if d, ok := c.known[id]; ok {

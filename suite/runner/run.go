@@ -63,11 +63,11 @@ type Options struct {
 type Queue interface {
 	// Started is called once the implementation is up, before the first Next.
 	Started()
-	// Next is the ID of the next spec to run, one that comes after those already handed
-	// out in the plan's order, or false when there is none. It may wait (for a spec that
-	// runs alone, until the other workers are done); the wait is not counted in the
-	// spec's duration.
-	Next() (id string, ok bool)
+	// Next is the next specs to run, one or a few in the plan's order after those already
+	// handed out, or none when there are no more. It may wait (for a spec that runs
+	// alone, until the other workers are done); the wait is not counted in the spec's
+	// duration.
+	Next() []string
 	// Finished is called after each spec Next handed out.
 	Finished(SpecDone)
 }

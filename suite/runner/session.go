@@ -45,11 +45,11 @@ type session struct {
 	// ownWarnings is set when an implementation reports its own protocol violations
 	// (harness.WarningSource), which then replace the run's event-log check.
 	ownWarnings bool
-	// For a parallel run's worker (Options.Queue): the specs handed out so far; the next
-	// one when it has been handed out but not reached yet; whether the queue is done; and
-	// how long the wait for a spec took when it was handed out as it was reached.
+	// For a parallel run's worker (Options.Queue): the specs handed out and reached so
+	// far; those handed out but not reached yet; whether the queue is done; and how long
+	// the wait for a spec took when it was handed out as it was reached.
 	handedOut map[string]bool
-	next      string
+	pending   []string
 	queueDone bool
 	heldFor   map[string]time.Duration
 }
@@ -225,40 +225,34 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 }
 
 // claim records that a parallel run's worker runs the spec if it is the next one its
-// queue hands it (handed reports it); the worker passes it over otherwise. The worker asks
-// for the next spec only once it reached the one it was handed: the queue hands specs out
-// in the plan's order, which is the order of the tree.
+// queue handed it (handed reports it); the worker passes it over otherwise. The worker asks
+// for more specs only once it reached those it was handed: the queue hands specs out in
+// the plan's order, which is the order of the tree.
 func (s *session) claim(id string) {
 	s.mu.Lock()
-	next, done := s.next, s.queueDone
-	s.mu.Unlock()
-	if next == "" && !done && s.ctx.Err() == nil {
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 && !s.queueDone && s.ctx.Err() == nil {
+		s.mu.Unlock()
 		began := time.Now()
-		var ok bool
-		next, ok = s.opts.Queue.Next()
+		ids := s.opts.Queue.Next()
+		waited := time.Since(began)
 		s.mu.Lock()
-		if !ok {
-			next, s.queueDone = "", true
-		}
-		s.next = next
-		if next == id {
+		s.pending, s.queueDone = ids, len(ids) == 0
+		if len(ids) > 0 && ids[0] == id {
 			if s.heldFor == nil {
 				s.heldFor = map[string]time.Duration{}
 			}
-			s.heldFor[id] = time.Since(began)
+			s.heldFor[id] = waited
 		}
-		s.mu.Unlock()
 	}
-	if next != id {
+	if len(s.pending) == 0 || s.pending[0] != id {
 		return
 	}
-	s.mu.Lock()
-	s.next = ""
+	s.pending = s.pending[1:]
 	if s.handedOut == nil {
 		s.handedOut = map[string]bool{}
 	}
 	s.handedOut[id] = true
-	s.mu.Unlock()
 }
 
 // handed reports whether the queue handed this spec to the run.

@@ -5,7 +5,7 @@
 // Ginkgo runs one suite per process, so each worker is a process of its own (the conform
 // binary, started with Options.Command), with its own mock network and its own instance of
 // the implementation. Workers start no more at a time than there are start slots (an
-// adapter's start is mostly CPU), and once up each asks the parent for a spec whenever it is
+// adapter's start is mostly CPU), and once up each asks the parent for specs whenever it is
 // free: nothing predicts when a worker will be ready or how long its share will take.
 //
 // # The queue
@@ -22,25 +22,29 @@
 //     restarts its implementation and goes on with the others (runner: no other spec
 //     runs on an implementation a tampering spec ran on, and a tampering spec only on one
 //     that ran nothing but tampering specs that passed).
-//   - Then every other spec, to whichever worker asks.
+//   - Then every other spec, to whichever worker asks: one at a time, or, when the costs
+//     come from a report, as many consecutive cheap ones at once as cost a thirty-second of
+//     an even share of the run (fewer round trips; the workers still end within about
+//     that of each other).
 //   - The specs marked Serial come last, to one worker, once every other worker has exited:
 //     they run alone.
 //
-// Each worker registers every spec of the plan in that order, asks for the next one
-// before each (runner.Queue) and passes over, leaving out of its report, every spec it is
-// not handed. The queue hands specs out in order, so the spec a worker is handed is always
-// ahead of it.
+// Each worker registers every spec of the plan in that order, asks for more when it has
+// reached those it was handed (runner.Queue), and passes over, leaving out of its report,
+// every spec it is not handed. The queue hands specs out in order, so the specs a worker is
+// handed are always ahead of it.
 //
 // # The protocol
 //
 // Parent and worker exchange JSON objects, one a line (message), over the worker's stdin
 // (parent to worker) and stdout (worker to parent); the worker's stderr is shown to the
-// user, each line prefixed with the worker's number. Each object has one member:
+// user, each line prefixed with the worker's number. Each object has one member (the last
+// one two):
 //
 //	parent → worker  {"plan":["ISO-002","TEAR-010",…]}  first, at once: the specs in order
 //	worker → parent  {"ready":true}                     the implementation is up
-//	worker → parent  {"next":true}                      which spec now? (the worker waits)
-//	parent → worker  {"run":"TEAR-010"}                 that one
+//	worker → parent  {"next":true}                      which specs now? (the worker waits)
+//	parent → worker  {"run":["TEAR-010"]}               those, in this order
 //	parent → worker  {"stop":true}                      none: pass over the rest
 //	worker → parent  {"done":{"id":…,"title":…,"status":"PASS","tookNanos":…}}
 //	                                                    a spec handed out finished

@@ -1,6 +1,7 @@
 package parallel
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +21,10 @@ type queue struct {
 	nt, no, ns                int
 	// maxTampering is how many workers may take tampering specs; onTampering how many do.
 	maxTampering, onTampering int
+	// A worker is handed consecutive other specs at once up to a cost of quantum, so that
+	// it asks less often for cheap ones.
+	costs   runner.Costs
+	quantum time.Duration
 
 	workers map[int]*workerState
 	// alive counts the workers started and not yet exited; fresh those of them that have
@@ -31,6 +36,10 @@ type queue struct {
 	serialWorker int
 	stopped      stopReason
 }
+
+// quantumsPerShare: a run of cheap specs handed out at once costs at most this fraction
+// of an even share of the run (so the workers still end within about that of each other).
+const quantumsPerShare = 32
 
 type workerState struct {
 	asked     bool     // it asked for a spec at least once
@@ -48,7 +57,7 @@ const (
 
 // newQueue orders the specs for workers at most workers.
 func newQueue(specs []suite.Spec, costs runner.Costs, workers int) *queue {
-	q := &queue{workers: map[int]*workerState{}}
+	q := &queue{workers: map[int]*workerState{}, costs: costs}
 	q.cond = sync.NewCond(&q.mu)
 	var tamperingCost, all time.Duration
 	for _, s := range runner.Order(specs, costs) {
@@ -68,6 +77,9 @@ func newQueue(specs []suite.Spec, costs runner.Costs, workers int) *queue {
 	q.maxTampering = 1
 	if share := all / time.Duration(max(1, workers)); share > 0 {
 		q.maxTampering = int((tamperingCost + share - 1) / share)
+		if costs.Known() { // else nothing says which specs are cheap
+			q.quantum = share / quantumsPerShare
+		}
 	}
 	q.maxTampering = min(max(1, q.maxTampering), max(1, workers))
 	return q
@@ -132,8 +144,9 @@ func (q *queue) stop(why stopReason) {
 	q.cond.Broadcast()
 }
 
-// next is the spec worker w runs next, or false when there is none for it.
-func (q *queue) next(w int) (string, bool) {
+// next is the specs worker w runs next, none when there is none for it: one spec, or
+// consecutive other specs that together cost no more than the quantum.
+func (q *queue) next(w int) []string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	st := q.workers[w]
@@ -143,7 +156,7 @@ func (q *queue) next(w int) (string, bool) {
 		q.fresh--
 	}
 	if q.stopped != running {
-		return "", false
+		return nil
 	}
 	// Tampering specs go to workers that have run nothing else.
 	if q.nt < len(q.tampering) && (st.tampering || fresh && q.onTampering < q.maxTampering) {
@@ -152,39 +165,42 @@ func (q *queue) next(w int) (string, bool) {
 			q.onTampering++
 		}
 		q.nt++
-		return q.hand(st, q.tampering[q.nt-1]), true
+		return q.hand(st, q.tampering[q.nt-1:q.nt])
 	}
 	if st.tampering {
 		st.tampering = false
 		q.onTampering--
 	}
 	if q.no < len(q.others) {
-		q.no++
-		return q.hand(st, q.others[q.no-1]), true
+		from, cost := q.no, q.costs.Of(q.others[q.no])
+		for q.no++; q.no < len(q.others) && cost+q.costs.Of(q.others[q.no]) <= q.quantum; q.no++ {
+			cost += q.costs.Of(q.others[q.no])
+		}
+		return q.hand(st, q.others[from:q.no])
 	}
 	if q.ns == len(q.serial) {
-		return "", false
+		return nil
 	}
 	// The serial specs go to the first worker that asks, once every other one has exited.
 	if q.serialWorker == 0 {
 		q.serialWorker = w
 	}
 	if q.serialWorker != w {
-		return "", false
+		return nil
 	}
 	for q.stopped == running && (q.alive > 1 || !q.allStarted) {
 		q.cond.Wait()
 	}
 	if q.stopped != running {
-		return "", false
+		return nil
 	}
 	q.ns++
-	return q.hand(st, q.serial[q.ns-1]), true
+	return q.hand(st, q.serial[q.ns-1:q.ns])
 }
 
-func (q *queue) hand(st *workerState, id string) string {
-	st.handed = append(st.handed, id)
-	return id
+func (q *queue) hand(st *workerState, ids []string) []string {
+	st.handed = append(st.handed, ids...)
+	return slices.Clone(ids)
 }
 
 // handedTo lists the specs handed to worker w.

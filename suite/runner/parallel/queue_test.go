@@ -75,32 +75,41 @@ func TestQueueHandsEverySpecOnceInOrder(t *testing.T) {
 				var mine []string
 				ranOther := false
 				for i := 0; ; i++ {
-					id, ok := q.next(w)
-					if !ok {
+					ids := q.next(w)
+					if len(ids) == 0 {
 						return
 					}
-					q.mu.Lock()
-					alive, onTampering := q.alive, q.onTampering
-					q.mu.Unlock()
-					mu.Lock()
-					if prev, twice := handed[id]; twice {
-						problems = append(problems, fmt.Sprintf("%s handed to workers %d and %d", id, prev, w))
+					for _, id := range ids {
+						if byID[id].Tampers && len(ids) > 1 || byID[id].Serial && len(ids) > 1 {
+							mu.Lock()
+							problems = append(problems, fmt.Sprintf("worker %d handed %v at once", w, ids))
+							mu.Unlock()
+						}
 					}
-					handed[id] = w
-					if len(mine) > 0 && position[mine[len(mine)-1]] > position[id] {
-						problems = append(problems, fmt.Sprintf("worker %d handed %s after %s, behind it in the plan", w, id, mine[len(mine)-1]))
+					for _, id := range ids {
+						q.mu.Lock()
+						alive, onTampering := q.alive, q.onTampering
+						q.mu.Unlock()
+						mu.Lock()
+						if prev, twice := handed[id]; twice {
+							problems = append(problems, fmt.Sprintf("%s handed to workers %d and %d", id, prev, w))
+						}
+						handed[id] = w
+						if len(mine) > 0 && position[mine[len(mine)-1]] > position[id] {
+							problems = append(problems, fmt.Sprintf("worker %d handed %s after %s, behind it in the plan", w, id, mine[len(mine)-1]))
+						}
+						switch spec := byID[id]; {
+						case spec.Tampers && ranOther:
+							problems = append(problems, fmt.Sprintf("worker %d handed tampering spec %s after other specs", w, id))
+						case spec.Serial && alive > 1:
+							problems = append(problems, fmt.Sprintf("serial spec %s handed while %d workers are alive", id, alive))
+						case !spec.Tampers:
+							ranOther = true
+						}
+						maxOnTampering = max(maxOnTampering, onTampering)
+						mu.Unlock()
+						mine = append(mine, id)
 					}
-					switch spec := byID[id]; {
-					case spec.Tampers && ranOther:
-						problems = append(problems, fmt.Sprintf("worker %d handed tampering spec %s after other specs", w, id))
-					case spec.Serial && alive > 1:
-						problems = append(problems, fmt.Sprintf("serial spec %s handed while %d workers are alive", id, alive))
-					case !spec.Tampers:
-						ranOther = true
-					}
-					maxOnTampering = max(maxOnTampering, onTampering)
-					mu.Unlock()
-					mine = append(mine, id)
 					time.Sleep(pauses[w][i%len(pauses[w])])
 				}
 			}()
@@ -146,12 +155,12 @@ func TestTamperingSpecsGoToAsManyWorkersAsTheyNeed(t *testing.T) {
 		if w == 0 {
 			continue
 		}
-		if id, _ := q.next(w); isTampering(id) != want {
-			t.Errorf("worker %d's first spec %s: tampering %v, want %v", w, id, isTampering(id), want)
+		if ids := q.next(w); isTampering(ids[0]) != want {
+			t.Errorf("worker %d's first specs %v: tampering %v, want %v", w, ids, isTampering(ids[0]), want)
 		}
 	}
-	if id, _ := q.next(3); isTampering(id) {
-		t.Errorf("worker 3 was handed tampering spec %s after another spec", id)
+	if ids := q.next(3); isTampering(ids[0]) {
+		t.Errorf("worker 3 was handed tampering spec %v after another spec", ids)
 	}
 }
 
@@ -165,36 +174,35 @@ func TestSerialSpecsWaitForTheOthers(t *testing.T) {
 	q := newQueue(specs, runner.Costs{}, 2)
 	q.join(1)
 	q.join(2)
-	if id, _ := q.next(1); id != "A-001" {
-		t.Fatalf("first spec %q", id)
+	if ids := q.next(1); !slices.Equal(ids, []string{"A-001"}) {
+		t.Fatalf("first specs %v", ids)
 	}
-	got := make(chan string, 1)
+	got := make(chan []string, 1)
 	go func() {
-		id, _ := q.next(2)
-		got <- id
+		got <- q.next(2)
 	}()
 	for waiting := false; !waiting; time.Sleep(time.Millisecond) {
 		q.mu.Lock()
 		waiting = q.serialWorker == 2
 		q.mu.Unlock()
 	}
-	if id, ok := q.next(1); ok {
-		t.Fatalf("worker 1 was handed %s too", id)
+	if ids := q.next(1); len(ids) > 0 {
+		t.Fatalf("worker 1 was handed %v too", ids)
 	}
 	select {
-	case id := <-got:
-		t.Fatalf("serial spec %q handed while worker 1 is alive", id)
+	case ids := <-got:
+		t.Fatalf("serial spec %v handed while worker 1 is alive", ids)
 	case <-time.After(50 * time.Millisecond):
 	}
 	q.left(1)
 	select {
-	case id := <-got:
-		t.Fatalf("serial spec %q handed before the last worker was started", id)
+	case ids := <-got:
+		t.Fatalf("serial spec %v handed before the last worker was started", ids)
 	case <-time.After(50 * time.Millisecond):
 	}
 	q.startsDone()
-	if id := <-got; id != "A-002" {
-		t.Errorf("serial spec %q, want A-002", id)
+	if ids := <-got; !slices.Equal(ids, []string{"A-002"}) {
+		t.Errorf("serial specs %v, want [A-002]", ids)
 	}
 
 	q = newQueue(specs, runner.Costs{}, 2)
@@ -203,15 +211,47 @@ func TestSerialSpecsWaitForTheOthers(t *testing.T) {
 	q.startsDone()
 	q.next(1)
 	go func() {
-		id, _ := q.next(2)
-		got <- id
+		got <- q.next(2)
 	}()
 	time.Sleep(20 * time.Millisecond)
 	q.stop(interrupted)
-	if id := <-got; id != "" {
-		t.Errorf("a stopped queue handed out %s", id)
+	if ids := <-got; len(ids) > 0 {
+		t.Errorf("a stopped queue handed out %v", ids)
 	}
 	if rest, why := q.remaining(); !slices.Equal(rest, []string{"A-002"}) || why != interrupted {
 		t.Errorf("remaining %v (%v), want [A-002] (interrupted)", rest, why)
+	}
+}
+
+// Cheap specs go out several at once, consecutive in the plan, costing together no more
+// than a small part of a worker's share; costly ones one at a time, and without costs every
+// spec alone.
+func TestCheapSpecsGoOutInRuns(t *testing.T) {
+	specs := catalogue(t)
+	c := costs(specs, 10*time.Millisecond, 10*time.Millisecond)
+	q := newQueue(specs, c, 2)
+	q.join(1)
+	for range len(q.tampering) {
+		if ids := q.next(1); len(ids) != 1 {
+			t.Fatalf("tampering specs handed out %v at once", ids)
+		}
+	}
+	ids := q.next(1)
+	var cost time.Duration
+	for _, id := range ids {
+		cost += c.Of(id)
+	}
+	if len(ids) < 2 || cost > q.quantum {
+		t.Errorf("handed %d specs costing %s at once (quantum %s)", len(ids), cost, q.quantum)
+	}
+	if !slices.Equal(ids, q.others[:len(ids)]) {
+		t.Errorf("handed %v, not the first specs in order", ids)
+	}
+	q = newQueue(specs, runner.Costs{}, 2)
+	q.join(1)
+	for range 20 {
+		if ids := q.next(1); len(ids) != 1 {
+			t.Fatalf("without costs, handed %v at once", ids)
+		}
 	}
 }

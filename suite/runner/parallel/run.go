@@ -148,8 +148,8 @@ func (p *pool) work(ctx context.Context, o *outcome, started func()) {
 			o.ready = true
 			started()
 		case m.Next:
-			if id, ok := p.q.next(o.index); ok {
-				send(message{Run: id})
+			if ids := p.q.next(o.index); len(ids) > 0 {
+				send(message{Run: ids})
 			} else {
 				send(message{Stop: true})
 			}
@@ -210,13 +210,19 @@ func (p *pool) merge(ctx context.Context, plan runner.Plan, outcomes []*outcome)
 			continue
 		}
 		r := o.run
-		// A spec handed out that the worker stopped before reaching.
+		// The specs handed out that the worker stopped before reaching: after a failure
+		// under FailFast, skipped as in one process; else not run.
 		reported := map[string]bool{}
 		for _, s := range r.Specs {
 			reported[s.ID] = true
 		}
+		_, stopped := p.q.remaining()
 		for _, id := range handed {
-			if !reported[id] {
+			switch {
+			case reported[id]:
+			case stopped == failedFast:
+				r.Specs = append(r.Specs, skipped(byID[id], "", false))
+			default:
 				why := fmt.Sprintf("not run: worker %d stopped before this spec (%s)", o.index, r.InterruptReason)
 				r.Specs = append(r.Specs, skipped(byID[id], why, true))
 			}

@@ -57,11 +57,15 @@ func fakeWorker(mode, dir string) int {
 	}
 	w.Started()
 	fmt.Println("a line that is not the protocol's")
+	var pending []string
 	for {
-		id, ok := w.Next()
-		if !ok {
-			break
+		if len(pending) == 0 {
+			if pending = w.Next(); len(pending) == 0 {
+				break
+			}
 		}
+		id := pending[0]
+		pending = pending[1:]
 		if first && mode == "crash" {
 			fmt.Fprintln(os.Stderr, "crashing with", id)
 			return 2

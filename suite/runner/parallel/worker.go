@@ -19,7 +19,7 @@ type message struct {
 	Plan   []string         `json:"plan,omitempty"`
 	Ready  bool             `json:"ready,omitempty"`
 	Next   bool             `json:"next,omitempty"`
-	Run    string           `json:"run,omitempty"`
+	Run    []string         `json:"run,omitempty"`
 	Stop   bool             `json:"stop,omitempty"`
 	Done   *runner.SpecDone `json:"done,omitempty"`
 	Report *reports.Run     `json:"report,omitempty"`
@@ -68,16 +68,16 @@ func (w *Worker) Plan() (runner.Plan, error) {
 // Started tells the parent the implementation is up.
 func (w *Worker) Started() { _ = w.send(message{Ready: true}) }
 
-// Next asks the parent for the next spec and waits for the answer.
-func (w *Worker) Next() (string, bool) {
+// Next asks the parent for the next specs and waits for the answer.
+func (w *Worker) Next() []string {
 	if w.send(message{Next: true}) != nil {
-		return "", false
+		return nil
 	}
 	var m message
-	if err := w.in.Decode(&m); err != nil || m.Run == "" {
-		return "", false // "stop", or the parent is gone
+	if err := w.in.Decode(&m); err != nil {
+		return nil // the parent is gone
 	}
-	return m.Run, true
+	return m.Run // none: "stop"
 }
 
 // Finished tells the parent a spec it handed out finished.
