@@ -52,14 +52,14 @@ type Options struct {
 	Verbose bool
 	// Queue, when set, makes the run one worker of a parallel run: the plan's specs are
 	// those the run may be handed, in the order they may be handed out, and the run runs
-	// only those Queue hands it, one at a time; its report lists only those.
+	// only those Queue hands it; its report lists only those.
 	Queue Queue
 }
 
-// Queue hands a parallel run's worker its specs, one at a time (package parallel keeps the
-// queue in the parent process). The worker registers every spec of its plan, in the plan's
-// order, and asks before each whether it is the next one it runs: the specs it passes over
-// are left out of its report.
+// Queue hands a parallel run's worker its specs, one or a few at a time (package parallel
+// keeps the queue in the parent process). The worker registers every spec of its plan, in
+// the plan's order, runs those it was handed as it reaches them and asks for more when it
+// has reached them all; the specs it passes over are left out of its report.
 type Queue interface {
 	// Started is called once the implementation is up, before the first Next.
 	Started()
