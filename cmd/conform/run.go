@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -18,6 +18,7 @@ import (
 	"github.com/conform-suite/conform/suite"
 	"github.com/conform-suite/conform/suite/changelog"
 	"github.com/conform-suite/conform/suite/runner"
+	"github.com/conform-suite/conform/suite/runner/parallel"
 )
 
 const runDescription = `Runs the conformance specs inside this binary against an implementation: the embedded
@@ -50,6 +51,7 @@ func (s *stringList) Set(v string) error {
 type runFlags struct {
 	sel               *selectionFlags
 	adapter, mutant   *string
+	grant             *string
 	expectFile        *string
 	strictExp         *bool
 	reportDir         *string
@@ -60,8 +62,6 @@ type runFlags struct {
 	failFast          *bool
 	verbose, quiet    *bool
 	worker            *bool
-	hold              *bool
-	durations         *string
 }
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -77,13 +77,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
 	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
-	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations decide how specs are\ndealt to the workers (default: report.json in --report-dir, when there is one)")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
+	f.grant = fs.String("grant", "", "narrow the globals the implementation offers to these names, comma-separated, or a kernel's\npreset (\"ocap-kernel\": what ocap-kernel grants a vat, no DOMException or ReadableStream);\nspecs needing others are reported not applicable (n/a), never as failures")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
-	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
-	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin, the serial ones after a line \"go\"")
+	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run, pulling specs from the parent over stdin and stdout (suite/runner/parallel)")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -119,33 +118,23 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return exitUsage, usagef("%v", err)
 		}
 	}
+	grant, err := parseGrant(*f.grant)
+	if err != nil {
+		return exitUsage, err
+	}
 	opts := runner.Options{Target: target, CallTimeout: *f.callTimeout, InitializeTimeout: *f.initializeTimeout,
-		FailFast: *f.failFast, Verbose: *f.verbose}
+		FailFast: *f.failFast, Verbose: *f.verbose, Grant: grant}
 	if !*f.quiet {
 		opts.Progress = stdout
 	}
-	if *f.worker && *f.hold {
-		// A parallel run's worker says when its implementation is up, then gets its share,
-		// and "go" once the other workers are done if its share ends with serial specs.
-		parent := bufio.NewReader(stdin)
-		opts.Hold = func(runner.Plan) (runner.Plan, bool) {
-			fmt.Fprintln(stdout, workerReady)
-			line, _ := parent.ReadString('\n')
-			ids, ok := strings.CutPrefix(strings.TrimSpace(line), "run ")
-			if !ok {
-				return runner.Plan{}, false
-			}
-			share, err := runner.Select(runner.Selection{SpecIDs: strings.Split(ids, ",")})
-			if err != nil {
-				fmt.Fprintf(stderr, "conform run: the share this worker was given: %v\n", err)
-				return runner.Plan{}, false
-			}
-			return share, true
+	var worker *parallel.Worker
+	if *f.worker {
+		// A parallel run's worker: the parent hands it its specs one at a time.
+		worker = parallel.NewWorker(stdin, stdout)
+		if plan, err = worker.Plan(); err != nil {
+			return exitInfra, err
 		}
-		opts.BeforeSerial = func() bool {
-			line, _ := parent.ReadString('\n')
-			return strings.TrimSpace(line) == "go"
-		}
+		opts.Queue, opts.Progress = worker, nil
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))
 	defer cancel()
@@ -161,17 +150,19 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var result *reports.Run
 	var runErr error
 	if procs > 1 {
-		hist, err := f.history()
+		self, err := os.Executable()
 		if err != nil {
-			return exitUsage, err
+			return exitInfra, fmt.Errorf("find the conform binary to start workers: %w", err)
 		}
-		result, runErr = runParallel(ctx, plan, procs, hist, f.workerArgs(), opts.Progress, stderr)
+		result, runErr = parallel.Run(ctx, plan, parallel.Options{Command: append([]string{self}, f.workerArgs()...),
+			Workers: procs, Costs: f.costs(plan), FailFast: *f.failFast, Progress: opts.Progress, Stderr: stderr})
 	} else {
 		result, runErr = runner.Run(ctx, plan, opts)
 	}
 	if result == nil {
 		return exitInfra, runErr
 	}
+	result.Grant = grant
 	if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded && result.Interrupted {
 		result.InterruptReason = "interrupted: " + cause.Error()
 	}
@@ -179,12 +170,16 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if infra := (*runner.InfraError)(nil); errors.As(runErr, &infra) {
 		reports.MarkNotRun(result, "not run: "+runErr.Error())
 	}
+	if worker != nil {
+		if err := worker.Report(result, runErr); err != nil {
+			fmt.Fprintf(stderr, "conform run: send the report to the parent: %v\n", err)
+			return exitInfra, nil
+		}
+		return exitCode(result, runErr, *f.strictExp, io.Discard), nil
+	}
 	if err := reports.WriteAll(*f.reportDir, result); err != nil {
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
-	}
-	if *f.worker {
-		return exitCode(result, runErr, *f.strictExp, io.Discard), nil
 	}
 	printSummary(stdout, result)
 	fmt.Fprintf(stdout, "Reports: %s/{%s,%s,%s}\n", *f.reportDir, reports.JUnitFile, reports.JSONFile, reports.HTMLFile)
@@ -208,23 +203,15 @@ func (f runFlags) workers(specs int) int {
 	return max(1, min(n, specs))
 }
 
-// history is what an earlier report says of the specs' durations: the
-// --durations file, else the report a previous run left in --report-dir, else nothing. A
-// report left in --report-dir that cannot be read is ignored (the run overwrites it); a
-// --durations file that cannot be read is a usage error.
-func (f runFlags) history() (*history, error) {
-	if *f.durations != "" {
-		h, err := loadHistory(*f.durations)
-		if err != nil {
-			return nil, usagef("--durations: %v", err)
-		}
-		return h, nil
+// costs are what the specs are expected to take, to hand them out to the workers: the
+// --durations file, else the report a previous run left in --report-dir (unreadable, it is
+// ignored: the run overwrites it), else nothing.
+func (f runFlags) costs(plan runner.Plan) runner.Costs {
+	if *f.sel.durations != "" {
+		return plan.Costs
 	}
-	h, err := loadHistory(filepath.Join(*f.reportDir, reports.JSONFile))
-	if err != nil {
-		return nil, nil
-	}
-	return h, nil
+	costs, _ := runner.LoadCosts(filepath.Join(*f.reportDir, reports.JSONFile))
+	return costs
 }
 
 // workerArgs are the flags every worker of a parallel run gets besides its specs: the same
@@ -237,6 +224,9 @@ func (f runFlags) workerArgs() []string {
 	}
 	if *f.mutant != "" {
 		args = append(args, "--mutant", *f.mutant)
+	}
+	if *f.grant != "" {
+		args = append(args, "--grant", *f.grant)
 	}
 	if *f.failFast {
 		args = append(args, "--fail-fast")
@@ -312,7 +302,7 @@ func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io
 }
 
 func printSummary(w io.Writer, run *reports.Run) {
-	statuses := []reports.Status{reports.StatusPassed, reports.StatusFailed, reports.StatusExpectedFailure, reports.StatusUnexpectedPass, reports.StatusSkipped}
+	statuses := []reports.Status{reports.StatusPassed, reports.StatusFailed, reports.StatusExpectedFailure, reports.StatusUnexpectedPass, reports.StatusSkipped, reports.StatusNotApplicable}
 	byProfile := map[string]reports.Counts{}
 	for _, s := range run.Specs {
 		if byProfile[s.Profile] == nil {
@@ -377,9 +367,13 @@ func printSummary(w io.Writer, run *reports.Run) {
 	if run.Interrupted {
 		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
 	}
-	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
+	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped",
 		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
 		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
+	if n := total[reports.StatusNotApplicable]; n > 0 {
+		fmt.Fprintf(w, ", %d not applicable (they need globals or protocol features not offered%s)", n, grantNote(run.Grant))
+	}
+	fmt.Fprintln(w)
 }
 
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
@@ -387,7 +381,7 @@ func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer)
 		"Lists the specs the selection flags choose (all by default) with ID, profile, area and title:\n"+
 			"the same flags as 'conform run', so 'conform list' is its dry run.",
 		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --since 0.3.0\n  conform list --markdown > REQUIREMENTS.md", stdout)
-	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since}")
+	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since, globals, file}")
 	asMarkdown := fs.Bool("markdown", false, "print the REQUIREMENTS.md document")
 	since := fs.String("since", "", "only the specs added in this catalogue version or later (what each version added: CHANGELOG.md)")
 	sel := addSelectionFlags(fs)
