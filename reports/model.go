@@ -29,7 +29,10 @@ type Run struct {
 	LabelFilter    string         `json:"labelFilter,omitempty"`
 	// Grant, when the run narrowed what the implementation offers (conform run --grant),
 	// lists the globals vats could be given; specs needing others are not applicable.
-	Grant      []string  `json:"grant,omitempty"`
+	Grant []string `json:"grant,omitempty"`
+	// GrantName names the kernel whose grant Grant is, when the run used a preset
+	// ("ocap-kernel").
+	GrantName  string    `json:"grantName,omitempty"`
 	Shard      string    `json:"shard,omitempty"` // "I/N" when sharded
 	StartedAt  time.Time `json:"startedAt"`
 	FinishedAt time.Time `json:"finishedAt"`
@@ -46,6 +49,18 @@ type Run struct {
 	Warnings      []string     `json:"warnings,omitempty"`
 	PartialReason string       `json:"partialReason,omitempty"`
 	Specs         []SpecResult `json:"specs"`
+}
+
+// ColumnName is how side-by-side views name the run: the implementation, and the grant it
+// was narrowed to, if any ("snaps-node with ocap-kernel's grant").
+func (r *Run) ColumnName() string {
+	switch {
+	case r.GrantName != "":
+		return r.Implementation.Name + " with " + r.GrantName + "'s grant"
+	case r.Grant != nil:
+		return r.Implementation.Name + " with a narrowed grant"
+	}
+	return r.Implementation.Name
 }
 
 // Implementation identifies the implementation under test.

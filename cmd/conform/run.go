@@ -163,6 +163,9 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitInfra, runErr
 	}
 	result.Grant = grant
+	if _, preset := grantPresets()[*f.grant]; preset {
+		result.GrantName = *f.grant
+	}
 	if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded && result.Interrupted {
 		result.InterruptReason = "interrupted: " + cause.Error()
 	}
