@@ -22,7 +22,7 @@ const (
 	exitFailures    = 1 // conformance failures
 	exitUsage       = 2 // usage or configuration error
 	exitInfra       = 3 // the adapter or the infrastructure failed
-	conformVersion  = "0.2.0"
+	conformVersion  = "0.3.0"
 	conformHomepage = "https://github.com/conform-suite/conform"
 )
 

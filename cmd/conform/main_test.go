@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/conform-suite/conform/reports"
+	"github.com/conform-suite/conform/suite"
 )
 
 // The test binary doubles as the conform binary: Ginkgo runs one suite per process, so every
@@ -376,7 +377,7 @@ func TestFocusAndSkipSelect(t *testing.T) {
 func TestVersionNamesTheCatalogue(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		r := conform(t, args...)
-		if r.code != exitOK || !strings.Contains(r.stdout, "spec catalogue 0.2.0") {
+		if r.code != exitOK || !strings.Contains(r.stdout, "spec catalogue "+suite.Version()) {
 			t.Errorf("conform %v: exit %d:\n%s", args, r.code, r.stdout)
 		}
 	}
