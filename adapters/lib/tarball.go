@@ -15,7 +15,7 @@ import (
 
 // files are the kit's published files: package.json's "files" and package.json itself.
 //
-//go:embed package.json README.md protocol.mjs protocol.d.mts values.mjs values.d.mts tls.mjs tls.d.mts
+//go:embed package.json README.md protocol.mjs protocol.d.mts jsonrpc.mjs programs.mjs session.mjs values.mjs values.d.mts tls.mjs tls.d.mts
 var files embed.FS
 
 // npmEpoch is the modification time npm pack gives every entry, so that a tarball's bytes
