@@ -31,7 +31,7 @@ type config struct {
 	count, parallel                            int
 	seed                                       uint64
 	timeout                                    time.Duration
-	list, minScoreSet                          bool
+	list, suiteOnly                            bool
 	minScore                                   float64
 }
 
@@ -50,7 +50,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.only, "only", "", "comma-separated mutant keys to run, instead of a sample")
 	fs.StringVar(&c.rerun, "rerun", "", "a previous result: run again only its survivors and keep its other outcomes")
 	fs.BoolVar(&c.list, "list", false, "list the sampled mutants with their diffs and exit without running them")
-	fs.Float64Var(&c.minScore, "min-score", 0, "exit non-zero when the score, in percent, is below this")
+	fs.BoolVar(&c.suiteOnly, "suite-only", false, "run only the suite against each mutant, not the reference's unit tests: the suite-alone score, in less time (the score with the unit tests is then not measured)")
+	fs.Float64Var(&c.minScore, "min-score", 0, "exit non-zero when the suite-alone score, in percent, is below this")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -105,7 +106,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	r := &runner{root: c.root, work: work, timeout: c.timeout}
+	r := &runner{root: c.root, work: work, timeout: c.timeout, suiteOnly: c.suiteOnly}
 	if r.testPackages, err = referencePackages(ctx, c.root); err != nil {
 		return err
 	}
@@ -136,14 +137,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if interrupted != nil {
 		return interrupted
 	}
-	if c.minScore > 0 && report.Score < c.minScore {
-		return fmt.Errorf("score %.1f%% is below --min-score %.1f%%", report.Score, c.minScore)
+	if c.minScore > 0 && report.SuiteScore < c.minScore {
+		return fmt.Errorf("suite-alone score %.1f%% is below --min-score %.1f%%", report.SuiteScore, c.minScore)
 	}
 	return nil
 }
 
-// selectMutants decides what runs: the mutants named by --only, the survivors of --rerun
-// (whose other outcomes are carried over), or a sample of the files matching --files.
+// selectMutants decides what runs: the mutants named by --only, the mutants of --rerun that
+// the suite did not kill (whose other outcomes are carried over), or a sample of the files
+// matching --files.
 func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []Result, err error) {
 	byKey := map[string]Mutant{}
 	for _, f := range files {
@@ -175,7 +177,8 @@ func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []
 			switch {
 			case !ok:
 				fmt.Fprintf(os.Stderr, "warning: --rerun: %s is no longer a mutant of the sources; dropped\n", res.Key)
-			case res.Status == statusSurvived || res.Status == statusEquivalent:
+			case res.Status == statusSurvived || res.Status == statusEquivalent || res.KilledBy == killerUnit:
+				// Only the unit tests caught it, or nothing did: a new spec may kill it now.
 				selected = append(selected, m)
 			default:
 				carried = append(carried, res)
