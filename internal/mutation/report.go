@@ -16,13 +16,16 @@ import (
 // also counts the mutants only the reference's own unit tests noticed: it measures how well the
 // reference is tested, not what the suite can tell.
 type Report struct {
-	Seed      uint64  `json:"seed"`
-	Count     int     `json:"count"`
-	Files     string  `json:"files,omitempty"`
-	Only      string  `json:"only,omitempty"`       // --only: the mutants run instead of a sample
-	Rerun     string  `json:"rerun,omitempty"`      // --rerun: the result whose survivors ran again
-	SuiteOnly bool    `json:"suite_only,omitempty"` // the run left the unit tests out (--suite-only)
-	Seconds   float64 `json:"seconds"`
+	Seed      uint64 `json:"seed"`
+	Count     int    `json:"count"`
+	Files     string `json:"files,omitempty"`
+	Only      string `json:"only,omitempty"`       // --only: the mutants run instead of a sample
+	Rerun     string `json:"rerun,omitempty"`      // --rerun: the result whose survivors ran again
+	SuiteOnly bool   `json:"suite_only,omitempty"` // the run left the unit tests out (--suite-only)
+	// Focus, when set, narrowed the suite to the specs it matches: the scores are then those
+	// specs', not the suite's.
+	Focus   string  `json:"focus,omitempty"`
+	Seconds float64 `json:"seconds"`
 	// SuiteScore is the mutants the suite killed (timeouts included) per built, non-equivalent
 	// mutant, in percent.
 	SuiteScore float64 `json:"suite_score"`
@@ -40,6 +43,9 @@ type Report struct {
 	Survived   int `json:"survived"`
 	NotBuilt   int `json:"not_built"`
 	Equivalent int `json:"equivalent"`
+	// GoAPI counts the mutants listed as [go-api] that the suite did not kill: out of the
+	// suite-alone score, in the score with the unit tests.
+	GoAPI int `json:"go_api"`
 	// KilledBy counts the killed and timed-out mutants by what noticed them first: the suite
 	// runs before the unit tests.
 	KilledBy map[string]int `json:"killed_by"`
@@ -68,7 +74,7 @@ func (r Result) killedBySuite() bool {
 }
 
 func newReport(c config, files []*sourceFile, results []Result, took time.Duration) Report {
-	r := Report{Seed: c.seed, Count: c.count, Files: c.files, Only: c.only, Rerun: c.rerun, SuiteOnly: c.suiteOnly, Seconds: took.Round(time.Second).Seconds(), KilledBy: map[string]int{}}
+	r := Report{Seed: c.seed, Count: c.count, Files: c.files, Only: c.only, Rerun: c.rerun, Focus: c.focus, SuiteOnly: c.suiteOnly, Seconds: took.Round(time.Second).Seconds(), KilledBy: map[string]int{}}
 	perFile := map[string]*FileCount{}
 	for _, f := range files {
 		perFile[f.Path] = &FileCount{File: f.Path, Candidates: len(f.Mutants)}
@@ -109,11 +115,14 @@ func newReport(c config, files []*sourceFile, results []Result, took time.Durati
 			r.Equivalent++
 			fc.Equivalent++
 		}
+		built := res.Status == statusKilled || res.Status == statusTimeout || res.Status == statusSurvived
 		switch {
 		case res.killedBySuite():
 			r.SuiteKilled++
 			fc.SuiteKilled++
-		case res.Status == statusKilled || res.Status == statusTimeout || res.Status == statusSurvived:
+		case built && res.GoAPI:
+			r.GoAPI++ // no vat can see it: the suite-alone score leaves it out
+		case built:
 			r.SuiteSurvived++
 		}
 	}
@@ -145,7 +154,7 @@ func (r Report) print(w io.Writer) {
 	}
 	var survivors []Result
 	for _, res := range r.Mutants {
-		if res.Status == statusSurvived || res.KilledBy == killerUnit {
+		if (res.Status == statusSurvived || res.KilledBy == killerUnit) && !res.GoAPI {
 			survivors = append(survivors, res)
 		}
 	}
@@ -163,6 +172,9 @@ func (r Report) print(w io.Writer) {
 		}
 	}
 	nonEquivalent := r.SuiteKilled + r.SuiteSurvived
+	if r.Focus != "" {
+		fmt.Fprintf(w, "\nthe suite was narrowed to the specs matching --focus %q: the scores below are theirs, not the suite's\n", r.Focus)
+	}
 	fmt.Fprintf(w, "\nsuite alone: %.1f%%: conform run failed on %d of the %d built, non-equivalent mutants (%d of them by timeout)\n",
 		r.SuiteScore, r.SuiteKilled, nonEquivalent, r.timeoutsBy(killerSuite))
 	if r.CombinedScore != nil {
@@ -171,8 +183,8 @@ func (r Report) print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "suite and unit tests: not measured (--suite-only)\n")
 	}
-	fmt.Fprintf(w, "%d equivalent and %d that did not build left out; %s; %s\n",
-		r.Equivalent, r.NotBuilt, r.selection(), time.Duration(r.Seconds)*time.Second)
+	fmt.Fprintf(w, "%d equivalent and %d that did not build left out of both, %d that only the reference's Go API shows ([go-api]) of the suite-alone score; %s; %s\n",
+		r.Equivalent, r.NotBuilt, r.GoAPI, r.selection(), time.Duration(r.Seconds)*time.Second)
 }
 
 // selection says which mutants the run measured, for the summary line.

@@ -81,3 +81,21 @@ func TestSuiteFailureNamesTheSpec(t *testing.T) {
 		t.Errorf("without a report: %q, %q; want the panic line", spec, detail)
 	}
 }
+
+// A mutant only the reference's Go callers can see ([go-api]) is out of the suite-alone score
+// and in the score with the unit tests; one the suite kills after all counts as a suite kill.
+func TestGoAPIMutantsLeaveOnlyTheSuiteScore(t *testing.T) {
+	results := []Result{
+		{File: "a.go", Line: 1, Status: statusKilled, KilledBy: killerSuite},
+		{File: "a.go", Line: 2, Status: statusKilled, KilledBy: killerUnit, GoAPI: true},
+		{File: "a.go", Line: 3, Status: statusKilled, KilledBy: killerSuite, GoAPI: true},
+		{File: "a.go", Line: 4, Status: statusSurvived},
+	}
+	r := newReport(config{}, nil, results, 0)
+	if r.SuiteKilled != 2 || r.SuiteSurvived != 1 || r.GoAPI != 1 {
+		t.Errorf("suite killed %d, survived %d, go-api %d; want 2, 1, 1", r.SuiteKilled, r.SuiteSurvived, r.GoAPI)
+	}
+	if r.CombinedScore == nil || *r.CombinedScore != 75 {
+		t.Errorf("combined score %v; want 75 (3 of 4)", r.CombinedScore)
+	}
+}

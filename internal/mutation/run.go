@@ -51,6 +51,10 @@ type Result struct {
 	// SuiteOnly is set when the suite did not kill the mutant and the unit tests were not run
 	// (--suite-only): the mutant counts for the suite-alone score only.
 	SuiteOnly bool `json:"suite_only,omitempty"`
+	// GoAPI is set for a mutant listed as [go-api] in the equivalents file: it changes only
+	// what the reference's Go callers see, so the suite-alone score leaves it out (unless the
+	// suite killed it after all).
+	GoAPI bool `json:"go_api,omitempty"`
 }
 
 // runner builds and tests mutants of the module at root, each in its own directory under work.
@@ -64,6 +68,8 @@ type runner struct {
 	testPackages []string
 	// suiteOnly leaves the unit tests out: a mutant the suite does not kill survives.
 	suiteOnly bool
+	// focus, when set, narrows the suite to the specs it matches (conform run --focus).
+	focus string
 }
 
 // run applies m (found in src) through an overlay, builds conform, and runs the suite, then
@@ -132,6 +138,9 @@ func (r *runner) try(ctx context.Context, id int, m *Mutant, src []byte) outcome
 	}
 	reportDir := filepath.Join(dir, "reports")
 	suite := []string{"run", "--fail-fast", "--quiet", "--report-dir", reportDir}
+	if r.focus != "" {
+		suite = append(suite, "--focus", r.focus)
+	}
 	out, err := r.command(ctx, r.timeout, dir, bin, suite...)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
