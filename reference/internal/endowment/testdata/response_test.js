@@ -5,7 +5,10 @@ test('status must be in 200..599', () => {
   assertEquals(new Response(null, { status: 300 }).ok, false, 'not ok at 300');
   assertThrows(() => new Response(null, { status: 199 }), RangeError, '199');
   assertThrows(() => new Response(null, { status: 600 }), RangeError, '600');
-  assertThrows(() => new Response(null, { status: 200.5 }), RangeError, 'a fraction');
+  // status is a WebIDL unsigned short: the fraction is dropped before the range is checked.
+  assertEquals(new Response(null, { status: 200.5 }).status, 200, 'a fraction is truncated');
+  assertThrows(() => new Response(null, { status: 199.9 }), RangeError, '199.9 is 199');
+  assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');
 });
 
 test('statusText is validated and null-body statuses refuse a body', () => {

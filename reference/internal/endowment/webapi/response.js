@@ -15,6 +15,16 @@ function isRedirectStatus(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+// https://webidl.spec.whatwg.org/#es-unsigned-short: ToNumber (unary plus throws for a
+// symbol or a BigInt, as ToNumber does), NaN and the infinities to 0, the fraction dropped,
+// modulo 2^16. Arithmetic only: Math's methods are the vat's to replace.
+function toUnsignedShort(value) {
+  const x = +value;
+  if (x !== x || x === Infinity || x === -Infinity) return 0;
+  const n = (x - (x % 1)) % 65536;
+  return n < 0 ? n + 65536 : n + 0;
+}
+
 // https://httpwg.org/specs/rfc9112.html#status.line: reason-phrase = *( HTAB / SP / VCHAR /
 // obs-text )
 function isReasonPhrase(s) {
@@ -30,8 +40,8 @@ class Response {
   constructor(body, init) {
     const opts = init == null ? {} : init;
     if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('ResponseInit must be an object');
-    const status = opts.status === undefined ? 200 : Number(opts.status);
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
+    const status = opts.status === undefined ? 200 : toUnsignedShort(opts.status);
+    if (status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
     const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
     if (!isReasonPhrase(statusText)) throw new TypeError('Invalid statusText');
     const headers = new Headers();
@@ -81,7 +91,7 @@ class Response {
   }
   // https://fetch.spec.whatwg.org/#dom-response-redirect
   static redirect(url, status) {
-    const code = status === undefined ? 302 : Number(status);
+    const code = status === undefined ? 302 : toUnsignedShort(status);
     const parsed = parseURL(url);
     if (!isRedirectStatus(code)) throw new RangeError(`Invalid redirect status: ${status}`);
     const res = Object.create(Response.prototype);
