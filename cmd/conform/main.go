@@ -58,6 +58,7 @@ func commands() []command {
 		{"mocknet", "serve the mock network standalone", cmdMocknet},
 		{"report", "merge shard reports; compare implementations in a matrix", cmdReport},
 		{"bench", "time the suite against an implementation, as a ratio to a baseline", cmdBench},
+		{"fuzz", "generated programs in every implementation: properties, differences, shrinking", cmdFuzz},
 		{"version", "print the version", cmdVersion},
 	}
 }

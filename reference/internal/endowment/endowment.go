@@ -214,6 +214,14 @@ func (e *Endowment) Install(vm *goja.Runtime, loop *eventloop.EventLoop, globals
 		default:
 			value = api.Get(name)
 		}
+		if name == "URL" || name == "URLSearchParams" {
+			// goja_nodejs' classes have no @@toStringTag, which every WebIDL interface's
+			// prototype has: Object.prototype.toString of a URL would not say "[object URL]".
+			proto := value.ToObject(vm).Get("prototype").ToObject(vm)
+			if err := proto.DefineDataPropertySymbol(goja.SymToStringTag, vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+				return fmt.Errorf("define %s.prototype[Symbol.toStringTag]: %w", name, err)
+			}
+		}
 		if (name == "URL" || name == "URLSearchParams") && !e.opts.Faults.unfrozenGlobals() {
 			obj := value.ToObject(vm)
 			if _, err := freeze(goja.Undefined(), obj.Get("prototype")); err != nil {

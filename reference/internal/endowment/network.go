@@ -20,6 +20,22 @@ type request struct {
 	streaming                       bool
 }
 
+// isomorphicEncode turns a header value, a ByteString the Headers class has checked, into
+// the bytes it stands for: each code point one byte (U+00E9 is the byte 0xE9, not UTF-8).
+// https://infra.spec.whatwg.org/#isomorphic-encode
+func isomorphicEncode(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b := make([]byte, 0, len(s))
+			for _, r := range s {
+				b = append(b, byte(r))
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // send starts a fetch and returns its call id; cb succeeds on the loop with the response's
 // head (responseMeta.toJS), or fails with a TypeError, unless teardown comes first.
 func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, bytesOf func(goja.Value) []byte) goja.Value {
@@ -37,7 +53,7 @@ func (e *Endowment) send(vm *goja.Runtime, desc *goja.Object, cb callbacks, byte
 		panic(vm.NewTypeError("fetch: bad headers: " + err.Error()))
 	}
 	for _, p := range pairs {
-		req.headers = append(req.headers, [2]string{p[0], p[1]})
+		req.headers = append(req.headers, [2]string{p[0], isomorphicEncode(p[1])})
 	}
 	if b := desc.Get("body"); b != nil && !goja.IsNull(b) && !goja.IsUndefined(b) {
 		req.body = append([]byte(nil), bytesOf(b)...)

@@ -69,3 +69,42 @@ func TestLimitedBodyFailsTheReadThatCrossesTheLimit(t *testing.T) {
 		t.Fatalf("a body of exactly the limit: %q, %v", data, err)
 	}
 }
+
+func TestResponseHeadersAndURLAreExposedAsFetchDoes(t *testing.T) {
+	if got := isomorphicDecode("caf\xc3\xa9"); got != "caf\u00c3\u00a9" {
+		t.Errorf("isomorphicDecode: got %q, want each byte as its own code point", got)
+	}
+	if got := isomorphicDecode("plain"); got != "plain" {
+		t.Errorf("isomorphicDecode(ASCII) = %q", got)
+	}
+	u, _ := url.Parse("http://allowed.test/p?q#frag")
+	if got := responseURL(u); got != "http://allowed.test/p?q" {
+		t.Errorf("responseURL = %q, want it without the fragment", got)
+	}
+	if u.Fragment != "frag" {
+		t.Error("responseURL changed its argument")
+	}
+}
+
+func TestRedirectLocationsParseAsTheURLStandardDoes(t *testing.T) {
+	base, _ := url.Parse("http://allowed.test/dir/page?q")
+	for _, c := range []struct{ location, want string }{
+		{"/\\allowed.test/anything", "http://allowed.test/anything"},
+		{"\\\\evil.test\\p", "http://evil.test/p"},
+		{"http:other.test/x", "http://allowed.test/dir/other.test/x"},
+		{"http:/\\evil.test/x", "http://evil.test/x"},
+		{"https:evil.test/x", "https://evil.test/x"},
+		{"HTTPS:///evil.test", "https://evil.test"},
+		{" http://ev\til.test/a\\b?c\\d ", "http://evil.test/a/b?c\\d"},
+		{"next", "http://allowed.test/dir/next"},
+		{"//other.test", "http://other.test"},
+	} {
+		got, err := resolveLocation(base, c.location)
+		if err != nil || got.String() != c.want {
+			t.Errorf("resolveLocation(%q) = %v, %v; want %s", c.location, got, err, c.want)
+		}
+	}
+	if got := isomorphicEncode("caf\u00e9"); got != "caf\xe9" {
+		t.Errorf("isomorphicEncode: got %q, want the byte 0xE9", got)
+	}
+}

@@ -64,7 +64,7 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 				if hop+1 > limit {
 					return responseMeta{}, errors.New("fetch failed: too many redirects")
 				}
-				next, err := u.Parse(location)
+				next, err := resolveLocation(u, location)
 				if err != nil {
 					return responseMeta{}, fmt.Errorf("fetch failed: invalid redirect location %q", location)
 				}
@@ -95,19 +95,19 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		}
 		if isRedirect(res.StatusCode) && req.redirect == "manual" {
 			_ = res.Body.Close()
-			return responseMeta{status: 0, typ: "opaqueredirect", url: u.String(), redirected: redirected, headers: [][]string{}}, nil
+			return responseMeta{status: 0, typ: "opaqueredirect", url: responseURL(u), redirected: redirected, headers: [][]string{}}, nil
 		}
 		meta := responseMeta{
 			status:     res.StatusCode,
-			statusText: strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
-			url:        u.String(),
+			statusText: isomorphicDecode(strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode)))),
+			url:        responseURL(u),
 			redirected: redirected,
 			typ:        "basic",
 		}
 		for name, values := range res.Header {
 			lower := strings.ToLower(name)
 			for _, v := range values {
-				meta.headers = append(meta.headers, []string{lower, v})
+				meta.headers = append(meta.headers, []string{lower, isomorphicDecode(v)})
 			}
 		}
 		if method == http.MethodHead || res.StatusCode == 101 || res.StatusCode == 204 || res.StatusCode == 205 || res.StatusCode == 304 {
@@ -121,6 +121,89 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 		meta.bodyID = c.id
 		return meta, nil
 	}
+}
+
+// resolveLocation parses a Location header relative to the URL that answered it, as the URL
+// Standard's parser does for the special schemes fetch follows, where Go's url.Parse differs:
+// tabs and newlines are removed and C0 controls and spaces trimmed; a backslash is a slash
+// before the query; "http:x" is relative to an http: URL, while another scheme's slashes,
+// however many, all introduce the authority. The host is canonicalised afterwards
+// (allowlist.Parse).
+func resolveLocation(base *url.URL, location string) (*url.URL, error) {
+	loc := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, strings.Trim(location, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+	scheme, rest, hasScheme := locationScheme(loc)
+	switch {
+	case !hasScheme:
+		rest = loc
+	case !isSpecialScheme(scheme):
+		return url.Parse(loc)
+	}
+	if end := strings.IndexAny(rest, "?#"); end >= 0 {
+		rest = strings.ReplaceAll(rest[:end], "\\", "/") + rest[end:]
+	} else {
+		rest = strings.ReplaceAll(rest, "\\", "/")
+	}
+	if hasScheme && scheme != strings.ToLower(base.Scheme) {
+		return url.Parse(scheme + "://" + strings.TrimLeft(rest, "/"))
+	}
+	ref, err := url.Parse(rest)
+	if err != nil {
+		return nil, err
+	}
+	return base.ResolveReference(ref), nil
+}
+
+// locationScheme splits "scheme:rest" when s starts with a URL scheme.
+func locationScheme(s string) (scheme, rest string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return strings.ToLower(s[:i]), s[i+1:], true
+		default:
+			return "", s, false
+		}
+	}
+	return "", s, false
+}
+
+func isSpecialScheme(s string) bool {
+	switch s {
+	case "http", "https", "ws", "wss", "ftp", "file":
+		return true
+	}
+	return false
+}
+
+// responseURL is a response's URL as Response.url shows it: serialised without its fragment.
+// https://fetch.spec.whatwg.org/#dom-response-url
+func responseURL(u *url.URL) string {
+	c := *u
+	c.Fragment, c.RawFragment = "", ""
+	return c.String()
+}
+
+// isomorphicDecode maps each byte of a header value or reason phrase to the code point of
+// the same number, as Fetch exposes them (a ByteString), instead of reading them as UTF-8.
+// https://infra.spec.whatwg.org/#isomorphic-decode
+func isomorphicDecode(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b := make([]rune, len(s))
+			for j := 0; j < len(s); j++ {
+				b[j] = rune(s[j])
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // headerLines counts the header lines of a response, each value of a repeated name once.

@@ -53,6 +53,10 @@ test('values are normalised and names and values are validated', () => {
   assertThrows(() => h.append('bad name', 'v'), TypeError, 'a space in a name');
   assertThrows(() => h.append('', 'v'), TypeError, 'an empty name');
   assertThrows(() => h.append('x', 'a\nb'), TypeError, 'a newline inside a value');
+  h.append('latin', '\u00e9');
+  assertEquals(h.get('latin'), '\u00e9', 'a Latin-1 value is a ByteString');
+  assertThrows(() => h.append('x', '\u0100'), TypeError, 'a value beyond U+00FF is no ByteString');
+  assertThrows(() => new Headers({ x: '\u20ac' }), TypeError, 'nor in a record');
   assertThrows(() => new Headers([['only-one']]), TypeError, 'a pair of one item');
   assertThrows(() => new Headers(5), TypeError, 'a number as init');
 });

@@ -32,6 +32,20 @@ test('defaults of the fixed members and redirect modes', () => {
   assertThrows(() => new Request('http://127.0.0.1/', { redirect: 'nope' }), TypeError, 'an invalid mode');
 });
 
+test('mode, credentials and cache are validated and reflected; window must be null', () => {
+  const r = new Request('http://127.0.0.1/', { mode: 'same-origin', credentials: 'omit', cache: 'only-if-cached', window: null });
+  assertEquals([r.mode, r.credentials, r.cache], ['same-origin', 'omit', 'only-if-cached'], 'reflected');
+  assertEquals(new Request(r).credentials, 'omit', 'kept by a copy');
+  assertEquals(r.clone().cache, 'only-if-cached', 'kept by a clone');
+  for (const [init, what] of [[{ mode: 'navigate' }, 'mode navigate'], [{ mode: 'bogus' }, 'an unknown mode'],
+    [{ credentials: 'bogus' }, 'unknown credentials'], [{ cache: 'only-if-cached' }, 'only-if-cached without same-origin'],
+    [{ window: {} }, 'a window'], [{ referrerPolicy: 'bogus' }, 'an unknown referrer policy'], [{ priority: 'bogus' }, 'an unknown priority']]) {
+    assertThrows(() => new Request('http://127.0.0.1/', init), TypeError, what);
+  }
+  assertThrows(() => new Request('http://127.0.0.1/', { referrer: 'bad url' }), TypeError, 'a referrer that is no URL (a vat has no base)');
+  assertEquals(new Request('http://127.0.0.1/', { referrer: 'http://127.0.0.1/ref' }).referrer, 'about:client', 'a URL referrer is accepted');
+});
+
 test('a Request built from a Request takes its body and leaves it used', async () => {
   const first = new Request('http://127.0.0.1/', { method: 'PUT', body: 'payload', headers: { 'x-a': '1' } });
   const second = new Request(first);

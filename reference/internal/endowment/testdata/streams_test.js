@@ -19,6 +19,16 @@ test('a reader locks the stream until it is released', () => {
   s.getReader();
 });
 
+test('a locked stream cannot be teed, and a consumed body stays locked', async () => {
+  const s = new ReadableStream({ start(c) { c.close(); } });
+  s.getReader();
+  assertThrows(() => s.tee(), TypeError, 'tee of a locked stream');
+  const r = new Response('x');
+  await r.text();
+  assertEquals(r.body.locked, true, 'a body read by text() stays locked');
+  assertThrows(() => r.body.tee(), TypeError, 'tee of a consumed body');
+});
+
 test('cancel passes its reason to the source and closes the stream', async () => {
   let got;
   const s = new ReadableStream({ cancel(reason) { got = reason; } });

@@ -40,9 +40,12 @@ function bodyOf(obj) {
   return b;
 }
 
-// https://fetch.spec.whatwg.org/#body-unusable
+// https://fetch.spec.whatwg.org/#body-unusable: disturbed or locked. A clone of a body a
+// reader holds would tee a locked stream: the clone gets the bytes, the reader none.
 function isUnusable(b) {
-  return b.body !== null && slotGet(streamState, b.body.stream).disturbed;
+  if (b.body === null) return false;
+  const s = slotGet(streamState, b.body.stream);
+  return s.disturbed || s.reader !== null;
 }
 
 // https://fetch.spec.whatwg.org/#concept-body-consume-body
@@ -51,10 +54,9 @@ function isUnusable(b) {
 // host; any other is drained through a reader.
 function consumeBody(obj, kind) {
   const b = bodyOf(obj);
-  if (isUnusable(b)) return PromiseCtor.reject(new TypeError('Body has already been used'));
+  if (isUnusable(b)) return PromiseCtor.reject(new TypeError('Body has already been used or is locked'));
   if (b.body === null) return PromiseCtor.resolve(kind === 'text' ? '' : bytesAs(kind, new Uint8ArrayCtor(0)));
   const s = slotGet(streamState, b.body.stream);
-  if (s.reader !== null) return PromiseCtor.reject(new TypeError('Body stream is locked'));
   const whole = readNetworkBodyWhole(s, kind, b.onRead);
   if (whole !== null) return whole;
   const read = readAll(s).then((bytes) => (kind === 'text' ? host.decodeUTF8(bytes, false, false) : bytesAs(kind, bytes)));

@@ -74,9 +74,14 @@ function validateName(name) {
   return n.toLowerCase();
 }
 
+// A header value is a WebIDL ByteString: a code unit above U+00FF is a TypeError.
+// https://webidl.spec.whatwg.org/#es-ByteString
 function validateValue(value) {
   const v = normalizeValue(value);
   if (hasInvalidValueCode(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  for (let i = 0; i < v.length; i++) {
+    if (v.charCodeAt(i) > 0xff) throw new TypeError(`Invalid header value: "${v}" is not a ByteString`);
+  }
   return v;
 }
 

@@ -75,7 +75,7 @@ class Response {
   clone() {
     const r = resOf(this);
     const b = bodyOf(this);
-    if (isUnusable(b)) throw new TypeError('Response body has already been used');
+    if (isUnusable(b)) throw new TypeError('Response body has already been used or is locked');
     const copy = Object.create(Response.prototype);
     const headers = headersOf(responseHeaders(r));
     slotSet(responseState, copy, Object.assign({}, r, { headers: newHeaders(headers.guard, headers.list) }));

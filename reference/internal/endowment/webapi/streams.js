@@ -49,7 +49,9 @@ class ReadableStream {
   }
   // https://streams.spec.whatwg.org/#rs-tee
   tee() {
-    return teeStream(streamOf(this));
+    const s = streamOf(this);
+    if (s.reader !== null) throw new TypeError('ReadableStream is locked');
+    return teeStream(s);
   }
 }
 
