@@ -331,7 +331,7 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	// quiet network; a failure here still counts against this spec.
 	failed := CurrentSpecReport().Failed()
 	t.TerminateVats()
-	if t.NeedsRestart() {
+	if t.NeedsRestart() || failed && s.stillBusy(t) {
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()
@@ -351,6 +351,34 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 		s.mu.Unlock()
 	}
 	Expect(escapes).To(BeEmpty(), "nothing may leave the mock network; what mocknet refused")
+}
+
+// busyProbe is how long, after a failed spec's vats are terminated, the runner watches mocknet
+// for requests that prove the implementation is still working for them.
+const busyProbe = 100 * time.Millisecond
+
+// stillBusy reports whether the implementation still works for vats it was told to
+// terminate: one of the spec's exchanges is still open, or a new request arrives within
+// busyProbe. An implementation whose teardown failed this way (a fetch loop that never
+// stops, a body nobody closes) is restarted before the next spec, so that spec is not charged
+// for traffic it did not cause.
+func (s *session) stillBusy(t *dsl.T) bool {
+	for _, o := range t.Observations() {
+		if o.Outcome == mocknet.OutcomeInFlight {
+			t.Logf("after termination: %s is still open; the implementation is restarted before the next spec", dsl.DescribeObservation(o))
+			return true
+		}
+	}
+	mark := s.net.LastSeq()
+	deadline := time.Now().Add(busyProbe)
+	for time.Now().Before(deadline) {
+		if s.net.LastSeq() != mark {
+			t.Logf("after termination: mocknet still receives requests; the implementation is restarted before the next spec")
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }
 
 // record files a spec's final report under its ID.
