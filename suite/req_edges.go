@@ -21,8 +21,8 @@ func requestEdgeSpecs() []Spec {
 			Run: Returns(map[string]any{"isRequest": true, "url": "http://allowed.test/anything/clone?q=1", "method": "PUT", "redirect": "manual", "text": "abc", "bodilessCloneBodyIsNull": true,
 				"cloneHeaders":    [][]string{{"content-type", "text/plain;charset=UTF-8"}, {"x-a", "1"}, {"x-b", "2"}, {"x-c", "3"}},
 				"originalHeaders": [][]string{{"content-type", "text/plain;charset=UTF-8"}, {"x-b", "2"}}})},
-		Row{ID: "REQ-024", Title: "a clone's signal follows the original's", Globals: WithGlobals("AbortController", "AbortSignal"),
-			Requirement: "The signal of Request.clone() must be a signal of its own, not aborted while the original's is not (a fetch of the clone is sent: " + control + "), and aborted with the original's reason once that aborts (a fetch of a clone made before the abort rejects with the reason and sends nothing: " + aborted + "); the clone of a request with an aborted signal is aborted.",
+		Row{ID: "REQ-024", Title: "a clone's signal follows the original's", Globals: WithGlobals("AbortController"),
+			Requirement: "The signal of Request.clone() must be a signal of its own, not aborted while the original's is not (a fetch of the clone is sent: " + control + "), and aborted with the original's reason once that aborts (a fetch of a clone made before the abort rejects with the reason and sends nothing: " + aborted + "); the clone of a request whose signal is aborted already is aborted.",
 			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"before": map[string]any{"aborted": false, "distinct": true}, "controlStatus": 200, "after": map[string]any{"aborted": true, "sameReason": true}, "fetchAfterAbort": "rejected with the reason", "preAborted": true}))
 				t.AwaitObservation("the fetch of the clone made while the signal was not aborted", ReadyWithin, PathIs(control))
