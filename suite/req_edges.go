@@ -21,8 +21,8 @@ func requestEdgeSpecs() []Spec {
 			Run: Returns(map[string]any{"isRequest": true, "url": "http://allowed.test/anything/clone?q=1", "method": "PUT", "redirect": "manual", "text": "abc", "bodilessCloneBodyIsNull": true,
 				"cloneHeaders":    [][]string{{"content-type", "text/plain;charset=UTF-8"}, {"x-a", "1"}, {"x-b", "2"}, {"x-c", "3"}},
 				"originalHeaders": [][]string{{"content-type", "text/plain;charset=UTF-8"}, {"x-b", "2"}}})},
-		Row{ID: "REQ-024", Title: "a clone's signal follows the original's", Globals: WithGlobals("AbortController", "AbortSignal"),
-			Requirement: "The signal of Request.clone() must be a signal of its own, not aborted while the original's is not (a fetch of the clone is sent: " + control + "), and aborted with the original's reason once that aborts (a fetch of a clone made before the abort rejects with the reason and sends nothing: " + aborted + "); the clone of a request with an aborted signal is aborted.",
+		Row{ID: "REQ-024", Title: "a clone's signal follows the original's", Globals: WithGlobals("AbortController"),
+			Requirement: "The signal of Request.clone() must be a signal of its own, not aborted while the original's is not (a fetch of the clone is sent: " + control + "), and aborted with the original's reason once that aborts (a fetch of a clone made before the abort rejects with the reason and sends nothing: " + aborted + "); the clone of a request whose signal is aborted already is aborted.",
 			Run: Case{Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(map[string]any{"before": map[string]any{"aborted": false, "distinct": true}, "controlStatus": 200, "after": map[string]any{"aborted": true, "sameReason": true}, "fetchAfterAbort": "rejected with the reason", "preAborted": true}))
 				t.AwaitObservation("the fetch of the clone made while the signal was not aborted", ReadyWithin, PathIs(control))
@@ -48,7 +48,16 @@ func requestEdgeSpecs() []Spec {
 			Run:         ReturnsEach("urls", map[string]string{"http://faß.test/": "http://xn--fa-hia.test/", "http://ς.test/": "http://xn--3xa.test/"})},
 		Row{ID: "REQ-027", Title: "a % that starts no escape is no error",
 			Requirement: "new Request(url) must accept a URL whose path, query or fragment holds a % that starts no percent-escape (%zz, %g1, a % at the end): the URL Standard calls it a validation error, not a failure, and parses the URL.",
-			Run: ReturnsEach("urls", map[string]string{"http://allowed.test/a%zz": "parsed", "http://allowed.test/%g1/b": "parsed", "http://allowed.test/a%": "parsed",
+			Run: ReturnsEach("urls", map[string]string{"http://allowed.test/a%zz": "parsed", "http://allowed.test/%g1/b": "parsed", "http://allowed.test/a%": "parsed", "http://allowed.test/a%4": "parsed",
 				"http://allowed.test/?a%zz": "parsed", "http://allowed.test/#a%zz": "parsed"})},
+		Row{ID: "REQ-030", Title: "a URL needs a scheme; any scheme makes a Request",
+			Requirement: "new Request(url) must throw TypeError for an input with an empty scheme (:x, ://allowed.test/) and make a Request of a URL of a scheme fetch cannot fetch (z:x, zz:x), whose url is the URL: fetch refuses it later, the constructor does not.",
+			Run:         ReturnsEach("urls", map[string]string{":x": "TypeError", "://allowed.test/": "TypeError", "z:x": "z:x", "zz:x": "zz:x"})},
+		Row{ID: "REQ-031", Title: "empty credentials are none",
+			Requirement: "new Request(url) must accept a URL whose userinfo is empty (http://@allowed.test/, http://:@allowed.test/) and serialise it without the @, as a URL without credentials.",
+			Run:         ReturnsEach("urls", map[string]string{"http://@allowed.test/": "http://allowed.test/", "http://:@allowed.test/": "http://allowed.test/"})},
+		Row{ID: "REQ-032", Title: "percent-escapes in the path are kept as written",
+			Requirement: "new Request(url).url must keep a percent-escape of the path as it was written, at the end of the path too, neither decoded nor re-encoded nor changed in case (%41, %7e%7E).",
+			Run:         ReturnsEach("urls", map[string]string{"http://allowed.test/a%41": "http://allowed.test/a%41", "http://allowed.test/%7e%7E": "http://allowed.test/%7e%7E"})},
 	)...)
 }
