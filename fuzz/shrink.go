@@ -91,6 +91,7 @@ type attempt struct {
 	runs    []*Run
 	finding Finding
 	failed  bool
+	ids     map[string]bool // every finding the program showed
 }
 
 // confirm reruns a finding's program, shrinks it and runs the minimal program again in
@@ -105,31 +106,41 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 	}
 	var attempts []attempt
 	var runErr error
+	// run runs q and reports whether it shows the finding (not through a known divergence).
+	run := func(q Program) (attempt, error) {
+		runs, err := w.runSome(ctx, q, true, only)
+		if err != nil {
+			return attempt{}, err
+		}
+		a := attempt{program: q, runs: runs, ids: map[string]bool{}}
+		for _, g := range judge(q, runs) {
+			a.ids[g.ID()] = true
+			if _, isKnown := known.Match(g); g.ID() == id && !isKnown && !a.failed {
+				a.failed, a.finding = true, g
+			}
+		}
+		return a, nil
+	}
+	began := time.Now()
 	prop := func(t *rapid.T) {
 		q := Generator(env).Draw(t, "program")
 		q.Seed = p.Seed
 		if runErr != nil || ctx.Err() != nil {
 			return
 		}
-		runs, err := w.runSome(ctx, q, true, only)
+		// A candidate that shows the class through a known divergence is not the finding.
+		a, err := run(q)
 		if err != nil {
 			runErr = err
 			return
-		}
-		a := attempt{program: q, runs: runs}
-		for _, g := range judge(q, runs) {
-			// A candidate that shows the class through a known divergence is not the finding.
-			if _, isKnown := known.Match(g); g.ID() == id && !isKnown {
-				a.failed, a.finding = true, g
-				break
-			}
 		}
 		attempts = append(attempts, a)
 		if a.failed {
 			t.Fatalf("%s", id)
 		}
 	}
-	if err := checkRapid(p.Seed, budget, prop); err != nil {
+	// rapid gets most of the budget; the rest goes to removing whole steps from its result.
+	if err := checkRapid(p.Seed, budget*3/4, prop); err != nil {
 		return nil, err
 	}
 	if runErr != nil {
@@ -143,8 +154,19 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 	if !best.failed {
 		best = smallest(attempts)
 	}
+	runs := len(attempts)
+	// rapid checks its deadline between passes, so it may have run over: the reduction gets
+	// its quarter whatever rapid took.
+	deadline := began.Add(budget)
+	if least := time.Now().Add(budget / 4); least.After(deadline) {
+		deadline = least
+	}
+	best, n, err := reduce(best, run, deadline)
+	if err != nil {
+		return nil, fmt.Errorf("reduce: %w", err)
+	}
 	rep := &Report{Finding: best.finding, GrammarVersion: GrammarVersion, Env: env, Program: best.program,
-		OriginalStatements: p.Statements(), ShrinkRuns: len(attempts)}
+		OriginalStatements: p.Statements(), ShrinkRuns: runs + n}
 	// The last word is a run in instances that ran nothing before.
 	named := func(in *instance) bool { return !in.target.InProcess && slices.Contains(f.Impls, in.name()) }
 	if err := w.renew(ctx, false, named); err != nil {
@@ -173,6 +195,62 @@ func confirm(ctx context.Context, w *worker, env Env, p Program, f Finding, budg
 		rep.Runs = append(rep.Runs, RunReport{Run: r, Trace: traceOf(best.program, r)})
 	}
 	return rep, nil
+}
+
+// reduce removes what the finding does not need from a program rapid shrank, one piece at
+// a time, keeping a removal when the finding stays (until deadline): whole steps (rapid
+// removes a step only when the steps after it still read the same from its bit stream,
+// which a step's bindings often prevent), then allowlist entries. The result is no longer a
+// program of a seed; the report carries it whole.
+func reduce(best attempt, run func(Program) (attempt, error), deadline time.Time) (attempt, int, error) {
+	n := 0
+	try := func(q Program) (bool, error) {
+		if time.Now().After(deadline) {
+			return false, nil
+		}
+		n++
+		a, err := run(q)
+		if err != nil || !a.failed {
+			return false, err
+		}
+		// A removal that makes the program show something else as well (an allowlist
+		// entry removed, so that a fetch now escapes) would muddle the finding.
+		for other := range a.ids {
+			if !best.ids[other] {
+				return false, nil
+			}
+		}
+		best = a
+		return true, nil
+	}
+	for changed := true; changed; {
+		changed = false
+		p := best.program
+		for i := len(p.Steps) - 2; i >= 0; i-- {
+			q := p
+			q.Steps = slices.Delete(slices.Clone(p.Steps), i, i+1)
+			ok, err := try(q)
+			if err != nil {
+				return best, n, err
+			}
+			if ok {
+				p, changed = best.program, true
+			}
+		}
+	}
+	p := best.program
+	for i := len(p.AllowedHosts) - 1; i >= 0; i-- {
+		q := p
+		q.AllowedHosts = slices.Delete(slices.Clone(p.AllowedHosts), i, i+1)
+		ok, err := try(q)
+		if err != nil {
+			return best, n, err
+		}
+		if ok {
+			p = best.program
+		}
+	}
+	return best, n, nil
 }
 
 func countFailed(as []attempt) int {

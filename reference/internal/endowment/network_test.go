@@ -98,6 +98,8 @@ func TestRedirectLocationsParseAsTheURLStandardDoes(t *testing.T) {
 		{" http://ev\til.test/a\\b?c\\d ", "http://evil.test/a/b?c\\d"},
 		{"next", "http://allowed.test/dir/next"},
 		{"//other.test", "http://other.test"},
+		{"//%61llowed.test/x", "http://allowed.test/x"},
+		{"https://u@%65vil.test:8080/x", "https://u@evil.test:8080/x"},
 	} {
 		got, err := resolveLocation(base, c.location)
 		if err != nil || got.String() != c.want {

@@ -149,13 +149,43 @@ func resolveLocation(base *url.URL, location string) (*url.URL, error) {
 		rest = strings.ReplaceAll(rest, "\\", "/")
 	}
 	if hasScheme && scheme != strings.ToLower(base.Scheme) {
-		return url.Parse(scheme + "://" + strings.TrimLeft(rest, "/"))
+		return url.Parse(scheme + "://" + decodeHost(strings.TrimLeft(rest, "/")))
+	}
+	if strings.HasPrefix(rest, "//") {
+		rest = "//" + decodeHost(rest[2:])
 	}
 	ref, err := url.Parse(rest)
 	if err != nil {
 		return nil, err
 	}
 	return base.ResolveReference(ref), nil
+}
+
+// decodeHost percent-decodes the host at the start of s (an authority and what follows),
+// as the URL Standard's host parser does before mapping the domain; Go's parser refuses a
+// percent sign in a host name.
+func decodeHost(s string) string {
+	end := strings.IndexAny(s, "/?#")
+	if end < 0 {
+		end = len(s)
+	}
+	authority := s[:end]
+	userinfo, host := "", authority
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		userinfo, host = authority[:at+1], authority[at+1:]
+	}
+	if !strings.Contains(host, "%") || strings.HasPrefix(host, "[") {
+		return s
+	}
+	port := ""
+	if colon := strings.LastIndexByte(host, ':'); colon >= 0 {
+		host, port = host[:colon], host[colon:]
+	}
+	decoded, err := url.PathUnescape(host)
+	if err != nil {
+		return s
+	}
+	return userinfo + decoded + port + s[end:]
 }
 
 // locationScheme splits "scheme:rest" when s starts with a URL scheme.

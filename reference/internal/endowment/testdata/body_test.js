@@ -38,3 +38,16 @@ test('a ReadableStream body is read through, and a locked one is refused', async
 test('invalid UTF-8 in text() becomes U+FFFD and a BOM is dropped', async () => {
   assertEquals(await new Response(bytes(0xEF, 0xBB, 0xBF, 0x61, 0xFF)).text(), 'a\uFFFD', 'text');
 });
+
+test('blob() and formData() consume the body, then reject: there is no Blob or FormData', async () => {
+  for (const method of ['blob', 'formData']) {
+    const r = new Response('a=1');
+    let threw = null;
+    try {
+      await r[method]();
+    } catch (e) {
+      threw = e;
+    }
+    assertEquals([threw instanceof TypeError, r.bodyUsed], [true, true], `${method}() rejects with a TypeError and leaves the body used`);
+  }
+});

@@ -12,6 +12,8 @@ test('status must be in 200..599', () => {
   assertEquals(new Response(null, { status: '404' }).status, 404, 'a numeric string');
   assertEquals(new Response(null, { status: 65736 }).status, 200, 'modulo 2^16');
   assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');
+  assertThrows(() => new Response(null, { status: 600, headers: null }), TypeError, 'the init is converted before the status is checked');
+  assertThrows(() => new Response(null, { status: 101, statusText: 'bad\u0100' }), TypeError, 'a statusText that is no ByteString, before the status');
 });
 
 test('statusText is validated and null-body statuses refuse a body', () => {

@@ -3,8 +3,9 @@
 //
 // A body is {stream, source, length}: source is the bytes it was made from when known (so
 // it can be sent again on a redirect), null for a ReadableStream.
-// Note: Blob, FormData and formData() are not provided; an object of another type is
-// converted with String(), as WebIDL's USVString branch of BodyInit would.
+// Note: Blob and FormData are not provided: blob() and formData() consume the body, as they
+// do in every engine (a later read finds it used), then reject with a TypeError. An object of
+// another type is converted with String(), as WebIDL's USVString branch of BodyInit would.
 
 // A body is {stream, source}: source is the bytes it was made from when known (so it can
 // be sent again on a redirect), null for streams.
@@ -82,7 +83,15 @@ const bodyMixin = {
   text() { return consumeBody(this, 'text'); },
   // https://fetch.spec.whatwg.org/#dom-body-json
   json() { return consumeBody(this, 'text').then((text) => JSON.parse(text)); },
+  // https://fetch.spec.whatwg.org/#dom-body-blob
+  blob() { return consumeBody(this, 'bytes').then(unsupported('blob()', 'Blob')); },
+  // https://fetch.spec.whatwg.org/#dom-body-formdata
+  formData() { return consumeBody(this, 'bytes').then(unsupported('formData()', 'FormData')); },
 };
+
+function unsupported(method, type) {
+  return () => { throw new TypeError(`${method} is not supported: this endowment provides no ${type}`); };
+}
 
 function mixBody(proto) {
   for (const key of Object.getOwnPropertyNames(bodyMixin)) {

@@ -40,9 +40,17 @@ class Response {
   constructor(body, init) {
     const opts = init == null ? {} : init;
     if (typeof opts !== 'object' && typeof opts !== 'function') throw new TypeError('ResponseInit must be an object');
+    // WebIDL converts the dictionary before the constructor runs: a headers member that is
+    // no HeadersInit is a TypeError even when the status is out of range.
+    if (opts.headers !== undefined && (opts.headers === null || (typeof opts.headers !== 'object' && typeof opts.headers !== 'function'))) {
+      throw new TypeError('ResponseInit.headers must be a sequence or a record');
+    }
     const status = opts.status === undefined ? 200 : toUnsignedShort(opts.status);
-    if (status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
     const statusText = opts.statusText === undefined ? '' : String(opts.statusText);
+    for (let i = 0; i < statusText.length; i++) {
+      if (statusText.charCodeAt(i) > 0xff) throw new TypeError('ResponseInit.statusText must be a ByteString');
+    }
+    if (status < 200 || status > 599) throw new RangeError(`Invalid status: ${opts.status}`);
     if (!isReasonPhrase(statusText)) throw new TypeError('Invalid statusText');
     const headers = new Headers();
     setGuard(headers, 'response');
