@@ -33,11 +33,3 @@ func parseGrant(flag string) ([]string, error) {
 	slices.Sort(grant)
 	return slices.Compact(grant), nil
 }
-
-// grantNote says, in the run's summary, that a grant narrowed what was offered.
-func grantNote(grant []string) string {
-	if grant == nil {
-		return ""
-	}
-	return "; --grant offered " + strings.Join(grant, ", ")
-}

@@ -62,7 +62,7 @@ func committedMatrixInputs(t *testing.T, page string) []reports.MatrixInput {
 			expect[dir] = exp
 		}
 	}
-	inputs, err := matrixInputs(dirs, page, expect, nil)
+	inputs, err := reports.ReadMatrixInputs(dirs, page, expect, nil, knownIDs())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -184,7 +183,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
 	}
-	printSummary(stdout, result)
+	reports.WriteTerminalSummary(stdout, result)
 	fmt.Fprintf(stdout, "Reports: %s/{%s,%s,%s}\n", *f.reportDir, reports.JUnitFile, reports.JSONFile, reports.HTMLFile)
 	return exitCode(result, runErr, *f.strictExp, stderr), nil
 }
@@ -302,81 +301,6 @@ func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io
 		return exitFailures
 	}
 	return exitOK
-}
-
-func printSummary(w io.Writer, run *reports.Run) {
-	statuses := []reports.Status{reports.StatusPassed, reports.StatusFailed, reports.StatusExpectedFailure, reports.StatusUnexpectedPass, reports.StatusSkipped, reports.StatusNotApplicable}
-	byProfile := map[string]reports.Counts{}
-	for _, s := range run.Specs {
-		if byProfile[s.Profile] == nil {
-			byProfile[s.Profile] = reports.Counts{}
-		}
-		byProfile[s.Profile][s.Status]++
-	}
-	var profiles []string
-	for p := range byProfile {
-		profiles = append(profiles, p)
-	}
-	sort.Strings(profiles)
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "profile\t")
-	for _, s := range statuses {
-		fmt.Fprintf(tw, "%s\t", s)
-	}
-	fmt.Fprintln(tw)
-	total := reports.Counts{}
-	for _, p := range profiles {
-		fmt.Fprintf(tw, "%s\t", p)
-		for _, s := range statuses {
-			fmt.Fprintf(tw, "%d\t", byProfile[p][s])
-			total[s] += byProfile[p][s]
-		}
-		fmt.Fprintln(tw)
-	}
-	fmt.Fprint(tw, "total\t")
-	for _, s := range statuses {
-		fmt.Fprintf(tw, "%d\t", total[s])
-	}
-	fmt.Fprintln(tw)
-	_ = tw.Flush()
-	var failed []string
-	for _, s := range run.Specs {
-		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
-			msg := ""
-			if s.Failure != nil {
-				msg = reports.TerminalText(s.Failure.SummaryText())
-			}
-			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
-			if msg != "" {
-				line += "\n      " + msg
-			}
-			failed = append(failed, line)
-		}
-	}
-	if len(failed) > 0 {
-		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
-	}
-	if n := len(run.Warnings); n > 0 {
-		fmt.Fprintf(w, "\nProtocol warnings (%d; the adapter broke the protocol without failing a spec):\n", n)
-		for i, warning := range run.Warnings {
-			if i == 10 {
-				fmt.Fprintf(w, "  … and %d more in the reports\n", n-10)
-				break
-			}
-			fmt.Fprintf(w, "  %s\n", reports.TerminalText(warning))
-		}
-	}
-	if run.Interrupted {
-		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
-	}
-	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped",
-		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
-		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
-	if n := total[reports.StatusNotApplicable]; n > 0 {
-		fmt.Fprintf(w, ", %d not applicable (they need globals or protocol features not offered%s)", n, grantNote(run.Grant))
-	}
-	fmt.Fprintln(w)
 }
 
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
