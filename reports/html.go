@@ -226,13 +226,13 @@ const htmlRow = `{{define "arow"}}<tr class="{{kind .}}">
 <td class="id"><a href="#spec-{{.ID}}">{{.ID}}</a></td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
 <td><strong>{{.Title}}</strong>
 {{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
-{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}</div>{{end}}</td>
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else if eq .Status "passed"}}Fails in some runs (passed in this one): {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}</div>{{end}}</td>
 <td class="t">{{dur .}}</td></tr>{{end}}{{/* no text between the definitions: it would end the page */}}{{define "row"}}<tr class="{{kind .}}" id="spec-{{.ID}}" data-kind="{{kind .}}" data-text="{{.ID}} {{.Title}} {{.Requirement}} {{.Area}} {{.Profile}}">
 <td class="id">{{.ID}}</td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
 <td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
 {{if .Note}}<div class="reason">Not observable here: {{.Note}}</div>{{end}}
 {{if .Needs}}<div class="reason">{{.NotApplicableReason}}</div>{{end}}
 {{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
-{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else if eq .Status "passed"}}Fails in some runs (passed in this one): {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
 {{if .Failure}}<details><summary>failure details</summary>{{if .Expectation}}<p class="req">{{.Expectation.Reason}}</p>{{end}}<pre>{{text .}}</pre></details>{{end}}</td>
 <td class="t">{{dur .}}</td></tr>{{end}}`

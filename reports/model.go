@@ -143,4 +143,8 @@ type Expectation struct {
 	Link   string `json:"link,omitempty" yaml:"link,omitempty"`
 	// Evidence is what was observed when the failure was recorded (optional).
 	Evidence string `json:"evidence,omitempty" yaml:"evidence,omitempty"`
+	// Intermittent marks a failure seen in some runs and not in others, with the reason
+	// saying why: a pass is then no unexpected pass (WPT's expected: [PASS, FAIL]). It is
+	// for implementations whose behaviour depends on what ran before, never for a flaky spec.
+	Intermittent bool `json:"intermittent,omitempty" yaml:"intermittent,omitempty"`
 }
