@@ -60,5 +60,8 @@ func responseEdgeSpecs() []Spec {
 		Row{ID: "RES-044", Title: "other body values are converted to strings",
 			Requirement: "A Response or Request body that is none of the types BodyInit names (a number, a boolean, an object with toString) must be converted to a string and sent with Content-Type text/plain;charset=UTF-8.",
 			Run:         Returns(map[string]any{"number": []string{"42", "text/plain;charset=UTF-8"}, "object": []string{"obj", "text/plain;charset=UTF-8"}, "boolean": "true"})},
+		Row{ID: "RES-045", Title: "TextEncoder encodes UTF-8 and says so", Source: "WHATWG Encoding §8.1 TextEncoder (encoding, encode(input)); WebIDL §3.2.12 USVString", Globals: WithGlobals("TextEncoder"),
+			Requirement: "new TextEncoder() must report encoding \"utf-8\" and encode its input's code points as UTF-8: a lone surrogate as U+FFFD (EF BF BD), no argument as no bytes, a number as its string.",
+			Run:         Returns(map[string]any{"encoding": "utf-8", "text": []int{0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80}, "none": []int{}, "lone": []int{0xEF, 0xBF, 0xBD}, "number": []int{0x34, 0x32}})},
 	)
 }
