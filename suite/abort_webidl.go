@@ -2,8 +2,10 @@ package suite
 
 import . "github.com/conform-suite/conform/suite/dsl" //nolint:revive // the spec DSL reads as prose
 
-// The abort globals' WebIDL: DOMException's error names table, AbortSignal.timeout's argument.
+// The abort globals' WebIDL (DOMException's names table, AbortSignal.timeout's argument) and an
+// abort's effect on a body nobody has read.
 func abortWebIDLSpecs() []Spec {
+	const dripForever = "/drip-forever?interval=20"
 	entry := func(name string, code int) map[string]any {
 		return map[string]any{"name": name, "code": code, "enumerable": []string{}, "json": "{}"}
 	}
@@ -25,5 +27,9 @@ func abortWebIDLSpecs() []Spec {
 		Row{ID: "ABORT-018", Title: "AbortSignal.timeout takes 0 to 2^53-1 ms",
 			Requirement: "AbortSignal.timeout(ms) must return a signal not yet aborted for 0 and for 9007199254740991 (Number.MAX_SAFE_INTEGER), and throw TypeError for 9007199254740992, -1, NaN and Infinity ([EnforceRange] unsigned long long).",
 			Run:         ReturnsEach("delays", map[string]any{"0": map[string]any{"aborted": false}, "9007199254740991": map[string]any{"aborted": false}, "9007199254740992": "TypeError", "-1": "TypeError", "NaN": "TypeError", "Infinity": "TypeError"})},
+		Row{ID: "ABORT-020", Title: "a body not yet read rejects with the abort reason", Profile: ProfileCore, Globals: WithGlobals("AbortController"),
+			Source:      "WHATWG Fetch §5.6 fetch() (abort the fetch() call: error the response's body stream with the reason)",
+			Requirement: "When the signal of a fetch that has resolved is aborted before its body (" + dripForever + ") is read, text() and a reader's read() must reject with the abort reason (or an AbortError) at once, not hang and not resolve.",
+			Run:         Case{Params: map[string]any{"url": "http://" + HostAllowed + dripForever}, Want: map[string]any{"text": "rejected by the abort", "read": "rejected by the abort"}}.Run},
 	)
 }

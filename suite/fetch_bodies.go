@@ -1,8 +1,10 @@
 package suite
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 // without the end, then the end or a cut alone), cancelled, null, or many in a row.
 func fetchBodySpecs() []Spec {
 	const sequential, drip = 300, "/drip-forever" // 300: past the fetches a vat may hold open in the reference (256)
+	const large = 64 << 20                        // the reference's bound on one body
 	ended, failed := map[string]any{"done": true, "valueIsUndefined": true}, "rejected with TypeError"
 	nullBody := func(s int) map[string]any {
 		return map[string]any{"status": s, "bodyIsNull": true, "text": "", "headBodyIsNull": true}
@@ -43,6 +46,25 @@ func fetchBodySpecs() []Spec {
 		Row{ID: "FETCH-053", Title: "null-body statuses have a null body", Fixture: "fetch/bodies", Profile: ProfileFetchAPI,
 			Requirement: "A fetched response with status 204, 205 or 304, and the response to a HEAD, must have a null body, and text() must resolve to \"\".",
 			Run:         ReturnsEach("statuses", map[string]any{"204": nullBody(204), "205": nullBody(205), "304": nullBody(304)})},
+		Row{ID: "FETCH-056", Title: "a 64 MiB body is read whole; a longer one is read whole or fails", Fixture: "fetch/bodies", Profile: ProfileFetchAPI, Timeout: 2 * time.Minute,
+			Requirement: fmt.Sprintf("A body of %d bytes (64 MiB) must be read whole, by arrayBuffer() and through a reader; a body of %d bytes must be read whole too or fail with TypeError, never resolve with fewer bytes than the server sent.", large, large+100),
+			Rationale:   "Vats fetch artifacts (Wasm, data files) of tens of megabytes; an endowment may bound what it holds, but a body it cuts short and reports complete is silent data loss.",
+			Run: func(t *T) {
+				path := "/conform/fetch-056"
+				t.Handle(HostAllowed, path, func(w http.ResponseWriter, r *http.Request) {
+					n, _ := strconv.Atoi(r.URL.Query().Get("size"))
+					_, _ = w.Write(bytes.Repeat([]byte("x"), n))
+				})
+				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+				// A task, not an evaluate: on a loaded machine 200 MB may take longer than a call may.
+				var got map[string]map[string]any
+				vat.Start(t.Fixture(), map[string]any{"case": t.ID(), "base": "http://" + HostAllowed, "path": path, "sizes": []int{large, large + 100}}).AwaitValue(time.Minute+30*time.Second, &got)
+				Expect(got[strconv.Itoa(large)]).To(Equal(map[string]any{"whole": float64(large), "streamed": float64(large)}), "the 64 MiB body, whole and through a reader")
+				Expect(got[strconv.Itoa(large+100)]).To(HaveLen(2), "the body 100 bytes over 64 MiB, read whole and through a reader")
+				for way, v := range got[strconv.Itoa(large+100)] {
+					Expect(v).To(BeElementOf(float64(large+100), "TypeError"), "the body 100 bytes over 64 MiB read %s: all of it or a TypeError", way)
+				}
+			}},
 		Row{ID: "FETCH-054", Title: "a body stream outliving its refused fetch sends nothing", Fixture: "fetch/bodies",
 			Requirement: "fetch of a host not on the allowlist with a body stream must reject and send nothing (mocknet sees nothing on " + HostEvil + "), and a chunk the stream produces after the rejection must change nothing: fetches of an allowed URL made meanwhile and afterwards succeed.",
 			Rationale:   "The body stream is the vat's and lives on after the fetch failed; what it produces then must reach no host and break nothing.",

@@ -12,6 +12,7 @@ import (
 func requestEdgeSpecs() []Spec {
 	const control, aborted = "/anything/req-024/control", "/anything/req-024/aborted"
 	get := map[string]any{"method": "GET", "redirect": "follow", "headers": []any{}}
+	fixedMembers := map[string]any{"mode": "cors", "credentials": "same-origin", "cache": "default", "destination": "", "referrer": "about:client", "duplex": "half"}
 	built := Defaults{Area: AreaRequest, Profile: ProfileFetchAPI, Since: "0.3.0", Fixture: "request/clone-init",
 		Source:    "WHATWG Fetch §5.4 Request class (clone(): clone a request, its headers' guard, a dependent signal; new Request(input, init)); WebIDL §3.2.18 dictionaries",
 		Rationale: "A clone that drops what the original would send, or whose signal does not follow the original's, and an init obeyed on one platform but ignored or refused on another, send another request than the vat's code says.",
@@ -28,6 +29,9 @@ func requestEdgeSpecs() []Spec {
 				t.AwaitObservation("the fetch of the clone made while the signal was not aborted", ReadyWithin, PathIs(control))
 				Expect(Filter(t.Observations(), PathIs(aborted))).To(BeEmpty(), "a fetch of a clone whose original's signal was aborted must send nothing; what mocknet saw there")
 			}}.Run},
+		Row{ID: "REQ-033", Title: "mode, credentials, cache, destination, referrer and duplex",
+			Requirement: "A new Request and its clone must read mode \"cors\", credentials \"same-origin\", cache \"default\", destination \"\", referrer \"about:client\" and duplex \"half\", the Fetch Standard's defaults.",
+			Run:         Returns(map[string]any{"request": fixedMembers, "clone": fixedMembers})},
 		Row{ID: "REQ-025", Title: "RequestInit is a WebIDL dictionary",
 			Requirement: "new Request(url, init) must treat an undefined or null init as empty; throw TypeError for a number, a string, a boolean or a symbol; read the members of a function and inherited members; convert the method and header values to strings; and throw TypeError for headers that are a string or null.",
 			Run: Returns(map[string]any{"undefined": get, "null": get, "number": "TypeError", "string": "TypeError", "boolean": "TypeError", "symbol": "TypeError", "function": map[string]any{"method": "PUT", "redirect": "follow", "headers": []any{}}, "inherited": map[string]any{"method": "DELETE", "redirect": "error", "headers": []any{}},
@@ -40,9 +44,10 @@ func requestEdgeSpecs() []Spec {
 		Row{ID: "REQ-026", Title: "a query or fragment right after the host",
 			Requirement: "new Request(url).url must end the host at a ? or # that follows it at once, give the URL the path /, and keep the query's or fragment's dot segments as they are.",
 			Run:         ReturnsEach("urls", map[string]string{"http://allowed.test?a/../b": "http://allowed.test/?a/../b", "http://allowed.test#a/../b": "http://allowed.test/#a/../b"})},
-		Row{ID: "REQ-028", Title: "IPv4 hosts ending in a dot or in hex letters, IPv4-mapped IPv6",
-			Requirement: "new Request(url).url must read a host ending in a number and a dot as IPv4, read the hex digits a to f and an empty 0x as numbers, and compress the first longest zero run of an IPv4-mapped IPv6 address.",
-			Run:         ReturnsEach("urls", map[string]string{"http://1./": "http://0.0.0.1/", "http://0xa.0xb.0xc.0xd/": "http://10.11.12.13/", "http://0x.0x.0/": "http://0.0.0.0/", "http://[::ffff:0.0.0.0]/": "http://[::ffff:0:0]/"})},
+		Row{ID: "REQ-028", Title: "IPv4 hosts ending in a dot or in hex letters, digits past the base, IPv4-mapped IPv6",
+			Requirement: "new Request(url).url must read a host ending in a number and a dot as IPv4, read the hex digits a to f and an empty 0x as numbers, take a last part with a digit its base lacks for a domain (1a, 0xg) and refuse one before it (08.1), and compress the first longest zero run of an IPv4-mapped IPv6 address.",
+			Run: ReturnsEach("urls", map[string]string{"http://1./": "http://0.0.0.1/", "http://0xa.0xb.0xc.0xd/": "http://10.11.12.13/", "http://0x.0x.0/": "http://0.0.0.0/", "http://[::ffff:0.0.0.0]/": "http://[::ffff:0:0]/",
+				"http://1a/": "http://1a/", "http://0xg/": "http://0xg/", "http://08.1/": "TypeError"})},
 		Row{ID: "REQ-029", Title: "domains map by non-transitional IDNA",
 			Requirement: "new Request(url).url must map a domain by UTS #46 non-transitional processing, as the URL Standard's domain to ASCII does: ß and final ς stay themselves (punycoded), they are not folded to ss and σ.",
 			Run:         ReturnsEach("urls", map[string]string{"http://faß.test/": "http://xn--fa-hia.test/", "http://ς.test/": "http://xn--3xa.test/"})},

@@ -29,6 +29,7 @@ func specTables() []func() []Spec {
 		notifySpecs,
 		teardownSpecs,
 		teardownReuseSpecs,
+		teardownAfterSpecs,
 		heldTwinSpecs,
 		isolationSpecs,
 		returnedObjectSpecs,
