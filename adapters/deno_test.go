@@ -3,6 +3,7 @@ package adapters_test
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/conform-suite/conform/harness"
@@ -86,6 +87,54 @@ func TestDenoAnswersAPendingEvaluateOfATerminatedVat(t *testing.T) {
 	if err != nil || string(result.Value) != "204" {
 		t.Errorf("the other vat after v1's termination: got %s, %v; want 204\n%s", result.Value, err, adapter.LogTail())
 	}
+}
+
+// TestDenoLooksNamesUpAtMocknet: Deno resolves a proxied fetch's host name itself; run as
+// root, the adapter points it at mocknet's DNS (adapters/deno/resolver.mjs), so mocknet
+// records the lookup of the allowed host and answers it. That nothing goes to the machine's
+// resolver instead is checked by hand with strace (adapters/deno/README.md).
+func TestDenoLooksNamesUpAtMocknet(t *testing.T) {
+	requireInstalled(t, "deno")
+	if os.Geteuid() != 0 {
+		t.Skip("the adapter keeps Deno on mocknet's DNS only as root (a relay on port 53 and a private /etc/resolv.conf)")
+	}
+	network, err := mocknet.New(mocknet.WithHosts("allowed.test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer network.Close()
+	adapter, err := harness.NewExternal(harness.ExternalOptions{Argv: mustSplit(t, "node adapters/deno/adapter.mjs"), Dir: repoRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := adapter.Initialize(ctx, harness.InitializeParams{
+		ProtocolVersion: harness.ProtocolVersion,
+		Network:         harness.NetworkConfig{Proxy: network.ProxyURL(), DNS: network.DNSAddr()},
+		Listener:        ignoreEvents{},
+	}); err != nil {
+		t.Fatalf("initialize: %v\n%s", err, adapter.LogTail())
+	}
+	defer func() {
+		if err := adapter.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	}()
+	if err := adapter.CreateVat(ctx, harness.CreateVatParams{VatID: "v1", Globals: []string{"fetch"}, Network: &harness.VatNetwork{AllowedHosts: []string{"allowed.test"}}}); err != nil {
+		t.Fatalf("createVat: %v\n%s", err, adapter.LogTail())
+	}
+	result, err := adapter.Evaluate(ctx, "v1", "const r = await fetch('http://allowed.test/status/204'); return r.status;")
+	if err != nil || string(result.Value) != "204" {
+		t.Fatalf("fetch of allowed.test: got %s, %v; want 204\n%s", result.Value, err, adapter.LogTail())
+	}
+	var asked []string
+	for _, l := range network.Lookups() {
+		asked = append(asked, l.String())
+		if l.Name == "allowed.test" && l.Type == "A" && l.Answer == "127.0.0.1" {
+			return
+		}
+	}
+	t.Errorf("mocknet's DNS was never asked for allowed.test (it was asked %q): Deno resolved it elsewhere\n%s", asked, adapter.LogTail())
 }
 
 func mustSplit(t *testing.T, commandLine string) []string {

@@ -217,7 +217,7 @@ func startBenchVat(ctx context.Context, target runner.Target, net *mocknet.Netwo
 	defer cancel()
 	info, err := impl.Initialize(ictx, harness.InitializeParams{
 		ProtocolVersion: harness.ProtocolVersion,
-		Network:         harness.NetworkConfig{Proxy: net.ProxyURL()},
+		Network:         harness.NetworkConfig{Proxy: net.ProxyURL(), CA: string(net.CertificateAuthority())},
 		Listener:        discardListener{},
 	})
 	if err != nil {

@@ -376,15 +376,18 @@ func TestExternalGood(t *testing.T) {
 	if err != nil {
 		t.Fatalf("initialize: %v", err)
 	}
-	if res.ProtocolVersion != harness.ProtocolVersion || res.Name == "" {
-		t.Errorf("initialize result = %+v", res)
+	if res.ProtocolVersion != harness.ProtocolVersionTeardown || !harness.OffersTeardown(res) || res.Name == "" {
+		t.Errorf("initialize result = %+v, want protocol 1.1 with teardownVat", res)
 	}
 	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
 		t.Fatalf("createVat: %v", err)
 	}
+	if err := x.TeardownVat(ctx, "v1"); err != nil {
+		t.Fatalf("teardownVat: %v", err)
+	}
 	ev, err := x.Evaluate(ctx, "v1", "return 1+1")
 	if err != nil {
-		t.Fatalf("evaluate: %v", err)
+		t.Fatalf("evaluate after teardownVat: %v", err)
 	}
 	if string(ev.Value) != "2" || ev.Error != nil {
 		t.Errorf("evaluate = %s / %v, want 2", ev.Value, ev.Error)
@@ -556,7 +559,7 @@ func TestExternalSlowStart(t *testing.T) {
 	if d := time.Since(began); d < startDelay {
 		t.Errorf("initialize took %s; the fake should have slept %s", d, startDelay)
 	}
-	if res.ProtocolVersion != harness.ProtocolVersion {
+	if res.ProtocolVersion != harness.ProtocolVersionTeardown {
 		t.Errorf("initialize result = %+v", res)
 	}
 	if err := x.Shutdown(ctx); err != nil {
@@ -904,5 +907,26 @@ func TestExternalIgnoresUnknownMembers(t *testing.T) {
 	}
 	if w := x.Warnings(); len(w) > 0 {
 		t.Errorf("unknown members gave warnings: %q", w)
+	}
+}
+
+// A version-1 adapter (no teardownVat in its features) is never sent teardownVat: the call
+// fails at once with method-not-found, and the adapter goes on working.
+func TestExternalTeardownNeedsTheFeature(t *testing.T) {
+	x := newFake(t, "extra-members", harness.ExternalOptions{CallTimeout: notATimeout, InitializeTimeout: notATimeout})
+	ctx := context.Background()
+	res, err := x.Initialize(ctx, initParams())
+	if err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if harness.OffersTeardown(res) {
+		t.Fatalf("the fake adapter speaks protocol 1 only, yet initialize = %+v", res)
+	}
+	var rpcErr *harness.RPCError
+	if err := x.TeardownVat(ctx, "v1"); !errors.As(err, &rpcErr) || rpcErr.Code != harness.CodeMethodNotFound {
+		t.Fatalf("teardownVat on a version-1 adapter = %v, want method-not-found without a call", err)
+	}
+	if err := x.CreateVat(ctx, vatParams("v1")); err != nil {
+		t.Fatalf("createVat after the refused teardownVat: %v", err)
 	}
 }

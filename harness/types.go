@@ -63,6 +63,13 @@ type InitializeParams struct {
 type NetworkConfig struct {
 	// Proxy is the mocknet forward proxy, e.g. "http://127.0.0.1:40123".
 	Proxy string `json:"proxy"`
+	// DNS is the mock network's DNS server, UDP and TCP, e.g. "127.0.0.1:40124": a runtime
+	// that resolves host names itself must ask it and no other (PROTOCOL.md §6).
+	DNS string `json:"dns,omitempty"`
+	// CA is the PEM certificate of the run's certificate authority, which signs the https
+	// certificates of the virtual hosts: the IUT trusts it for its vats' requests, beside
+	// whatever it trusts already, and never turns certificate verification off.
+	CA string `json:"ca,omitempty"`
 }
 
 // InitializeResult describes the IUT.

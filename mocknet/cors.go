@@ -32,7 +32,7 @@ func (n *Network) answerPreflight(w http.ResponseWriter, r *http.Request, h *Hos
 	x := n.j.begin(Observation{
 		Host: h.name, Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: r.Header.Clone(), HostHeader: r.Host, Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
-		Preflight: true,
+		Preflight: true, TLS: copyHandshake(handshakeOf(r.Context())), TunnelSeq: tunnelSeqOf(r.Context()),
 	})
 	hdr := w.Header()
 	allowOrigin(hdr, r)

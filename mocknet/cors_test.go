@@ -102,3 +102,28 @@ func TestRequestsWithoutOriginGetNoCORSFromMocknet(t *testing.T) {
 		t.Errorf("a request without Origin must be served as before; got Access-Control-Expose-Headers %q", got)
 	}
 }
+
+// The state routes set and echo cookies for a browser's credentialed request: the origin is
+// allowed with credentials, and Set-Cookie is sent.
+func TestStateRoutesSetAndEchoWithCredentialedCORS(t *testing.T) {
+	n := newTestNetwork(t)
+	c := proxiedClient(n)
+	req, _ := http.NewRequest(http.MethodGet, "http://allowed.test/set-cookie/sid/abc?attrs=Path%3D%2F%3B%20SameSite%3DNone", nil)
+	req.Header.Set("Origin", testOrigin)
+	req.Header.Set("Cookie", "old=1")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got := res.Header.Get("Set-Cookie"); got != "sid=abc; Path=/; SameSite=None" {
+		t.Errorf("Set-Cookie %q", got)
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") != testOrigin || res.Header.Get("Access-Control-Allow-Credentials") != "true" {
+		t.Errorf("CORS headers %v, want the origin allowed with credentials", res.Header)
+	}
+	if !strings.Contains(string(body), `"cookie":"old=1"`) || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("answer %s with Cache-Control %q, want the request's cookie echoed, no-store", body, res.Header.Get("Cache-Control"))
+	}
+}

@@ -23,7 +23,7 @@ var (
 type guardKey struct{}
 
 // GuardClient makes c fail closed: from c, only this network's virtual hosts are
-// reachable, through this network's proxy. c's transport must route through ProxyURL (it
+// reachable (over http or https), through this network's proxy. c's transport must route through ProxyURL (it
 // is set if c has no transport yet). Any request for another destination fails inside the
 // process, before any dial, with an error naming mocknet, and is recorded as an escape.
 // release undoes the guard.
@@ -59,7 +59,7 @@ func (n *Network) GuardClient(c *http.Client) (release func(), err error) {
 
 	intercepted := gock.NewTransport()
 	intercepted.Transport = inner
-	c.Transport = &guardTransport{n: n, next: intercepted}
+	c.Transport = &guardTransport{n: n, next: intercepted, inner: inner}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -74,10 +74,10 @@ func (n *Network) GuardClient(c *http.Client) (release func(), err error) {
 	}, nil
 }
 
-// admit decides whether a guarded request may go to the network: only http:// to a
-// registered virtual host. Anything else is recorded as an escape.
+// admit decides whether a guarded request may go to the network: only http:// or https://
+// to a registered virtual host. Anything else is recorded as an escape.
 func (n *Network) admit(req *http.Request) bool {
-	if req.URL.Scheme == "http" {
+	if req.URL.Scheme == "http" || req.URL.Scheme == "https" {
 		if _, ok := n.host(req.URL.Hostname()); ok {
 			return true
 		}
@@ -94,7 +94,13 @@ func (n *Network) admit(req *http.Request) bool {
 type guardTransport struct {
 	n    *Network
 	next http.RoundTripper
+	// inner is the transport the guard wraps, which sends what the guard admits.
+	inner http.RoundTripper
 }
+
+// Unwrap returns the transport the guard wraps, for code that configures it (its TLS
+// settings) through the guard.
+func (t *guardTransport) Unwrap() http.RoundTripper { return t.inner }
 
 func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	tagged := req.WithContext(context.WithValue(req.Context(), guardKey{}, t.n))

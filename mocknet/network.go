@@ -43,6 +43,7 @@ func WithHosts(hosts ...string) Option {
 type Network struct {
 	j       *journal
 	catalog http.Handler
+	ca      *authority
 
 	mu     sync.Mutex
 	hosts  map[string]*Host
@@ -50,6 +51,9 @@ type Network struct {
 	closed bool
 
 	main *Scope
+	// dns answers DNS for the virtual hosts and records every question in lookups (dns.go).
+	dns     *dnsServer
+	lookups *lookupLog
 	// stop is closed by Close; handlers that hold requests open (hang, drip-forever,
 	// upload-sink, tunnels) end when it is.
 	stop chan struct{}
@@ -99,12 +103,17 @@ func New(opts ...Option) (*Network, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	var err error
 	n := &Network{
 		j:     newJournal(),
 		hosts: map[string]*Host{},
 		stop:  make(chan struct{}),
 	}
+	n.lookups = newLookupLog()
 	n.catalog = n.newCatalog()
+	if n.ca, err = newAuthority(time.Now()); err != nil {
+		return nil, err
+	}
 	for _, h := range cfg.hosts {
 		n.AddHost(h)
 	}
@@ -113,6 +122,10 @@ func New(opts ...Option) (*Network, error) {
 		return nil, err
 	}
 	n.main = main
+	if n.dns, err = n.startDNS(main.ln.Addr().(*net.TCPAddr).IP.String()); err != nil {
+		_ = n.Close()
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -124,6 +137,8 @@ func (n *Network) newCatalog() http.Handler {
 	mux.HandleFunc("/reset", n.reset)
 	mux.HandleFunc("/upload-sink", n.uploadSink)
 	mux.HandleFunc("/redirect-host/{host}", redirectHost)
+	mux.HandleFunc("/set-cookie/{name}/{value}", setCookie)
+	mux.HandleFunc("/state-echo", echoState)
 	mux.Handle("/", hb)
 	return mux
 }
@@ -168,10 +183,15 @@ func (n *Network) ProxyURL() string { return n.main.ProxyURL() }
 func (n *Network) Addr() string { return n.main.Addr() }
 
 // Observations returns every exchange so far, in arrival order.
-func (n *Network) Observations() []Observation { return n.j.all(0, "", false) }
+func (n *Network) Observations() []Observation { return n.j.all(0, "", false, false) }
 
 // Since returns the exchanges that arrived after seq.
-func (n *Network) Since(seq uint64) []Observation { return n.j.all(seq, "", false) }
+func (n *Network) Since(seq uint64) []Observation { return n.j.all(seq, "", false, false) }
+
+// Tunnels returns the records of CONNECT tunnels to virtual hosts after seq (0 for all),
+// with the TLS handshake of each: what a vat connected to, whether or not it sent a
+// request.
+func (n *Network) Tunnels(seq uint64) []Observation { return n.j.all(seq, "", false, true) }
 
 // LastSeq is the Seq of the latest exchange (0 when none).
 func (n *Network) LastSeq() uint64 { return n.j.lastSeq() }
@@ -210,6 +230,9 @@ func (n *Network) Close() error {
 	var errs []error
 	for _, s := range scopes {
 		errs = append(errs, s.shutdown())
+	}
+	if n.dns != nil {
+		errs = append(errs, n.dns.close())
 	}
 	n.wg.Wait()
 	return errors.Join(errs...)
@@ -274,7 +297,7 @@ func (s *Scope) ProxyURL() string { return "http://" + s.ln.Addr().String() }
 func (s *Scope) Addr() string { return s.ln.Addr().String() }
 
 // Observations returns the exchanges received by this scope's listener.
-func (s *Scope) Observations() []Observation { return s.n.j.all(0, s.name, true) }
+func (s *Scope) Observations() []Observation { return s.n.j.all(0, s.name, true, false) }
 
 func (s *Scope) shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -3,6 +3,8 @@ package mocknet
 import (
 	"bufio"
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -267,13 +269,19 @@ func TestGuardedClientCannotLeave(t *testing.T) {
 		t.Fatalf("guarded client to a virtual host: %v", err)
 	}
 	res.Body.Close()
-	for _, target := range []string{"http://example.com/", "https://allowed.test/", "http://127.0.0.1:1/"} {
+	for _, target := range []string{"http://example.com/", "https://example.com/", "ftp://allowed.test/", "http://127.0.0.1:1/"} {
 		if _, err := c.Get(target); err == nil || !strings.Contains(err.Error(), "mocknet guard") {
 			t.Errorf("guarded GET %s: err %v, want a mocknet guard refusal", target, err)
 		}
 	}
-	if got := len(n.Escapes()); got != 3 {
-		t.Errorf("recorded %d escapes, want 3: %v", got, n.Observations())
+	if got := len(n.Escapes()); got != 4 {
+		t.Errorf("recorded %d escapes, want 4: %v", got, n.Observations())
+	}
+	// https to a virtual host is admitted: it goes through the proxy, and the client's own
+	// trust decides (this one trusts the system's roots, not the network's authority).
+	var unknown x509.UnknownAuthorityError
+	if _, err := c.Get("https://allowed.test/"); !errors.As(err, &unknown) {
+		t.Errorf("guarded GET https://allowed.test/: %v, want the client's own refusal of the certificate", err)
 	}
 }
 

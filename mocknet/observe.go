@@ -17,6 +17,8 @@ const (
 	OutcomeClientClosed Outcome = "client-closed"
 	OutcomeServerReset  Outcome = "server-reset"
 	OutcomeEscape       Outcome = "escape"
+	// OutcomeClosed ends a tunnel record: the tunnel was closed, by either side.
+	OutcomeClosed Outcome = "closed"
 )
 
 // bodyPrefixLimit is how much of each request body an observation keeps.
@@ -61,9 +63,25 @@ type Observation struct {
 	// Access-Control-Request-Method), which the network answers itself: contact with the
 	// host, but not a request the vat made. Specs that count a vat's requests skip these.
 	Preflight bool `json:"preflight,omitempty"`
+	// TLS is the handshake of the TLS tunnel the request arrived in (nil for plain HTTP),
+	// or, on a tunnel record, the handshake tried in that tunnel (nil when the client spoke
+	// plain HTTP in it or nothing at all).
+	TLS *Handshake `json:"tls,omitempty"`
+	// Tunnel marks the record of a CONNECT tunnel to a virtual host rather than of a
+	// request: Host and Target say where to, Received and ClosedAt when it was open, TLS
+	// what handshake happened in it. Tunnels are listed apart (Network.Tunnels), so that
+	// counting a vat's requests never counts the connections they took.
+	Tunnel bool `json:"tunnel,omitempty"`
+	// TunnelSeq is, for a request that arrived in a CONNECT tunnel, the Seq of that
+	// tunnel's record: a client that keeps connections alive sends many requests, of many
+	// specs, through one tunnel.
+	TunnelSeq uint64 `json:"tunnelSeq,omitempty"`
 }
 
 func (o Observation) String() string {
+	if o.Tunnel {
+		return fmt.Sprintf("#%d tunnel to %s: %s, %s", o.Seq, o.Target, o.TLS, o.Outcome)
+	}
 	if o.Escape {
 		return fmt.Sprintf("#%d escape to %s via %s", o.Seq, o.Target, o.Via)
 	}
@@ -122,12 +140,14 @@ func (j *journal) publishLocked(o Observation) {
 	}
 }
 
-func (j *journal) all(since uint64, scope string, scoped bool) []Observation {
+// all returns the records after since, of one scope when scoped: the tunnels when tunnels
+// is set, else the exchanges.
+func (j *journal) all(since uint64, scope string, scoped, tunnels bool) []Observation {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var out []Observation
 	for _, r := range j.recs {
-		if r.Seq <= since || (scoped && r.Scope != scope) {
+		if r.Seq <= since || (scoped && r.Scope != scope) || r.Tunnel != tunnels {
 			continue
 		}
 		out = append(out, clone(*r))
@@ -194,6 +214,7 @@ func (j *journal) pump(s *subscriber) {
 func clone(o Observation) Observation {
 	o.Header = o.Header.Clone()
 	o.BodyPrefix = append([]byte(nil), o.BodyPrefix...)
+	o.TLS = copyHandshake(o.TLS)
 	return o
 }
 
@@ -228,7 +249,8 @@ func (x *exchange) finish(outcome Outcome, at time.Time) {
 }
 
 // WaitFor blocks until an observation satisfying pred exists (checked against each
-// exchange's latest state) and returns it, or returns ctx's error.
+// exchange's latest state; tunnel records are not offered) and returns it, or returns
+// ctx's error.
 func (n *Network) WaitFor(ctx context.Context, pred func(Observation) bool) (Observation, error) {
 	ch, cancel := n.j.subscribe()
 	defer cancel()
@@ -240,7 +262,7 @@ func (n *Network) WaitFor(ctx context.Context, pred func(Observation) bool) (Obs
 	for {
 		select {
 		case o := <-ch:
-			if pred(o) {
+			if !o.Tunnel && pred(o) {
 				return o, nil
 			}
 		case <-ctx.Done():

@@ -3,6 +3,7 @@ package mocknet
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -87,12 +88,80 @@ func (s *Scope) connect(w http.ResponseWriter, r *http.Request) {
 	}
 	// The bytes the client sent after the CONNECT line may already sit in rw's reader.
 	tunnel := &bufferedConn{Conn: conn, r: rw.Reader}
-	n.serveTunnel(tunnel, h, s.name)
+	n.serveTunnel(tunnel, h, s.name, target)
 }
 
-// serveTunnel runs an HTTP server over one tunnelled connection, as host h. This is the
-// seam where TLS with a per-run CA would wrap the connection for https:// virtual hosts.
-func (n *Network) serveTunnel(conn net.Conn, h *Host, scope string) {
+// serveTunnel serves one tunnelled connection as host h, recorded as a tunnel: TLS when the
+// client begins with a TLS record (https, on any port), plain HTTP otherwise (a client that
+// tunnels http:// too, as undici does). Inside, it runs an HTTP server, HTTP/2 when the
+// client offered h2 in the handshake.
+func (n *Network) serveTunnel(conn *bufferedConn, h *Host, scope, target string) {
+	rec := n.j.begin(Observation{
+		Tunnel: true, Host: h.name, Via: "connect", Method: http.MethodConnect, Target: target,
+		Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
+	})
+	defer func() { rec.finish(OutcomeClosed, time.Now()) }()
+	// Until the HTTP server owns the connection, closing the network closes it here.
+	owned := make(chan struct{})
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		select {
+		case <-n.stop:
+			_ = conn.Close()
+		case <-owned:
+		}
+	}()
+	first, err := conn.r.Peek(1)
+	if err != nil {
+		close(owned)
+		_ = conn.Close()
+		return
+	}
+	var served net.Conn = conn
+	var hs *Handshake
+	if first[0] == tlsRecordHandshake {
+		var tc net.Conn
+		tc, hs, err = n.handshake(conn, h)
+		rec.update(func(o *Observation) { o.TLS = copyHandshake(hs) })
+		if err != nil {
+			close(owned)
+			_ = conn.Close()
+			return
+		}
+		served = tc
+	}
+	close(owned)
+	n.serveHTTP(served, h, scope, tunnelOf{seq: rec.rec.Seq, hs: hs})
+}
+
+// tunnelOf is what the requests of a tunnel carry in their context: the tunnel's record and
+// its TLS handshake (nil for plain HTTP).
+type tunnelOf struct {
+	seq uint64
+	hs  *Handshake
+}
+
+type tunnelKey struct{}
+
+// TunnelOf returns the record of the tunnel a request arrived in (Observation.TunnelSeq),
+// in its latest state; false for a request that came through no tunnel.
+func (n *Network) TunnelOf(o Observation) (Observation, bool) {
+	if o.TunnelSeq == 0 {
+		return Observation{}, false
+	}
+	if t := n.j.all(o.TunnelSeq-1, "", false, true); len(t) > 0 && t[0].Seq == o.TunnelSeq {
+		return t[0], true
+	}
+	return Observation{}, false
+}
+
+// tlsRecordHandshake is the first byte of a TLS ClientHello (a handshake record); no HTTP
+// request line starts with it.
+const tlsRecordHandshake = 0x16
+
+// serveHTTP runs an HTTP server over one connection of a tunnel, as host h.
+func (n *Network) serveHTTP(conn net.Conn, h *Host, scope string, tun tunnelOf) {
 	ln := newSingleConnListener(conn)
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -104,6 +173,17 @@ func (n *Network) serveTunnel(conn net.Conn, h *Host, scope string) {
 				ln.done()
 			}
 		},
+	}
+	srv.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
+		return context.WithValue(ctx, tunnelKey{}, tun)
+	}
+	if tun.hs != nil {
+		// The handshake is done; the server reads the protocol it agreed (h2 or HTTP/1.1).
+		srv.TLSConfig = &tls.Config{NextProtos: []string{"h2", "http/1.1"}}
+		var protocols http.Protocols
+		protocols.SetHTTP1(true)
+		protocols.SetHTTP2(true)
+		srv.Protocols = &protocols
 	}
 	n.wg.Add(1)
 	go func() {
@@ -127,6 +207,7 @@ func (n *Network) serveHost(w http.ResponseWriter, r *http.Request, h *Host, via
 	x := n.j.begin(Observation{
 		Host: h.name, Via: via, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: r.Header.Clone(), HostHeader: r.Host, Received: time.Now(), Outcome: OutcomeInFlight, Scope: scope,
+		TLS: copyHandshake(handshakeOf(r.Context())), TunnelSeq: tunnelSeqOf(r.Context()),
 	})
 	var rw http.ResponseWriter = &recordingWriter{ResponseWriter: w, x: x}
 	if r.Header.Get("Origin") != "" {

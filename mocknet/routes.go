@@ -103,7 +103,8 @@ func (n *Network) uploadSink(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, strconv.FormatInt(total, 10))
 }
 
-// redirectHost redirects to another virtual host: /redirect-host/{host}?status=N&path=P.
+// redirectHost redirects to another virtual host: /redirect-host/{host}?status=N&path=P,
+// and &scheme=https for a redirect to the host over https (http by default).
 func redirectHost(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusFound
 	if s, err := strconv.Atoi(r.URL.Query().Get("status")); err == nil {
@@ -120,7 +121,16 @@ func redirectHost(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	target := &url.URL{Scheme: "http", Host: r.PathValue("host")}
+	scheme := r.URL.Query().Get("scheme")
+	switch scheme {
+	case "":
+		scheme = "http"
+	case "http", "https":
+	default:
+		http.Error(w, "mocknet: scheme must be http or https", http.StatusBadRequest)
+		return
+	}
+	target := &url.URL{Scheme: scheme, Host: r.PathValue("host")}
 	target = target.ResolveReference(&url.URL{Path: path})
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		target.Path, target.RawQuery = path[:i], path[i+1:]

@@ -112,8 +112,12 @@ func TestServePrintsEveryExchangeOfABurst(t *testing.T) {
 	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "proxy: ") {
 		t.Fatalf("first line %q, want the proxy address", lines.Text())
 	}
+	proxy := strings.TrimPrefix(lines.Text(), "proxy: ")
+	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "dns: 127.0.0.1:") {
+		t.Fatalf("second line %q, want the DNS address", lines.Text())
+	}
 	// Nothing more is read until the burst is over: Serve's writes block meanwhile.
-	burst(t, strings.TrimPrefix(lines.Text(), "proxy: "), burstSize)
+	burst(t, proxy, burstSize)
 
 	printed := map[uint64]int{}
 	type line struct {
@@ -126,6 +130,9 @@ func TestServePrintsEveryExchangeOfABurst(t *testing.T) {
 	go func() {
 		defer close(read)
 		for lines.Scan() {
+			if !strings.HasPrefix(lines.Text(), "{") {
+				continue // the lines that name what Serve serves (ca: PATH), not observations
+			}
 			var l line
 			l.err = json.Unmarshal(lines.Bytes(), &l.o)
 			select {

@@ -116,6 +116,10 @@ func Apply(run *Run, exp *Expectations) {
 			s.Status = StatusExpectedFailure
 			s.Expectation = &e
 		case StatusPassed:
+			if e.Intermittent {
+				s.Expectation = &e // a pass of an intermittent failure is what it says
+				continue
+			}
 			s.Status = StatusUnexpectedPass
 			s.Expectation = &e
 		}

@@ -166,7 +166,7 @@ tr:target td{background:#fff8c5}
 </style></head><body>
 <header>
 <h1>{{.Run.Implementation.Name}} {{.Run.Implementation.Version}}</h1>
-<div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.LabelFilter}} · label filter <code>{{.Run.LabelFilter}}</code>{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
+<div class="meta">{{if .Run.Implementation.Adapter}}adapter <code>{{.Run.Implementation.Adapter}}</code> · {{end}}profiles {{range $i, $p := .Run.Profiles}}{{if $i}}, {{end}}{{$p}}{{end}}{{if .Run.LabelFilter}} · label filter <code>{{.Run.LabelFilter}}</code>{{end}}{{if .Run.Shard}} · shard {{.Run.Shard}}{{end}}{{if .Run.Grant}} · granted only <code>{{range $i, $g := .Run.Grant}}{{if $i}}, {{end}}{{$g}}{{end}}</code>{{end}} · {{.Run.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{len .Run.Specs}} specs</div>
 <div class="tiles">{{range .Kinds}}<div class="tile {{.Kind}}{{if not .Count}} zero{{end}}"><b>{{.Count}}</b><span>{{.Label}}</span></div>{{end}}</div>
 {{if .Run.Partial}}<div class="banner"><strong>Partial report:</strong> {{.Run.PartialReason}} — the specs of the missing shards are not in this report.</div>{{end}}
 {{if .Run.Warnings}}<div class="banner"><strong>Protocol warnings ({{len .Run.Warnings}}):</strong> the implementation broke the adapter protocol without failing a spec.<ul>{{range .Run.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
@@ -226,11 +226,13 @@ const htmlRow = `{{define "arow"}}<tr class="{{kind .}}">
 <td class="id"><a href="#spec-{{.ID}}">{{.ID}}</a></td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
 <td><strong>{{.Title}}</strong>
 {{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
-{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}</div>{{end}}</td>
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else if eq .Status "passed"}}Fails in some runs (passed in this one): {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}</div>{{end}}</td>
 <td class="t">{{dur .}}</td></tr>{{end}}{{/* no text between the definitions: it would end the page */}}{{define "row"}}<tr class="{{kind .}}" id="spec-{{.ID}}" data-kind="{{kind .}}" data-text="{{.ID}} {{.Title}} {{.Requirement}} {{.Area}} {{.Profile}}">
 <td class="id">{{.ID}}</td><td class="st"><span class="badge {{kind .}}">{{label (kind .)}}</span></td>
 <td><strong>{{.Title}}</strong><div class="req">{{.Requirement}}</div>
+{{if .Note}}<div class="reason">Not observable here: {{.Note}}</div>{{end}}
+{{if .Needs}}<div class="reason">{{.NotApplicableReason}}</div>{{end}}
 {{if .Failure}}<div class="fsum">{{.Failure.Summary}}</div>{{end}}
-{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
+{{if .Expectation}}<div class="reason">{{if eq .Status "unexpected-pass"}}Listed as an expected failure, but passed: {{else if eq .Status "passed"}}Fails in some runs (passed in this one): {{else}}Expected to fail: {{end}}{{.Expectation.Reason}}{{if .Expectation.Link}} (<a href="{{.Expectation.Link}}">link</a>){{end}}</div>{{end}}
 {{if .Failure}}<details><summary>failure details</summary>{{if .Expectation}}<p class="req">{{.Expectation.Reason}}</p>{{end}}<pre>{{text .}}</pre></details>{{end}}</td>
 <td class="t">{{dur .}}</td></tr>{{end}}`

@@ -51,7 +51,7 @@ type AreaFailures struct {
 // ImplementationTotals are one column's totals.
 type ImplementationTotals struct {
 	Passed, Failed, NotRun, NotApplicable int
-	Profiles               []ProfileTotal
+	Profiles                              []ProfileTotal
 	// WhatFails lists the areas with failures, most failures first.
 	WhatFails []AreaFailures
 }

@@ -91,7 +91,7 @@ func MatrixHTML(inputs []MatrixInput) ([]byte, error) {
 		row := rows[id]
 		kinds := map[string]bool{}
 		for c, in := range inputs {
-			cell := matrixCell{Col: c, Name: in.Run.Implementation.Name, Kind: kindAbsent}
+			cell := matrixCell{Col: c, Name: in.Run.ColumnName(), Kind: kindAbsent}
 			if s, ok := findSpec(in.Run, id); ok {
 				cell.Present, cell.Spec, cell.Kind = true, s, specKind(s)
 				cell.Detail = s.Failure != nil || s.Expectation != nil
@@ -136,7 +136,7 @@ func MatrixHTML(inputs []MatrixInput) ([]byte, error) {
 			}
 			// The implementation's name in every area's head row, so that a reader far
 			// down the page knows the columns without scrolling back to the top.
-			a.Counts = append(a.Counts, fmt.Sprintf("%s: %d/%d passed", inputs[c].Run.Implementation.Name, passed, total))
+			a.Counts = append(a.Counts, fmt.Sprintf("%s: %d/%d passed", inputs[c].Run.ColumnName(), passed, total))
 		}
 	}
 	var kindFilters, profileFilters, areaFilters []filterCount

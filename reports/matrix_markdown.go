@@ -71,6 +71,11 @@ func MatrixMarkdown(inputs []MatrixInput) (string, error) {
 func mdImplementation(in MatrixInput) string {
 	im := in.Run.Implementation
 	s := mdCode(im.Name)
+	if in.Run.GrantName != "" {
+		s += " with " + mdCell(in.Run.GrantName) + "'s grant"
+	} else if in.Run.Grant != nil {
+		s += " with a narrowed grant"
+	}
 	if im.Version != "" {
 		s += " " + mdCell(im.Version)
 	}

@@ -68,7 +68,7 @@ tr.row.differ td.spec{box-shadow:inset 3px 0 0 #d4a72c}
 <table class="matrix" id="matrix">
 <colgroup><col class="spec">{{range .Columns}}<col>{{end}}</colgroup>
 <thead><tr class="impls"><th class="spec">Spec<br>(click a status for its evidence)</th>{{range .Columns}}{{$t := .Totals}}<th class="impl" scope="col">
-<div class="iname">{{.Input.Run.Implementation.Name}}</div><div class="iver">{{.Input.Run.Implementation.Version}}</div>
+<div class="iname">{{.Input.Run.ColumnName}}</div><div class="iver">{{.Input.Run.Implementation.Version}}</div>
 {{if .Input.Description}}<div class="idesc">{{code .Input.Description}}</div>{{else if not .Input.Run.Implementation.Adapter}}<div class="idesc">embedded, in process</div>{{end}}
 <div class="itot"><b>{{$t.Passed}}</b> passed · <b>{{$t.Failed}}</b> failed{{if $t.NotRun}} · <b>{{$t.NotRun}}</b> not run{{end}}{{if $t.NotApplicable}} · <b>{{$t.NotApplicable}}</b> n/a{{end}}</div>
 <div class="bar" role="img" aria-label="{{$t.Passed}} passed, {{$t.Failed}} failed, {{$t.NotRun}} not run"><span class="passed" style="flex-grow:{{$t.Passed}}"></span><span class="failed" style="flex-grow:{{$t.Failed}}"></span><span class="skipped" style="flex-grow:{{$t.NotRun}}"></span></div>

@@ -30,9 +30,12 @@ type Run struct {
 	// Grant, when the run narrowed what the implementation offers (conform run --grant),
 	// lists the globals vats could be given; specs needing others are not applicable.
 	Grant []string `json:"grant,omitempty"`
-	Shard          string         `json:"shard,omitempty"` // "I/N" when sharded
-	StartedAt      time.Time      `json:"startedAt"`
-	FinishedAt     time.Time      `json:"finishedAt"`
+	// GrantName names the kernel whose grant Grant is, when the run used a preset
+	// ("ocap-kernel").
+	GrantName  string    `json:"grantName,omitempty"`
+	Shard      string    `json:"shard,omitempty"` // "I/N" when sharded
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
 	// Interrupted is set when the run was stopped (signal, infrastructure failure) before
 	// every selected spec ran; InterruptReason says why.
 	Interrupted     bool   `json:"interrupted"`
@@ -46,6 +49,18 @@ type Run struct {
 	Warnings      []string     `json:"warnings,omitempty"`
 	PartialReason string       `json:"partialReason,omitempty"`
 	Specs         []SpecResult `json:"specs"`
+}
+
+// ColumnName is how side-by-side views name the run: the implementation, and the grant it
+// was narrowed to, if any ("snaps-node with ocap-kernel's grant").
+func (r *Run) ColumnName() string {
+	switch {
+	case r.GrantName != "":
+		return r.Implementation.Name + " with " + r.GrantName + "'s grant"
+	case r.Grant != nil:
+		return r.Implementation.Name + " with a narrowed grant"
+	}
+	return r.Implementation.Name
 }
 
 // Implementation identifies the implementation under test.
@@ -72,6 +87,11 @@ type SpecResult struct {
 	// Needs are the globals the spec needs that the run did not offer, for a spec that is
 	// not applicable.
 	Needs []string `json:"needs,omitempty"`
+	// Note is what the spec could not observe of this implementation, said by a spec that
+	// passed without checking all of its requirement (a lookup where the implementation
+	// resolves no name through the mock network, a cookie where it keeps none), so that the
+	// report says so instead of passing silently.
+	Note string `json:"note,omitempty"`
 	// Expectation is the reason from the expectations file when the spec was expected to fail.
 	Expectation *Expectation `json:"expectation,omitempty"`
 }
@@ -123,4 +143,8 @@ type Expectation struct {
 	Link   string `json:"link,omitempty" yaml:"link,omitempty"`
 	// Evidence is what was observed when the failure was recorded (optional).
 	Evidence string `json:"evidence,omitempty" yaml:"evidence,omitempty"`
+	// Intermittent marks a failure seen in some runs and not in others, with the reason
+	// saying why: a pass is then no unexpected pass (WPT's expected: [PASS, FAIL]). It is
+	// for implementations whose behaviour depends on what ran before, never for a flaky spec.
+	Intermittent bool `json:"intermittent,omitempty" yaml:"intermittent,omitempty"`
 }

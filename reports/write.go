@@ -297,6 +297,9 @@ func junitCase(s SpecResult, classname string) junitTestCase {
 	case s.Status == StatusNotApplicable:
 		tc.Skipped = &junitSkipped{Message: s.NotApplicableReason()}
 	}
+	if s.Note != "" && tc.SystemOut == "" {
+		tc.SystemOut = "Not observable here: " + s.Note
+	}
 	return tc
 }
 

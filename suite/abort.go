@@ -52,7 +52,7 @@ func abortSpecs() []Spec {
 			Run:         Returns(map[string]any{"aborted": true, "reason": abortError, "thrown": abortError})},
 		Row{ID: "ABORT-007", Title: "AbortSignal.timeout() aborts with TimeoutError",
 			Requirement: "A fetch given AbortSignal.timeout(50) that waits longer must reject with a DOMException named TimeoutError, and the connection must be closed.",
-			Run: Case{Check: func(t *T, res Result) {
+			Run: Case{Within: ReadyWithin, Check: func(t *T, res Result) {
 				Expect(res).To(ReturnedJSON(rejectedWith("TimeoutError")))
 				t.ExpectClosedWithin("the timed-out request", time.Now(), CloseDeadline, PathIs("/hang"))
 			}}.Run},

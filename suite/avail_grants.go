@@ -2,6 +2,7 @@ package suite
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	. "github.com/onsi/gomega" //nolint:revive
@@ -34,7 +35,7 @@ func narrowGrant(granted ...string) func(t *T) {
 		for _, name := range granted {
 			Expect(got.Types[name]).To(Equal("function"), "typeof %s in a vat granted exactly %v", name, granted)
 		}
-		if contains(granted, "fetch") {
+		if slices.Contains(granted, "fetch") {
 			Expect(got.Status).To(Equal(200), "fetch of /range/5000 in a vat granted exactly %v", granted)
 			Expect(got.TextLength).To(Equal(5000), "length of text() of a 5000-byte ASCII body")
 			Expect(got.ReaderBytes).To(Equal(5000), "bytes read through res.body.getReader() to done, without ReadableStream granted")
@@ -56,20 +57,11 @@ func narrowGrant(granted ...string) func(t *T) {
 func hostAPIsBut(granted ...string) []string {
 	var out []string
 	for _, name := range hostAPIs() {
-		if !contains(granted, name) {
+		if !slices.Contains(granted, name) {
 			out = append(out, name)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // hostAPIs are the host APIs a vat does not have unless it asked for them (harness/PROTOCOL.md

@@ -36,12 +36,14 @@ const (
 	AreaNotify       = "notify"
 	AreaTeardown     = "teardown"
 	AreaIsolation    = "isolation"
+	AreaHTTPS        = "https"
+	AreaEgress       = "egress"
 )
 
 // Areas lists every area in report order.
 func Areas() []string {
 	return []string{AreaAvailability, AreaConfig, AreaAllowlist, AreaFetch, AreaHeaders,
-		AreaRequest, AreaResponse, AreaAbort, AreaNotify, AreaTeardown, AreaIsolation}
+		AreaRequest, AreaResponse, AreaAbort, AreaNotify, AreaTeardown, AreaIsolation, AreaHTTPS, AreaEgress}
 }
 
 // Requirement is what one spec demands, in words. Once published, an ID keeps its meaning.
@@ -107,6 +109,8 @@ func areaPrefixes() map[string]string {
 		AreaAvailability: "AVAIL", AreaConfig: "CONF", AreaAllowlist: "ALLOW", AreaFetch: "FETCH",
 		AreaHeaders: "HDR", AreaRequest: "REQ", AreaResponse: "RES", AreaAbort: "ABORT",
 		AreaNotify: "NOTIFY", AreaTeardown: "TEAR", AreaIsolation: "ISO",
+		AreaHTTPS:  "TLS",
+		AreaEgress: "EGRESS",
 	}
 }
 

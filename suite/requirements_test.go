@@ -53,7 +53,8 @@ func TestRequirementsMarkdownAndJSONAreCurrent(t *testing.T) {
 func TestValidateRejectsMalformedSpecs(t *testing.T) {
 	good := func() Spec {
 		return Spec{Requirement: Requirement{ID: "CONF-900", Title: "a title", Requirement: "A vat must do this.",
-			Rationale: "Because.", Profile: ProfileCore, Area: AreaConfig, Since: Version(), Source: "a source"},
+			Rationale: "Because.", Profile: ProfileCore, Area: AreaConfig, Since: Version(), Source: "a source",
+			Globals: dsl.NetworkGlobals(), File: "conf_entries.go"},
 			Run: func(*dsl.T) {}}
 	}
 	if err := Validate([]Spec{good()}); err != nil {
@@ -75,6 +76,10 @@ func TestValidateRejectsMalformedSpecs(t *testing.T) {
 		{"requirement without must", func(s *Spec) { s.Requirement.Requirement = "A vat does this." }, "must"},
 		{"malformed fixture", func(s *Spec) { s.Fixture = "teardown/Fetch.js" }, "area/name"},
 		{"no body", func(s *Spec) { s.Run = nil }, "no body"},
+		{"no globals", func(s *Spec) { s.Globals = nil }, "no globals declared"},
+		{"unknown global", func(s *Spec) { s.Globals = []string{"fetch", "Fetch"} }, `global "Fetch"`},
+		{"file of another area", func(s *Spec) { s.File = "tear.go" }, "conf.go or conf_*.go"},
+		{"file named like the prefix but another word", func(s *Spec) { s.File = "config.go" }, "conf.go or conf_*.go"},
 	} {
 		s := good()
 		c.mutate(&s)
@@ -111,6 +116,7 @@ func TestCoveragePerArea(t *testing.T) {
 	minimum := map[string]int{
 		AreaAvailability: 10, AreaConfig: 6, AreaAllowlist: 42, AreaFetch: 20, AreaAbort: 6,
 		AreaNotify: 6, AreaTeardown: 15, AreaIsolation: 4,
+		AreaHTTPS: 10,
 	}
 	for area, want := range minimum {
 		if count[area] < want {

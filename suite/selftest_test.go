@@ -130,6 +130,8 @@ var designatedKillers = map[string]string{
 	"harden-reaches-intrinsics":    "AVAIL-013",
 	"credentials-follow-redirects": "FETCH-041",
 	"redirect-limit-off-by-one":    "FETCH-038",
+	"certificates-unverified":      "TLS-010",
+	"https-refused":                "TLS-009",
 }
 
 // TestEveryBrokenVariantIsCaught runs, against each deliberately broken variant of the

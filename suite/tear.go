@@ -79,7 +79,9 @@ func heldRows() []heldRow {
 			Requirement: "A fetch with AbortSignal.timeout() pending at teardown must never settle, even after the timeout would have fired.",
 			Rationale:   "A timer armed by vat code is vat code waiting to run; after teardown nothing of the vat may run.",
 			Fixture:     "teardown/fetch-with-timeout", Globals: WithGlobals("AbortSignal")},
-			Held: HeldOpen{Path: "/hang", Params: map[string]any{"ms": 400}, AwaitReady: true, Quiet: 400 * time.Millisecond}, Twin: "TEAR-035"},
+			// 1.5 s: long enough that a loaded machine's adapter sends the request before the
+			// timeout fires, which the spec needs to see first.
+			Held: HeldOpen{Path: "/hang", Params: map[string]any{"ms": 1500}, AwaitReady: true, Quiet: 1500 * time.Millisecond}, Twin: "TEAR-035"},
 	}
 }
 

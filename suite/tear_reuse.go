@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 
@@ -49,6 +50,9 @@ func fetchWorks(t *T, vat *Vat, after string) {
 	}
 	Expect(methods).To(ContainElements("OutboundRequest", "OutboundResponse"), "notify of the fetch made %s", after)
 }
+
+// dripFor is how long TEAR-025's body takes to arrive.
+const dripFor = 3 * time.Second
 
 func teardownReuseSpecs() []Spec {
 	return Defaults{Area: AreaTeardown, Profile: ProfileCore, Since: "0.3.0",
@@ -105,7 +109,9 @@ func teardownReuseSpecs() []Spec {
 			Requirement: "After teardownVat of a vat reading a streaming body with text(), notify must emit nothing for that fetch, in particular no OutboundResponse when the read would have completed.",
 			Run: func(t *T) {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
-				task := vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, "/drip?numbytes=20&duration=1&delay=0")})
+				// A body that takes 3 s, so that teardown comes before its end even on a loaded
+				// machine; a read completing first would make the silence prove nothing.
+				task := vat.Start("teardown/fetch-and-wait", map[string]any{"url": t.URL(HostAllowed, fmt.Sprintf("/drip?numbytes=30&duration=%d&delay=0", int(dripFor.Seconds())))})
 				t.AwaitObservation("the streaming body", ReadyWithin, Streaming("/drip"))
 				vat.AwaitLog(ReadyMarker, ReadyWithin)
 				t.Precondition("the fetch must have been notified with OutboundRequest before teardown, or silence afterwards proves nothing", func() {
@@ -113,8 +119,8 @@ func teardownReuseSpecs() []Spec {
 				})
 				vat.Teardown()
 				after := len(vat.Notifications())
-				// The body would have been complete about a second after it started.
-				task.ExpectNeverSettlesFor(time.Until(vat.TornDownAt.Add(time.Second+SettleWindow)), "a body read at teardown must never complete")
+				Expect(time.Since(task.Started)).To(BeNumerically("<", dripFor), "teardownVat must come before the body's end, or silence afterwards proves nothing")
+				task.ExpectNeverSettlesFor(time.Until(task.Started.Add(dripFor+SettleWindow)), "a body read at teardown must never complete")
 				Expect(vat.Notifications()[after:]).To(BeEmpty(), "notify after teardownVat")
 			}},
 	)

@@ -1,10 +1,11 @@
 // conform adapter "deno": Deno's own fetch, Request, Headers and Response, with each vat a
 // Deno Worker whose permissions are the vat's allowlist.
 //
-// - This Node program speaks the protocol (../lib/protocol.mjs, unpatched, as the other
+// - This Node program speaks the protocol (the adapter kit, unpatched, as the other
 //   adapters do) and starts one Deno process (host.js) from the Deno binary installed by
 //   `npm ci` (@deno/linux-x64-glibc). It sets that process's whole environment: the
-//   harness's proxy as HTTP_PROXY/HTTPS_PROXY, no update check, a throw-away DENO_DIR.
+//   harness's proxy as HTTP_PROXY/HTTPS_PROXY, the run's CA as DENO_CERT, no update check,
+//   a throw-away DENO_DIR.
 // - host.js makes each vat a Worker with `deno.permissions` (--unstable-worker-options):
 //   net limited to the vat's allowedHosts, no read, write, env, run, ffi, sys or import.
 //   Deno enforces the allowlist; the adapter adds none of its own.
@@ -16,13 +17,15 @@
 // Protocol: harness/PROTOCOL.md. Diagnostics go to stderr (Deno's included).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CODES, RpcError, makeLog, serve } from '../lib/protocol.mjs';
+import { CODES, RpcError, makeLog, serve } from '@conform-suite/adapter-kit';
+import { runCA, writeCAFile } from '@conform-suite/adapter-kit/tls';
+import { mocknetResolver } from './resolver.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -33,10 +36,15 @@ const DENO_VERSION = require(`${DENO_PACKAGE}/package.json`).version;
 const ADAPTER_VERSION = `0.1.0 (deno ${DENO_VERSION}, node ${process.version})`;
 
 const HOST_MODULE = fileURLToPath(new URL('./host.js', import.meta.url));
-// The only files the Deno process may read: its own modules and the kit's values.mjs, which
-// vat.js imports. Deno checks a vat's dynamic import() of a file: URL against this list
-// (not against the Worker's read: false), so it is kept to exactly these.
-const READABLE = ['./host.js', './vat.js', '../lib/values.mjs'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+// vat.js imports the kit's values.mjs by package name, as this module imports the kit; Deno
+// finds it through an import map naming the file Node resolves the name to (the Deno process
+// runs with --no-config, so it reads no package.json of its own).
+const KIT_VALUES = '@conform-suite/adapter-kit/values';
+const KIT_VALUES_URL = import.meta.resolve(KIT_VALUES);
+// The only files the Deno process may read: its own modules and the kit's values.mjs. Deno
+// checks a vat's dynamic import() of a file: URL against this list (not against the
+// Worker's read: false), so it is kept to exactly these.
+const READABLE = [HOST_MODULE, fileURLToPath(new URL('./vat.js', import.meta.url)), fileURLToPath(KIT_VALUES_URL)];
 
 const OFFERED = [
   'fetch',
@@ -58,9 +66,17 @@ const log = makeLog(ADAPTER_NAME);
 /** The Deno host process and what is waiting on it; set by initialize. */
 let host;
 
-function startHost(proxy) {
+async function startHost(proxy, ca, dns) {
   const denoDir = mkdtempSync(join(tmpdir(), 'conform-deno-'));
   process.on('exit', () => rmSync(denoDir, { recursive: true, force: true }));
+  const importMap = join(denoDir, 'import-map.json');
+  writeFileSync(importMap, JSON.stringify({ imports: { [KIT_VALUES]: KIT_VALUES_URL } }));
+  const resolver = await mocknetResolver(dns, denoDir);
+  if (resolver.wrap) {
+    log(`Deno resolves names through mocknet's DNS at ${dns}, relayed from ${resolver.address}:53 in a private mount namespace`);
+  } else {
+    log(`Deno resolves names with the system resolver: ${resolver.why}; the names of allowed hosts a vat fetches go to the machine's DNS server, and mocknet cannot see them`);
+  }
   // The whole environment, not the harness's plus some: a proxy, NO_PROXY or DENO_* setting
   // inherited from the user's shell must not change where vat traffic goes.
   const env = {
@@ -72,15 +88,21 @@ function startHost(proxy) {
     HOME: denoDir,
     NO_COLOR: '1',
     // Deno (2.9) looks up a fetch's host name with the system resolver even when the request
-    // then goes to the proxy. The answer is not used, but when several Deno processes look
-    // names up at once the resolver drops some queries, and each drop stalled the vat's
-    // fetch for the resolver's default 5 s retry. One try of at most 1 s bounds the stall.
+    // then goes to the proxy (resolver.mjs points it at mocknet's DNS where it can). The
+    // answer is not used, but a dropped query stalled the vat's fetch for the resolver's
+    // default 5 s retry. One try of at most 1 s bounds the stall.
     RES_OPTIONS: 'timeout:1 attempts:1',
     // Read by the HTTP client of every Worker's fetch. Deno sends http:// requests to the
     // proxy in absolute form and tunnels https:// with CONNECT; both reach the mock network.
     HTTP_PROXY: proxy,
     HTTPS_PROXY: proxy,
   };
+  if (ca) {
+    // The run's CA, for https through the proxy: DENO_CERT adds it to Deno's default store
+    // (Mozilla's roots) for this process only. The file is in the process's own throw-away
+    // directory, readable by this user only; no certificate check is relaxed.
+    env.DENO_CERT = writeCAFile(ca, denoDir);
+  }
   const args = [
     'run',
     '--quiet',
@@ -89,12 +111,14 @@ function startHost(proxy) {
     '--no-lock',
     '--unstable-worker-options',
     '--allow-net',
+    `--import-map=${importMap}`,
     `--allow-read=${READABLE.join(',')}`,
     HOST_MODULE,
   ];
   // stdin/stdout carry host.js's messages; its stderr is ours (the harness keeps it). The
   // child stays in the adapter's process group, so the harness's group kill ends it too.
-  const child = spawn(DENO_BINARY, args, { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const [command, argv] = resolver.wrap ? resolver.wrap([DENO_BINARY, ...args]) : [DENO_BINARY, args];
+  const child = spawn(command, argv, { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const state = {
     child,
     ready: null,
@@ -167,8 +191,8 @@ function reply(type, vatId) {
 }
 
 async function initialize(params) {
-  const { proxy } = params.network;
-  host = startHost(proxy);
+  const { proxy, dns } = params.network;
+  host = await startHost(proxy, runCA(params), dns);
   await host.ready;
   log(`every vat's traffic goes through ${proxy}`);
 }

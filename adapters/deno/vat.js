@@ -31,7 +31,8 @@
 //     vat, requested or not, as a frozen, non-writable and non-configurable global: a vat
 //     that could replace it would choose what Deno's fetch parses.
 
-import { errorShape, formatConsoleArgs } from '../lib/values.mjs';
+// By package name, through the import map adapter.mjs gives the Deno process.
+import { errorShape, formatConsoleArgs } from '@conform-suite/adapter-kit/values';
 
 // ECMAScript's global properties (ECMA-262 §19, with Annex B's escape/unescape), ECMA-402's
 // Intl, and the TC39 additions V8 ships (Iterator, Float16Array, explicit resource

@@ -6,12 +6,13 @@
 // suite against it shows what the suite catches in an endowment that does nothing. It
 // offers protocol 1.1's teardownVat, which, like its termination, does nothing.
 //
-// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// Protocol: harness/PROTOCOL.md, served by the adapter kit (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
 
 import vm from 'node:vm';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
-import { makeConsole, makeLog, serve } from '../lib/protocol.mjs';
+import { makeConsole, makeLog, serve } from '@conform-suite/adapter-kit';
+import { runCA } from '@conform-suite/adapter-kit/tls';
 
 const ADAPTER_NAME = 'node-plain';
 const ADAPTER_VERSION = `0.1.0 (node ${process.version}, bundled undici ${process.versions.undici})`;
@@ -34,9 +35,17 @@ const OFFERED = {
   URLSearchParams: globalThis.URLSearchParams,
 };
 
+// undici's ProxyAgent for the harness's proxy; with the run's CA, the certificates of https
+// virtual hosts are verified against it.
+function dispatcherOptions(proxy, ca) {
+  return ca ? { uri: proxy, requestTls: { ca } } : { uri: proxy };
+}
+
 function initialize(params) {
   const { proxy } = params.network;
-  setGlobalDispatcher(new ProxyAgent(proxy));
+  // https goes through the proxy's CONNECT, verified against the run's CA alone
+  // (requestTls.ca replaces Node's roots for those connections; nothing else is relaxed).
+  setGlobalDispatcher(new ProxyAgent(dispatcherOptions(proxy, runCA(params))));
   log(`routing all outbound HTTP through ${proxy}`);
 }
 

@@ -12,17 +12,18 @@
 //   allowedHosts refused at vat creation. Nothing more: the suite's strict profile measures
 //   what such a typical wrapper misses.
 // - All outbound HTTP goes through the harness's proxy: undici's ProxyAgent is installed
-//   as the global dispatcher before lockdown().
+//   as the global dispatcher before lockdown(), trusting the run's CA (network.ca) for https.
 // - lockdown() runs once, at initialize; every vat is its own SES Compartment.
 //
-// Protocol: harness/PROTOCOL.md, served by ../lib/protocol.mjs (JSON-RPC 2.0, one message
+// Protocol: harness/PROTOCOL.md, served by the adapter kit (JSON-RPC 2.0, one message
 // per line on stdin/stdout). Diagnostics go to stderr.
 
 import 'ses';
 import { createRequire } from 'node:module';
 import { Console } from 'node:console';
 import { ProxyAgent, setGlobalDispatcher } from 'undici';
-import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '../lib/protocol.mjs';
+import { CODES, RpcError, makeConsole, makeLog, notification, serve } from '@conform-suite/adapter-kit';
+import { runCA } from '@conform-suite/adapter-kit/tls';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +57,7 @@ const OTHER_NAMES = [
 ];
 const OFFERED = [...NETWORK_NAMES, ...OTHER_NAMES];
 
-// stdout carries protocol messages only (../lib/protocol.mjs took its writer when it
+// stdout carries protocol messages only (the adapter kit took its writer when it
 // loaded). Anything a library prints with console.* goes to stderr instead; this must
 // happen before lockdown() tames the console.
 globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
@@ -86,11 +87,19 @@ function makeAllowlistedFetch(innerFetch, allowedHosts, RequestClass) {
 
 let createNetwork; // the Snaps network endowment factory, loaded after lockdown()
 
+// undici's ProxyAgent for the harness's proxy; with the run's CA, the certificates of https
+// virtual hosts are verified against it.
+function dispatcherOptions(proxy, ca) {
+  return ca ? { uri: proxy, requestTls: { ca } } : { uri: proxy };
+}
+
 function initialize(params) {
   const { proxy } = params.network;
   // The dispatcher first, then lockdown(), then the Snaps code (which, as in a Snaps
-  // execution environment, is loaded into an already locked-down realm).
-  setGlobalDispatcher(new ProxyAgent(proxy));
+  // execution environment, is loaded into an already locked-down realm). https goes through
+  // the proxy's CONNECT, verified against the run's CA alone (requestTls.ca replaces Node's
+  // roots for those connections; nothing else is relaxed).
+  setGlobalDispatcher(new ProxyAgent(dispatcherOptions(proxy, runCA(params))));
   lockdown();
   createNetwork = require(NETWORK_MODULE).default.factory;
   log(`routing all outbound HTTP through ${proxy}; lockdown done; network endowment from ${NETWORK_MODULE_PACKAGE_PATH}`);

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/conform-suite/conform/harness"
 	"github.com/conform-suite/conform/harness/check"
 	"github.com/conform-suite/conform/harness/inprocess"
+	"github.com/conform-suite/conform/harness/scaffold"
 )
 
 func cmdAdapter(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -16,12 +18,14 @@ func cmdAdapter(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		io.WriteString(stdout, `Usage:
   conform adapter reference        serve the embedded reference over the adapter protocol (stdio)
   conform adapter check --adapter CMD   check that an adapter speaks the protocol
+  conform adapter init DIR --runtime node|ses|deno|browser   write a starter adapter
+  conform adapter kit [--out DIR]  write the adapter kit's npm tarball (@conform-suite/adapter-kit)
 
 'conform adapter reference' is an adapter like any other: 'conform run --adapter "conform adapter reference"'
 runs the suite through the protocol against the reference.
 `)
 		if len(args) == 0 {
-			return exitUsage, usagef("name a subcommand: reference or check")
+			return exitUsage, usagef("name a subcommand: reference, check, init or kit")
 		}
 		return exitOK, nil
 	}
@@ -38,8 +42,12 @@ runs the suite through the protocol against the reference.
 		return exitOK, nil
 	case "check":
 		return cmdAdapterCheck(ctx, args[1:], stdout, stderr)
+	case "init":
+		return cmdAdapterInit(args[1:], stdout)
+	case "kit":
+		return cmdAdapterKit(args[1:], stdout)
 	}
-	return exitUsage, usagef("unknown subcommand %q: use reference or check", args[0])
+	return exitUsage, usagef("unknown subcommand %q: use reference, check, init or kit", args[0])
 }
 
 // cmdAdapterCheck checks that an adapter speaks the protocol (package harness/check).
@@ -73,5 +81,62 @@ func cmdAdapterCheck(ctx context.Context, args []string, stdout, _ io.Writer) (i
 	case res.Failed > 0:
 		return exitFailures, nil
 	}
+	return exitOK, nil
+}
+
+// cmdAdapterInit writes a starter adapter (package harness/scaffold).
+func cmdAdapterInit(args []string, stdout io.Writer) (int, error) {
+	fs := newFlags("adapter init", "DIR --runtime "+strings.Join(scaffold.Runtimes(), "|")+" [--name NAME] [--kit SPEC]",
+		"Writes a starter adapter into DIR (new or empty): package.json pinning the adapter kit and the\n"+
+			"runtime's packages, the adapter with its endowment factory and teardown marked FILL IN,\n"+
+			"expectations.yaml and a README. As written it passes 'conform adapter check' with a stand-in\n"+
+			"endowment, and the suite fails what that stand-in does not do. Runtime families: node (node:vm\n"+
+			"contexts), ses (SES Compartments), deno (a Deno process per vat), browser (a Chromium page per vat).\n"+
+			"The kit of this conform is written beside it as an npm tarball, unless --kit names another.",
+		"  conform adapter init my-adapter --runtime ses\n  cd my-adapter && npm install && conform adapter check --adapter \"node adapter.mjs\"", stdout)
+	runtime := fs.String("runtime", "", "runtime family: "+strings.Join(scaffold.Runtimes(), ", ")+" (required)")
+	name := fs.String("name", "", "the adapter's name (default: DIR's base name)")
+	kitSpec := fs.String("kit", "", "npm dependency spec of the kit for package.json (default: the kit of this conform, written into DIR)")
+	// DIR may come before the flags, as the usage line shows it.
+	var dir []string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		dir, args = args[:1], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if dir = append(dir, fs.Args()...); len(dir) != 1 {
+		return exitUsage, usagef("name one directory to write the adapter into, e.g. 'conform adapter init my-adapter --runtime node'")
+	}
+	if *runtime == "" {
+		return exitUsage, usagef("--runtime is required: one of %s", strings.Join(scaffold.Runtimes(), ", "))
+	}
+	res, err := scaffold.Init(scaffold.Options{Dir: dir[0], Runtime: *runtime, Name: *name, Kit: *kitSpec, ConformVersion: conformVersion})
+	if err != nil {
+		return exitUsage, usagef("%v", err)
+	}
+	fmt.Fprintf(stdout, "wrote adapter %q (%s) into %s: %s\nnext:\n  cd %s\n  npm install\n  conform adapter check --adapter \"node adapter.mjs\"\n  conform run --adapter \"node adapter.mjs\"\nthen fill in what README.md says.\n",
+		res.Name, *runtime, res.Dir, strings.Join(res.Files, ", "), res.Dir)
+	return exitOK, nil
+}
+
+// cmdAdapterKit writes the embedded adapter kit as an npm tarball.
+func cmdAdapterKit(args []string, stdout io.Writer) (int, error) {
+	fs := newFlags("adapter kit", "[--out DIR]",
+		"Writes the adapter kit of this conform (@conform-suite/adapter-kit) into DIR as the tarball npm pack\n"+
+			"makes, to depend on with \"file:\" (the kit is not on the npm registry). Prints the tarball's path.",
+		"  conform adapter kit --out vendor && npm install ./vendor/conform-suite-adapter-kit-*.tgz", stdout)
+	out := fs.String("out", ".", "directory to write the tarball into")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if fs.NArg() > 0 {
+		return exitUsage, usagef("unexpected arguments %q: give the directory with --out", fs.Args())
+	}
+	path, err := scaffold.WriteKit(*out)
+	if err != nil {
+		return exitInfra, err
+	}
+	fmt.Fprintln(stdout, path)
 	return exitOK, nil
 }

@@ -131,7 +131,7 @@ func cmdFuzz(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fmt.Fprintf(stdout, "conform fuzz: seed %d, %d workers, %s\n", *seed, *workers, describeBudget(*runs, *budget))
 	res, err := fuzz.Fuzz(ctx, cfg)
 	if res != nil {
-		printFuzzSummary(stdout, res, *out)
+		fuzz.WriteSummary(stdout, res, *out)
 	}
 	switch {
 	case err != nil:
@@ -186,33 +186,6 @@ func describeBudget(runs int, d time.Duration) string {
 	return fmt.Sprintf("for %s", d)
 }
 
-func printFuzzSummary(w io.Writer, res *fuzz.Result, out string) {
-	fmt.Fprintf(w, "\n%d programs in %s: %.1f programs/s against %s\n", res.Programs, res.Elapsed.Round(time.Millisecond),
-		res.PerSecond, strings.Join(res.Implementations, ", "))
-	if len(res.Known) > 0 {
-		fmt.Fprintf(w, "known divergences seen: %d classes\n", len(res.Known))
-	}
-	if len(res.Unconfirmed) > 0 {
-		fmt.Fprintf(w, "did not reproduce (not reported): %s\n", strings.Join(res.Unconfirmed, ", "))
-	}
-	if len(res.Findings) == 0 {
-		fmt.Fprintln(w, "no finding")
-		return
-	}
-	fmt.Fprintf(w, "%d findings (in %s/findings):\n", len(res.Findings), out)
-	for _, f := range res.Findings {
-		fmt.Fprintf(w, "  %s: %d statements; %s\n", f.ID(), f.Program.Statements(), truncateLine(f.Detail, 200))
-	}
-}
-
-func truncateLine(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
 // replayFinding runs a finding's program again and says whether it reproduces.
 func replayFinding(ctx context.Context, targets []fuzz.Target, timing fuzz.Timing, path string, stdout io.Writer) (int, error) {
 	rep, err := fuzz.LoadReport(path)
@@ -225,10 +198,10 @@ func replayFinding(ctx context.Context, targets []fuzz.Target, timing fuzz.Timin
 	}
 	fmt.Fprintf(stdout, "conform fuzz: replayed %s (%s)\n", path, rep.ID())
 	for _, r := range got.Runs {
-		fmt.Fprintf(stdout, "  %s: %s\n", r.Impl, describeRun(r))
+		fmt.Fprintf(stdout, "  %s: %s\n", r.Impl, fuzz.DescribeRun(r))
 	}
 	for _, f := range got.Findings {
-		fmt.Fprintf(stdout, "  finding %s: %s\n", f.ID(), truncateLine(f.Detail, 300))
+		fmt.Fprintf(stdout, "  finding %s: %s\n", f.ID(), fuzz.OneLine(f.Detail, 300))
 	}
 	if got.Reproduced {
 		fmt.Fprintf(stdout, "reproduced: %s\n", rep.Class)
@@ -236,15 +209,4 @@ func replayFinding(ctx context.Context, targets []fuzz.Target, timing fuzz.Timin
 	}
 	fmt.Fprintf(stdout, "did not reproduce: %s\n", rep.Class)
 	return exitOK, nil
-}
-
-func describeRun(r *fuzz.Run) string {
-	if r.Config != "" {
-		return "createVat " + r.Config
-	}
-	var parts []string
-	for i, s := range r.Steps {
-		parts = append(parts, fmt.Sprintf("%d: %s", i+1, truncateLine(s.String(), 120)))
-	}
-	return strings.Join(parts, "; ")
 }

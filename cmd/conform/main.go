@@ -22,7 +22,7 @@ const (
 	exitFailures    = 1 // conformance failures
 	exitUsage       = 2 // usage or configuration error
 	exitInfra       = 3 // the adapter or the infrastructure failed
-	conformVersion  = "0.2.0"
+	conformVersion  = "0.3.0"
 	conformHomepage = "https://github.com/conform-suite/conform"
 )
 
@@ -54,7 +54,7 @@ func commands() []command {
 	return []command{
 		{"run", "run the conformance suite against an implementation", cmdRun},
 		{"list", "list every spec: ID, title, labels, requirement", cmdList},
-		{"adapter", "serve the reference over stdio, or check an adapter", cmdAdapter},
+		{"adapter", "serve the reference over stdio, check an adapter, write a starter one", cmdAdapter},
 		{"mocknet", "serve the mock network standalone", cmdMocknet},
 		{"report", "merge shard reports; compare implementations in a matrix", cmdReport},
 		{"bench", "time the suite against an implementation, as a ratio to a baseline", cmdBench},

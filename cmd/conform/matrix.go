@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +74,7 @@ in FILE. The committed matrix and README table are regenerated with
 			return exitUsage, usagef("--bench names %s, which is not one of the report directories", dir)
 		}
 	}
-	inputs, err := matrixInputs(fs.Args(), *out, expect, bench)
+	inputs, err := reports.ReadMatrixInputs(fs.Args(), *out, expect, bench, knownIDs())
 	if err != nil {
 		return exitUsage, usagef("%v", err)
 	}
@@ -140,68 +137,11 @@ func renderMatrix(inputs []reports.MatrixInput) (page []byte, table string, err 
 	return page, table, nil
 }
 
-// matrixInputs reads each report directory: its report.json, its throughput figures
-// (bench[dir], or bench.json beside the report when it exists) and its expectations file
-// (expect[dir], optional). Links to each report.html are made relative to page.
-func matrixInputs(dirs []string, page string, expect, bench map[string]string) ([]reports.MatrixInput, error) {
-	var known []string
+// knownIDs are the catalogue's spec IDs, which an expectations file may name.
+func knownIDs() []string {
+	var ids []string
 	for _, r := range suite.Requirements() {
-		known = append(known, r.ID)
+		ids = append(ids, r.ID)
 	}
-	var inputs []reports.MatrixInput
-	for _, dir := range dirs {
-		dir = filepath.Clean(dir)
-		run, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
-		if err != nil {
-			return nil, err
-		}
-		in := reports.MatrixInput{Run: run}
-		benchFile, explicit := bench[dir]
-		if !explicit {
-			benchFile = filepath.Join(dir, reports.ThroughputFile)
-		}
-		t, err := reports.ReadThroughput(benchFile)
-		switch {
-		case err == nil:
-			if t.Implementation.Name != run.Implementation.Name {
-				return nil, fmt.Errorf("%s measures %s, but the report in %s is of %s", benchFile, t.Implementation.Name, dir, run.Implementation.Name)
-			}
-			in.Throughput = t
-		case explicit || !errors.Is(err, fs.ErrNotExist):
-			return nil, err
-		}
-		if file, ok := expect[dir]; ok {
-			ids := append([]string(nil), known...)
-			for _, s := range run.Specs { // a report of another catalogue version may know other IDs
-				ids = append(ids, s.ID)
-			}
-			exp, err := reports.LoadExpectations(file, ids)
-			if err != nil {
-				return nil, err
-			}
-			in.Description, in.Summary = exp.Description, exp.Summary
-		}
-		if link, ok := relativeLink(page, filepath.Join(dir, reports.HTMLFile)); ok {
-			in.ReportLink = link
-		}
-		inputs = append(inputs, in)
-	}
-	return inputs, nil
-}
-
-// relativeLink is the href of target from a page at page, when target exists.
-func relativeLink(page, target string) (string, bool) {
-	if _, err := os.Stat(target); err != nil {
-		return "", false
-	}
-	from, err1 := filepath.Abs(filepath.Dir(page))
-	to, err2 := filepath.Abs(target)
-	if err1 != nil || err2 != nil {
-		return "", false
-	}
-	rel, err := filepath.Rel(from, to)
-	if err != nil {
-		return "", false
-	}
-	return (&url.URL{Path: filepath.ToSlash(rel)}).String(), true
+	return ids
 }

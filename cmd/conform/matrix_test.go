@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -20,6 +21,32 @@ const repoRoot = "../.."
 // adapter's expectations file (adapters/NAME/expectations.yaml) when there is one and its
 // bench.json when there is one, in the order the README shows them: the embedded
 // reference first, then the most passes first.
+// expectationsOf finds the expectations file of a committed report: its adapter's, named by
+// the folder (results/deno → adapters/deno) or, for a run of an adapter under a grant
+// (results/snaps-node-ocap-kernel), by the adapter command the report names.
+func expectationsOf(t *testing.T, dir string) string {
+	t.Helper()
+	if exp := filepath.Join(repoRoot, "adapters", filepath.Base(dir), "expectations.yaml"); fileExists(exp) {
+		return exp
+	}
+	data, err := os.ReadFile(filepath.Join(dir, reports.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run reports.Run
+	if err := json.Unmarshal(data, &run); err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	for _, word := range strings.Fields(run.Implementation.Adapter) {
+		if rest, ok := strings.CutPrefix(word, "adapters/"); ok {
+			if exp := filepath.Join(repoRoot, "adapters", strings.SplitN(rest, "/", 2)[0], "expectations.yaml"); fileExists(exp) {
+				return exp
+			}
+		}
+	}
+	return ""
+}
+
 func committedMatrixInputs(t *testing.T, page string) []reports.MatrixInput {
 	t.Helper()
 	found, err := filepath.Glob(filepath.Join(repoRoot, "results", "*", reports.JSONFile))
@@ -31,11 +58,11 @@ func committedMatrixInputs(t *testing.T, page string) []reports.MatrixInput {
 	for _, f := range found {
 		dir := filepath.Dir(f)
 		dirs = append(dirs, dir)
-		if exp := filepath.Join(repoRoot, "adapters", filepath.Base(dir), "expectations.yaml"); fileExists(exp) {
+		if exp := expectationsOf(t, dir); exp != "" {
 			expect[dir] = exp
 		}
 	}
-	inputs, err := matrixInputs(dirs, page, expect, nil)
+	inputs, err := reports.ReadMatrixInputs(dirs, page, expect, nil, knownIDs())
 	if err != nil {
 		t.Fatal(err)
 	}

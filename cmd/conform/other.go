@@ -23,9 +23,16 @@ func cmdMocknet(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Wr
 	fs := newFlags("mocknet serve", "[--addr 127.0.0.1:0] [--host NAME]...",
 		`Serves the mock network standalone, for adapter authors: every virtual host gets the full
 route catalogue (go-httpbin plus /hang, /drip-forever, /reset, /upload-sink,
-/redirect-host/{host}). The first line of output is "proxy: http://127.0.0.1:PORT"; then one
-JSON line per finished exchange (completed, client-closed, server-reset) and per escape.
-Point your adapter's HTTP proxy at that address. Stop with Ctrl-C.`,
+/redirect-host/{host}, /set-cookie/{name}/{value}, /state-echo). The first line of output is
+"proxy: http://127.0.0.1:PORT", the second "dns: 127.0.0.1:PORT" (a DNS server, UDP and TCP,
+answering the virtual hosts with loopback and NXDOMAIN for every other name); then one JSON
+line per finished exchange (completed, client-closed, server-reset), per escape and, as
+{"lookup": …}, per DNS question. Point your adapter's HTTP proxy at the first address and, if
+its runtime resolves names, its resolver at the second. Stop with Ctrl-C.
+Every host also speaks https inside CONNECT tunnels, with certificates of a certificate
+authority made for this run: the line "ca: PATH" names a file holding it (removed on exit);
+trust it for this network only (curl --cacert PATH -x PROXY https://allowed.test/get). The
+hosts wrong-name.test, expired.test, self-signed.test and unknown-ca.test serve bad ones.`,
 		"  conform mocknet serve\n  conform mocknet serve --addr 127.0.0.1:8899 --host allowed.test --host evil.test", stdout)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	var hosts stringList

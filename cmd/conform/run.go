@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,7 +15,9 @@ import (
 
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
+	"github.com/conform-suite/conform/suite/changelog"
 	"github.com/conform-suite/conform/suite/runner"
+	"github.com/conform-suite/conform/suite/runner/parallel"
 )
 
 const runDescription = `Runs the conformance specs inside this binary against an implementation: the embedded
@@ -49,6 +50,7 @@ func (s *stringList) Set(v string) error {
 type runFlags struct {
 	sel               *selectionFlags
 	adapter, mutant   *string
+	grant             *string
 	expectFile        *string
 	strictExp         *bool
 	reportDir         *string
@@ -59,8 +61,6 @@ type runFlags struct {
 	failFast          *bool
 	verbose, quiet    *bool
 	worker            *bool
-	hold              *bool
-	durations         *string
 }
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -76,13 +76,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	f.suiteTimeout = fs.Duration("suite-timeout", time.Hour, "stop the whole run after this long; reports are written and marked interrupted")
 	f.procs = fs.Int("p", 0, "run the specs in N worker processes, each with its own mock network and implementation\n(default: 3 per CPU, at most 8, when there is more than one CPU, else 1; 1 runs in this process)")
 	fs.IntVar(f.procs, "procs", 0, "the same as -p")
-	f.durations = fs.String("durations", "", "an earlier report.json of the same implementation: its specs' durations decide how specs are\ndealt to the workers (default: report.json in --report-dir, when there is one)")
 	f.failFast = fs.Bool("fail-fast", false, "stop at the first failure")
 	f.verbose = fs.Bool("v", false, "verbose: show Ginkgo's own output (implies -p 1 unless -p is given)")
 	f.quiet = fs.Bool("quiet", false, "print only the summary, no line per spec")
+	f.grant = fs.String("grant", "", "narrow the globals the implementation offers to these names, comma-separated, or a kernel's\npreset (\"ocap-kernel\": what ocap-kernel grants a vat, no DOMException or ReadableStream);\nspecs needing others are reported not applicable (n/a), never as failures")
 	f.mutant = fs.String("mutant", "", "run a deliberately broken variant of the reference (suite self-test; see reference/mutants)")
-	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run")
-	f.hold = fs.Bool("hold", false, internalFlag+"as a worker, start the implementation, say so on stdout, then run the specs of a line \"run ID,ID,…\" on stdin, the serial ones after a line \"go\"")
+	f.worker = fs.Bool("worker", false, internalFlag+"run as one worker of a parallel run, pulling specs from the parent over stdin and stdout (suite/runner/parallel)")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -118,33 +117,23 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return exitUsage, usagef("%v", err)
 		}
 	}
+	grant, err := parseGrant(*f.grant)
+	if err != nil {
+		return exitUsage, err
+	}
 	opts := runner.Options{Target: target, CallTimeout: *f.callTimeout, InitializeTimeout: *f.initializeTimeout,
-		FailFast: *f.failFast, Verbose: *f.verbose}
+		FailFast: *f.failFast, Verbose: *f.verbose, Grant: grant}
 	if !*f.quiet {
 		opts.Progress = stdout
 	}
-	if *f.worker && *f.hold {
-		// A parallel run's worker says when its implementation is up, then gets its share,
-		// and "go" once the other workers are done if its share ends with serial specs.
-		parent := bufio.NewReader(stdin)
-		opts.Hold = func(runner.Plan) (runner.Plan, bool) {
-			fmt.Fprintln(stdout, workerReady)
-			line, _ := parent.ReadString('\n')
-			ids, ok := strings.CutPrefix(strings.TrimSpace(line), "run ")
-			if !ok {
-				return runner.Plan{}, false
-			}
-			share, err := runner.Select(runner.Selection{SpecIDs: strings.Split(ids, ",")})
-			if err != nil {
-				fmt.Fprintf(stderr, "conform run: the share this worker was given: %v\n", err)
-				return runner.Plan{}, false
-			}
-			return share, true
+	var worker *parallel.Worker
+	if *f.worker {
+		// A parallel run's worker: the parent hands it its specs one at a time.
+		worker = parallel.NewWorker(stdin, stdout)
+		if plan, err = worker.Plan(); err != nil {
+			return exitInfra, err
 		}
-		opts.BeforeSerial = func() bool {
-			line, _ := parent.ReadString('\n')
-			return strings.TrimSpace(line) == "go"
-		}
+		opts.Queue, opts.Progress = worker, nil
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, *f.suiteTimeout, fmt.Errorf("--suite-timeout %s reached", *f.suiteTimeout))
 	defer cancel()
@@ -160,16 +149,21 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var result *reports.Run
 	var runErr error
 	if procs > 1 {
-		hist, err := f.history()
+		self, err := os.Executable()
 		if err != nil {
-			return exitUsage, err
+			return exitInfra, fmt.Errorf("find the conform binary to start workers: %w", err)
 		}
-		result, runErr = runParallel(ctx, plan, procs, hist, f.workerArgs(), opts.Progress, stderr)
+		result, runErr = parallel.Run(ctx, plan, parallel.Options{Command: append([]string{self}, f.workerArgs()...),
+			Workers: procs, Costs: f.costs(plan), FailFast: *f.failFast, Progress: opts.Progress, Stderr: stderr})
 	} else {
 		result, runErr = runner.Run(ctx, plan, opts)
 	}
 	if result == nil {
 		return exitInfra, runErr
+	}
+	result.Grant = grant
+	if _, preset := grantPresets()[*f.grant]; preset {
+		result.GrantName = *f.grant
 	}
 	if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded && result.Interrupted {
 		result.InterruptReason = "interrupted: " + cause.Error()
@@ -178,14 +172,18 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if infra := (*runner.InfraError)(nil); errors.As(runErr, &infra) {
 		reports.MarkNotRun(result, "not run: "+runErr.Error())
 	}
+	if worker != nil {
+		if err := worker.Report(result, runErr); err != nil {
+			fmt.Fprintf(stderr, "conform run: send the report to the parent: %v\n", err)
+			return exitInfra, nil
+		}
+		return exitCode(result, runErr, *f.strictExp, io.Discard), nil
+	}
 	if err := reports.WriteAll(*f.reportDir, result); err != nil {
 		fmt.Fprintf(stderr, "conform run: %v\n", err)
 		return exitInfra, nil
 	}
-	if *f.worker {
-		return exitCode(result, runErr, *f.strictExp, io.Discard), nil
-	}
-	printSummary(stdout, result)
+	reports.WriteTerminalSummary(stdout, result)
 	fmt.Fprintf(stdout, "Reports: %s/{%s,%s,%s}\n", *f.reportDir, reports.JUnitFile, reports.JSONFile, reports.HTMLFile)
 	return exitCode(result, runErr, *f.strictExp, stderr), nil
 }
@@ -207,23 +205,15 @@ func (f runFlags) workers(specs int) int {
 	return max(1, min(n, specs))
 }
 
-// history is what an earlier report says of the specs' durations: the
-// --durations file, else the report a previous run left in --report-dir, else nothing. A
-// report left in --report-dir that cannot be read is ignored (the run overwrites it); a
-// --durations file that cannot be read is a usage error.
-func (f runFlags) history() (*history, error) {
-	if *f.durations != "" {
-		h, err := loadHistory(*f.durations)
-		if err != nil {
-			return nil, usagef("--durations: %v", err)
-		}
-		return h, nil
+// costs are what the specs are expected to take, to hand them out to the workers: the
+// --durations file, else the report a previous run left in --report-dir (unreadable, it is
+// ignored: the run overwrites it), else nothing.
+func (f runFlags) costs(plan runner.Plan) runner.Costs {
+	if *f.sel.durations != "" {
+		return plan.Costs
 	}
-	h, err := loadHistory(filepath.Join(*f.reportDir, reports.JSONFile))
-	if err != nil {
-		return nil, nil
-	}
-	return h, nil
+	costs, _ := runner.LoadCosts(filepath.Join(*f.reportDir, reports.JSONFile))
+	return costs
 }
 
 // workerArgs are the flags every worker of a parallel run gets besides its specs: the same
@@ -236,6 +226,9 @@ func (f runFlags) workerArgs() []string {
 	}
 	if *f.mutant != "" {
 		args = append(args, "--mutant", *f.mutant)
+	}
+	if *f.grant != "" {
+		args = append(args, "--grant", *f.grant)
 	}
 	if *f.failFast {
 		args = append(args, "--fail-fast")
@@ -310,84 +303,14 @@ func exitCode(run *reports.Run, runErr error, strictExpectations bool, stderr io
 	return exitOK
 }
 
-func printSummary(w io.Writer, run *reports.Run) {
-	statuses := []reports.Status{reports.StatusPassed, reports.StatusFailed, reports.StatusExpectedFailure, reports.StatusUnexpectedPass, reports.StatusSkipped}
-	byProfile := map[string]reports.Counts{}
-	for _, s := range run.Specs {
-		if byProfile[s.Profile] == nil {
-			byProfile[s.Profile] = reports.Counts{}
-		}
-		byProfile[s.Profile][s.Status]++
-	}
-	var profiles []string
-	for p := range byProfile {
-		profiles = append(profiles, p)
-	}
-	sort.Strings(profiles)
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "profile\t")
-	for _, s := range statuses {
-		fmt.Fprintf(tw, "%s\t", s)
-	}
-	fmt.Fprintln(tw)
-	total := reports.Counts{}
-	for _, p := range profiles {
-		fmt.Fprintf(tw, "%s\t", p)
-		for _, s := range statuses {
-			fmt.Fprintf(tw, "%d\t", byProfile[p][s])
-			total[s] += byProfile[p][s]
-		}
-		fmt.Fprintln(tw)
-	}
-	fmt.Fprint(tw, "total\t")
-	for _, s := range statuses {
-		fmt.Fprintf(tw, "%d\t", total[s])
-	}
-	fmt.Fprintln(tw)
-	_ = tw.Flush()
-	var failed []string
-	for _, s := range run.Specs {
-		if s.Status == reports.StatusFailed || s.Status == reports.StatusUnexpectedPass {
-			msg := ""
-			if s.Failure != nil {
-				msg = reports.TerminalText(s.Failure.SummaryText())
-			}
-			line := fmt.Sprintf("  %s %s (%s)", s.Status, s.ID, s.Title)
-			if msg != "" {
-				line += "\n      " + msg
-			}
-			failed = append(failed, line)
-		}
-	}
-	if len(failed) > 0 {
-		fmt.Fprintf(w, "\nNeeds attention:\n%s\n", strings.Join(failed, "\n"))
-	}
-	if n := len(run.Warnings); n > 0 {
-		fmt.Fprintf(w, "\nProtocol warnings (%d; the adapter broke the protocol without failing a spec):\n", n)
-		for i, warning := range run.Warnings {
-			if i == 10 {
-				fmt.Fprintf(w, "  … and %d more in the reports\n", n-10)
-				break
-			}
-			fmt.Fprintf(w, "  %s\n", reports.TerminalText(warning))
-		}
-	}
-	if run.Interrupted {
-		fmt.Fprintf(w, "\nRun interrupted: %s\n", reports.TerminalText(run.InterruptReason))
-	}
-	fmt.Fprintf(w, "\n%d passed, %d failed, %d expected failures, %d unexpected passes, %d skipped\n",
-		total[reports.StatusPassed], total[reports.StatusFailed], total[reports.StatusExpectedFailure],
-		total[reports.StatusUnexpectedPass], total[reports.StatusSkipped])
-}
-
 func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) (int, error) {
 	fs := newFlags("list", "[--json|--markdown] [selection flags]",
 		"Lists the specs the selection flags choose (all by default) with ID, profile, area and title:\n"+
 			"the same flags as 'conform run', so 'conform list' is its dry run.",
-		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --markdown > REQUIREMENTS.md", stdout)
-	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since}")
+		"  conform list\n  conform list --json --profile strict\n  conform list --focus 'ALLOW-00[1-3]'\n  conform list --since 0.3.0\n  conform list --markdown > REQUIREMENTS.md", stdout)
+	asJSON := fs.Bool("json", false, "print a JSON array of {id, title, labels, requirement, profile, area, source, rationale, fixture, since, globals, file}")
 	asMarkdown := fs.Bool("markdown", false, "print the REQUIREMENTS.md document")
+	since := fs.String("since", "", "only the specs added in this catalogue version or later (what each version added: CHANGELOG.md)")
 	sel := addSelectionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
@@ -399,7 +322,10 @@ func cmdList(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer)
 	if err != nil {
 		return exitUsage, err
 	}
-	reqs := plan.Requirements()
+	reqs, err := changelog.AddedSince(plan.Requirements(), *since)
+	if err != nil {
+		return exitUsage, usagef("%v", err)
+	}
 	switch {
 	case *asJSON:
 		return exitOK, suite.WriteJSON(stdout, reqs)

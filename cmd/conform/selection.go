@@ -13,6 +13,7 @@ type selectionFlags struct {
 	labelFilter       *string
 	focus, skip       *string
 	shard             *string
+	durations         *string
 }
 
 func addSelectionFlags(fs *flag.FlagSet) *selectionFlags {
@@ -22,7 +23,8 @@ func addSelectionFlags(fs *flag.FlagSet) *selectionFlags {
 	fs.Var(&s.specIDs, "spec", "only this spec ID (repeatable, or comma-separated)")
 	s.focus = fs.String("focus", "", "only specs whose \"ID: title\" matches this regular expression, e.g. 'ALLOW-00[1-3]'")
 	s.skip = fs.String("skip", "", "leave out specs whose \"ID: title\" matches this regular expression")
-	s.shard = fs.String("shard", "", "only shard I of N (\"I/N\"), a deterministic partition of the specs")
+	s.shard = fs.String("shard", "", "only shard I of N (\"I/N\"), a deterministic partition of the specs (by --durations when given)")
+	s.durations = fs.String("durations", "", "an earlier report.json of the same implementation: specs are handed out by its durations, longest\nfirst, to run's workers (default: report.json in --report-dir) and dealt to shards (only this file:\ngive every shard the same)")
 	return s
 }
 
@@ -35,6 +37,13 @@ func (s *selectionFlags) selection() (runner.Selection, error) {
 			return runner.Selection{}, err
 		}
 		sel.Shard = shard
+	}
+	if *s.durations != "" {
+		costs, err := runner.LoadCosts(*s.durations)
+		if err != nil {
+			return runner.Selection{}, usagef("--durations: %v", err)
+		}
+		sel.Costs = costs
 	}
 	return sel, nil
 }

@@ -2,6 +2,8 @@ package inprocess
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +109,10 @@ func moduleVersion() string {
 }
 
 // Initialize builds the HTTP client every vat's endowment uses, routed through the proxy
-// in absolute form.
+// (http:// in absolute form, https:// through CONNECT). Given network.ca, the client trusts
+// that authority and nothing else: the virtual hosts are all it can reach, and a root pool
+// of one certificate keeps a stray system root from vouching for anything. Without it, Go's
+// usual roots apply. Verification itself is never relaxed.
 func (im *Implementation) Initialize(ctx context.Context, p harness.InitializeParams) (harness.InitializeResult, error) {
 	proxy, err := url.Parse(p.Network.Proxy)
 	if err != nil || proxy.Scheme != "http" || proxy.Host == "" {
@@ -118,6 +123,14 @@ func (im *Implementation) Initialize(ctx context.Context, p harness.InitializePa
 		Proxy:               http.ProxyURL(proxy),
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     30 * time.Second,
+	}
+	if p.Network.CA != "" {
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM([]byte(p.Network.CA)) {
+			return harness.InitializeResult{}, &harness.RPCError{Code: harness.CodeInvalidParams,
+				Message: "network.ca must be a PEM certificate (-----BEGIN CERTIFICATE-----…)"}
+		}
+		transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
 	client := &http.Client{Transport: transport}
 	if im.opts.PrepareClient != nil {

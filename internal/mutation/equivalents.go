@@ -12,15 +12,24 @@ import (
 // equivalentsFile is where mutants triaged as equivalent are listed, relative to the root.
 const equivalentsFile = "reference/mutation-equivalents.txt"
 
+// goAPITag marks an entry whose mutant changes only what a Go caller of the reference's
+// library sees (its errors, its options), never what a vat or a protocol message can: it is
+// equivalent for the suite, yet the reference's unit tests can tell it apart.
+const goAPITag = "[go-api]"
+
 // equivalent is one entry of the equivalents file.
 type equivalent struct {
 	Key    string
 	Reason string
 	Line   int
+	// GoAPI is set for an entry tagged [go-api]: the mutant is still run, for the score with
+	// the unit tests, and left out of the suite-alone score only.
+	GoAPI bool
 }
 
-// parseEquivalents reads the equivalents file: one mutant a line, its key then the reason no
-// test can tell it from the original; blank lines and lines starting with # are ignored.
+// parseEquivalents reads the equivalents file: one mutant a line, its key, then [go-api] for
+// a mutant only the reference's Go callers could see, then the reason the suite cannot tell it
+// from the original; blank lines and lines starting with # are ignored.
 func parseEquivalents(data []byte) (map[string]equivalent, error) {
 	entries := map[string]equivalent{}
 	scanner := bufio.NewScanner(bytes.NewReader(data))
@@ -31,6 +40,10 @@ func parseEquivalents(data []byte) (map[string]equivalent, error) {
 		}
 		key, reason, _ := strings.Cut(line, " ")
 		reason = strings.TrimSpace(reason)
+		goAPI := strings.HasPrefix(reason, goAPITag)
+		if goAPI {
+			reason = strings.TrimSpace(strings.TrimPrefix(reason, goAPITag))
+		}
 		if strings.Count(key, ":") != 3 {
 			return nil, fmt.Errorf("line %d: %q is not a mutant key (file:linehash:operator:ordinal)", n, key)
 		}
@@ -40,7 +53,7 @@ func parseEquivalents(data []byte) (map[string]equivalent, error) {
 		if previous, ok := entries[key]; ok {
 			return nil, fmt.Errorf("line %d: %s is already listed on line %d", n, key, previous.Line)
 		}
-		entries[key] = equivalent{Key: key, Reason: reason, Line: n}
+		entries[key] = equivalent{Key: key, Reason: reason, Line: n, GoAPI: goAPI}
 	}
 	return entries, scanner.Err()
 }

@@ -38,11 +38,16 @@ func TestParseEquivalents(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, ok := entries["reference/a.js:0011aabb:cmp-swap:0"]
-	if !ok || e.Reason != "the bound is never reached: the buffer is capped earlier" || e.Line != 3 {
+	if !ok || e.Reason != "the bound is never reached: the buffer is capped earlier" || e.Line != 3 || e.GoAPI {
 		t.Errorf("entries = %+v", entries)
+	}
+	entries, err = parseEquivalents([]byte("reference/a.go:0011aabb:flip-bool:0 [go-api] only errors.Is of a Go caller reads it\n"))
+	if e := entries["reference/a.go:0011aabb:flip-bool:0"]; err != nil || !e.GoAPI || e.Reason != "only errors.Is of a Go caller reads it" {
+		t.Errorf("a [go-api] entry: %+v, %v", e, err)
 	}
 	for _, bad := range []string{
 		"reference/a.js:0011aabb:cmp-swap:0\n",                                         // no reason
+		"reference/a.js:0011aabb:cmp-swap:0 [go-api]\n",                                // a tag, no reason
 		"reference/a.js:cmp-swap reason\n",                                             // not a key
 		"reference/a.js:0011aabb:cmp-swap:0 r\nreference/a.js:0011aabb:cmp-swap:0 r\n", // twice
 	} {

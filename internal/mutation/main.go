@@ -13,11 +13,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: the runs in flight are killed with their process groups either way.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "mutation:", err)
@@ -28,10 +30,11 @@ func main() {
 // config is the command line.
 type config struct {
 	root, out, equivalents, files, only, rerun string
+	focus                                      string
 	count, parallel                            int
 	seed                                       uint64
 	timeout                                    time.Duration
-	list, minScoreSet                          bool
+	list, suiteOnly                            bool
 	minScore                                   float64
 }
 
@@ -50,7 +53,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.only, "only", "", "comma-separated mutant keys to run, instead of a sample")
 	fs.StringVar(&c.rerun, "rerun", "", "a previous result: run again only its survivors and keep its other outcomes")
 	fs.BoolVar(&c.list, "list", false, "list the sampled mutants with their diffs and exit without running them")
-	fs.Float64Var(&c.minScore, "min-score", 0, "exit non-zero when the score, in percent, is below this")
+	fs.StringVar(&c.focus, "focus", "", "run only the specs matching this regular expression against each mutant (conform run --focus): shows which spec kills a mutant; a score measured with it is not the suite's")
+	fs.BoolVar(&c.suiteOnly, "suite-only", false, "run only the suite against each mutant, not the reference's unit tests: the suite-alone score, in less time (the score with the unit tests is then not measured)")
+	fs.Float64Var(&c.minScore, "min-score", 0, "exit non-zero when the suite-alone score, in percent, is below this")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -105,7 +110,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	r := &runner{root: c.root, work: work, timeout: c.timeout}
+	r := &runner{root: c.root, work: work, timeout: c.timeout, suiteOnly: c.suiteOnly, focus: c.focus}
 	if r.testPackages, err = referencePackages(ctx, c.root); err != nil {
 		return err
 	}
@@ -136,14 +141,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if interrupted != nil {
 		return interrupted
 	}
-	if c.minScore > 0 && report.Score < c.minScore {
-		return fmt.Errorf("score %.1f%% is below --min-score %.1f%%", report.Score, c.minScore)
+	if c.minScore > 0 && report.SuiteScore < c.minScore {
+		return fmt.Errorf("suite-alone score %.1f%% is below --min-score %.1f%%", report.SuiteScore, c.minScore)
 	}
 	return nil
 }
 
-// selectMutants decides what runs: the mutants named by --only, the survivors of --rerun
-// (whose other outcomes are carried over), or a sample of the files matching --files.
+// selectMutants decides what runs: the mutants named by --only, the mutants of --rerun that
+// the suite did not kill (whose other outcomes are carried over), or a sample of the files
+// matching --files.
 func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []Result, err error) {
 	byKey := map[string]Mutant{}
 	for _, f := range files {
@@ -175,7 +181,8 @@ func selectMutants(c config, files []*sourceFile) (selected []Mutant, carried []
 			switch {
 			case !ok:
 				fmt.Fprintf(os.Stderr, "warning: --rerun: %s is no longer a mutant of the sources; dropped\n", res.Key)
-			case res.Status == statusSurvived || res.Status == statusEquivalent:
+			case res.Status == statusSurvived || res.Status == statusEquivalent || res.KilledBy == killerUnit:
+				// Only the unit tests caught it, or nothing did: a new spec may kill it now.
 				selected = append(selected, m)
 			default:
 				carried = append(carried, res)
@@ -227,11 +234,13 @@ func runAll(ctx context.Context, r *runner, parallel int, mutants []Mutant, sour
 			for i := range jobs {
 				m := &mutants[i]
 				var res Result
-				if e, ok := equivalents[m.Key()]; ok {
+				switch e, ok := equivalents[m.Key()]; {
+				case ok && !e.GoAPI:
 					res = r.resultOf(m, sources[m.File])
 					res.Status, res.Detail = statusEquivalent, e.Reason
-				} else {
+				default:
 					res = r.run(ctx, i+1, m, sources[m.File])
+					res.GoAPI = ok
 				}
 				if ctx.Err() != nil {
 					continue
@@ -240,6 +249,9 @@ func runAll(ctx context.Context, r *runner, parallel int, mutants []Mutant, sour
 				results[i] = res
 				done++
 				fmt.Fprintf(stdout, "[%d/%d] %-10s %-10s %s:%d %s  %s (%.0fs)\n", done, len(mutants), res.Status, res.KilledBy, res.File, res.Line, res.Operator, res.Diff, res.Seconds)
+				if res.GoAPI && res.killedBySuite() {
+					fmt.Fprintf(os.Stderr, "warning: %s is listed as %s, yet the suite killed it (%s): a vat can see it; delete the entry\n", res.Key, goAPITag, res.Detail)
+				}
 				mu.Unlock()
 			}
 		})

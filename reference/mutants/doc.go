@@ -4,7 +4,8 @@
 // one realistic bug (no allowlist, unchecked redirects, input stringified twice, bodies or
 // clones left open by teardown, late settlements, notify missing, teardown that breaks
 // later vats, state shared between vats, globals not frozen, a harden walk that freezes the
-// realm's intrinsics, Authorization sent on to another origin, a redirect limit of 21). The
+// realm's intrinsics, Authorization sent on to another origin, a redirect limit of 21, TLS
+// certificates accepted unverified, https: refused by the scheme check). The
 // suite's self-test runs every spec against each; a variant that passes every spec means a
 // spec is missing.
 // Nothing outside the self-test should use them.

@@ -32,6 +32,10 @@ func variants() map[string]func() endowment.Faults {
 			return endowment.Faults{CredentialsFollowRedirects: true}
 		},
 		"redirect-limit-off-by-one": func() endowment.Faults { return endowment.Faults{RedirectLimitOffByOne: true} },
+		"certificates-unverified": func() endowment.Faults {
+			return endowment.Faults{SkipsCertificateVerification: true}
+		},
+		"https-refused": func() endowment.Faults { return endowment.Faults{RefusesHTTPS: true} },
 	}
 }
 

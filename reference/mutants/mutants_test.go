@@ -15,7 +15,8 @@ import (
 func TestEveryPromisedVariantExists(t *testing.T) {
 	promised := []string{"no-allowlist", "redirects-unchecked", "input-stringified-twice",
 		"teardown-leaves-bodies-open", "teardown-leaves-clones-open", "late-settlements",
-		"notify-missing", "teardown-breaks-reuse", "state-shared-between-vats", "globals-not-frozen"}
+		"notify-missing", "teardown-breaks-reuse", "state-shared-between-vats", "globals-not-frozen",
+		"certificates-unverified", "https-refused"}
 	names := mutants.Names()
 	if !slices.IsSorted(names) {
 		t.Errorf("Names() is not sorted: %v", names)

@@ -3,6 +3,7 @@ package dsl
 import (
 	"maps"
 	"slices"
+	"time"
 
 	. "github.com/onsi/gomega" //nolint:revive
 )
@@ -22,6 +23,10 @@ type Case struct {
 	Check func(t *T, res Result)
 	// Setup runs before the vat is created, e.g. to add a route.
 	Setup func(t *T)
+	// Within, when set, runs the case as a task that must settle within it: for a case whose
+	// program waits on the network, so that an implementation that never settles it fails
+	// the spec instead of stalling the call that runs it.
+	Within time.Duration
 }
 
 // Returns is the run of a spec whose case must return want.
@@ -44,7 +49,13 @@ func (c Case) Run(t *T) {
 	for k, v := range c.Params {
 		params[k] = v
 	}
-	res := vat.Run(t.Fixture(), params)
+	var res Result
+	if c.Within > 0 {
+		settled := vat.Start(t.Fixture(), params).Await(c.Within)
+		res = Result{Program: fixtureLabel(t.Fixture(), params), Value: settled.Value, Error: settled.Error}
+	} else {
+		res = vat.Run(t.Fixture(), params)
+	}
 	if c.Check != nil {
 		c.Check(t, res)
 		return

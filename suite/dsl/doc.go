@@ -26,6 +26,17 @@
 //     running, or must never settle once their vat is gone.
 //   - Seen and DescribeObservations: mocknet's exchanges printed one readable line each in
 //     failure messages; PathIs, Streaming and Filter pick exchanges out of them.
+//   - https: HTTPSURL; Tunnels, TunnelsTo and TunnelOf (the CONNECT tunnels mocknet saw, each
+//     with its TLS handshake, whether or not a request followed); AwaitHandshake, OverTLS,
+//     ExpectNoTunnel; the hosts whose certificate must be refused (HostWrongName, HostExpired,
+//     HostSelfSigned, HostUnknownCA) and the runs the https specs share (tls_runs.go).
+//   - DNS: Lookups, LookupsOf and ExpectNoLookup read what mocknet's DNS server (initialize's
+//     network.dns) was asked since the spec began; ObserveLookup is the positive control of
+//     a spec about names, which a runtime that resolves nothing cannot give.
+//   - Note: what a passing spec could not observe of this implementation (no lookup, no
+//     cookie jar), shown in the report so that the spec does not pass silently.
+//   - The ways out other than fetch (doors.go, names.go, state.go): Doors, RelativeFetch,
+//     DeniedNames, and the runs about cookies, caches and credentials shared between vats.
 //   - The standard scenario: HostAllowed, HostOther, HostSubAllowed, HostEvil; NetworkGlobals();
 //     the deadlines every spec states (CloseDeadline, SettleWindow).
 //

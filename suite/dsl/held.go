@@ -29,6 +29,8 @@ type HeldOpen struct {
 	// Quiet is how long after the program started it must still not have settled, when it
 	// armed something (a timeout) that would fire later than SettleWindow.
 	Quiet time.Duration
+	// HTTPS fetches https://allowed.test + Path, and counts only exchanges over TLS.
+	HTTPS bool
 }
 
 // Run stops the vat with terminateVat.
@@ -41,6 +43,9 @@ func (c HeldOpen) RunTeardown(t *T) { c.run(t, true) }
 func (c HeldOpen) run(t *T, teardown bool) {
 	vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 	params := map[string]any{"url": t.URL(HostAllowed, c.Path)}
+	if c.HTTPS {
+		params["url"] = t.HTTPSURL(HostAllowed, c.Path)
+	}
 	for k, v := range c.Params {
 		params[k] = v
 	}
@@ -49,6 +54,12 @@ func (c HeldOpen) run(t *T, teardown bool) {
 	open, ready := PathIs(openPath), c.Ready
 	if ready == nil && c.Reading {
 		ready = Streaming(openPath)
+	}
+	if c.HTTPS {
+		open = OverTLS(open)
+		if ready != nil {
+			ready = OverTLS(ready)
+		}
 	}
 	if ready == nil {
 		ready = open

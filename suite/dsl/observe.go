@@ -34,6 +34,9 @@ func DescribeObservations(obs []mocknet.Observation) string {
 
 // DescribeObservation renders one exchange as a line: host, method, path, timing, outcome.
 func DescribeObservation(o mocknet.Observation) string {
+	if o.Tunnel {
+		return fmt.Sprintf("tunnel to %s at %s: %s, %s", o.Target, o.Received.Format("15:04:05.000"), o.TLS, o.Outcome)
+	}
 	if o.Escape {
 		return fmt.Sprintf("ESCAPE attempt to %s (%s %s via %s) at %s", o.Target, o.Method, o.Path, o.Via, o.Received.Format("15:04:05.000"))
 	}
@@ -49,6 +52,9 @@ func DescribeObservation(o mocknet.Observation) string {
 	}
 	if o.BytesSent > 0 {
 		line += fmt.Sprintf(", %d bytes sent", o.BytesSent)
+	}
+	if o.TLS != nil {
+		line += fmt.Sprintf(", over TLS (SNI %q, %s)", o.TLS.SNI, o.TLS.Protocol)
 	}
 	return line
 }

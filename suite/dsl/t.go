@@ -37,6 +37,8 @@ type T struct {
 	session  Session
 	spec     SpecInfo
 	startSeq uint64
+	// startLookup is the last DNS lookup mocknet had answered when the spec began.
+	startLookup uint64
 
 	mu      sync.Mutex
 	vats    []*Vat
@@ -62,7 +64,7 @@ func NewT(ctx context.Context, s Session, spec SpecInfo) *T {
 	if spec.Globals == nil {
 		spec.Globals = NetworkGlobals()
 	}
-	return &T{ctx: ctx, session: s, spec: spec, startSeq: s.Network.LastSeq()}
+	return &T{ctx: ctx, session: s, spec: spec, startSeq: s.Network.LastSeq(), startLookup: s.Network.LastLookupSeq()}
 }
 
 // ID is the spec's ID.

@@ -19,6 +19,9 @@ type Selection struct {
 	// --skip are over spec text: a spec runs when it matches Focus (if given) and not Skip.
 	Focus, Skip string
 	Shard       Shard // zero: no sharding
+	// Costs deal the specs to shards (see Order); every shard of a run must be given the
+	// same, or the shards would overlap.
+	Costs Costs
 }
 
 // Shard selects a deterministic part of the specs: Index in 1..Total.
@@ -32,8 +35,9 @@ func (s Shard) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Total)
 }
 
-// Plan is what a run will do: the selected specs in ID order, and the selection that chose
-// them (recorded in the report). Select makes it; Run executes it.
+// Plan is what a run will do: the selected specs in ID order (a parallel run's worker gets
+// them in the order they are handed out), and the selection that chose them (recorded in
+// the report). Select makes it; Run executes it.
 type Plan struct {
 	Selection
 	Specs []suite.Spec
@@ -115,15 +119,7 @@ func Select(sel Selection) (Plan, error) {
 		selected = append(selected, s)
 	}
 	if sel.Shard.Total > 1 {
-		// Round-robin over the ID-sorted list: deterministic, and every shard gets a mix of
-		// areas so shard durations stay similar.
-		var shard []suite.Spec
-		for i, s := range selected {
-			if i%sel.Shard.Total == sel.Shard.Index-1 {
-				shard = append(shard, s)
-			}
-		}
-		selected = shard
+		selected = shardOf(selected, sel.Costs, sel.Shard)
 	}
 	return Plan{Selection: sel, Specs: selected}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
+	"github.com/conform-suite/conform/suite/dsl"
 )
 
 // results converts the specs' reports into the run model, one entry per planned spec.
@@ -28,6 +29,7 @@ func (s *session) results(specs []suite.Spec) []reports.SpecResult {
 			res.Status = reports.StatusSkipped
 		case sr.State == types.SpecStatePassed:
 			res.Status = reports.StatusPassed
+			res.Note = specNote(sr)
 		case sr.State == types.SpecStateInterrupted || (sr.State == types.SpecStateAborted && s.ctx.Err() != nil):
 			// Stopped by the user: the spec says nothing about the implementation.
 			res.Status = reports.StatusSkipped
@@ -51,6 +53,18 @@ func (s *session) results(specs []suite.Spec) []reports.SpecResult {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// specNote is what a passing spec said it could not observe (dsl.T.Note), one paragraph per
+// note.
+func specNote(sr types.SpecReport) string {
+	var notes []string
+	for _, e := range sr.ReportEntries {
+		if e.Name == dsl.NoteKey {
+			notes = append(notes, e.StringRepresentation())
+		}
+	}
+	return strings.Join(notes, "\n")
 }
 
 func notRun(specs []suite.Spec, why string) []reports.SpecResult {

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync/atomic"
@@ -52,17 +53,39 @@ type Options struct {
 	// Grant, when not nil, narrows the globals the implementation offers to these names (a
 	// kernel's grant): specs needing others are not applicable.
 	Grant []string
-	// Hold, when set, is called once the implementation is initialised and before any spec
-	// runs, with the plan; the run waits for it, then runs the plan it returns, or nothing
-	// when it returns false. A parallel run starts its workers this way and gives each its
-	// share of the plan once its implementation is up.
-	Hold func(Plan) (Plan, bool)
-	// BeforeSerial, when set, puts the specs marked Serial after every other spec but the
-	// tampering ones and is called once before the first of them runs: a parallel run's
-	// worker waits there until the other workers are done, so those specs run alone without
-	// a worker (and an implementation) of their own. When it returns false they are skipped.
-	// The wait is not counted in the spec's duration.
-	BeforeSerial func() bool
+	// Queue, when set, makes the run one worker of a parallel run: the plan's specs are
+	// those the run may be handed, in the order they may be handed out, and the run runs
+	// only those Queue hands it; its report lists only those.
+	Queue Queue
+}
+
+// Queue hands a parallel run's worker its specs, one or a few at a time (package parallel
+// keeps the queue in the parent process). The worker registers every spec of its plan, in
+// the plan's order, runs those it was handed as it reaches them and asks for more when it
+// has reached them all; the specs it passes over are left out of its report.
+type Queue interface {
+	// Started is called once the implementation is up, before the first Next.
+	Started()
+	// Next is the next specs to run, one or a few in the plan's order after those already
+	// handed out, or none when there are no more. It may wait (for a spec that runs
+	// alone, until the other workers are done); the wait is not counted in the spec's
+	// duration.
+	Next() []string
+	// Finished is called after each spec Next handed out.
+	Finished(SpecDone)
+}
+
+// SpecDone is a finished spec, as its progress line shows it.
+type SpecDone struct {
+	ID     string        `json:"id"`
+	Title  string        `json:"title"`
+	Status string        `json:"status"` // PASS, FAIL, SKIP or N/A
+	Took   time.Duration `json:"tookNanos"`
+}
+
+// Line is the progress line of the spec, the n-th of total to finish.
+func (d SpecDone) Line(n, total int) string {
+	return fmt.Sprintf("[%*d/%d] %s %s: %s (%s)\n", len(fmt.Sprint(total)), n, total, d.Status, d.ID, d.Title, d.Took.Round(time.Millisecond))
 }
 
 // InfraError means the implementation or the harness failed in a way that stopped the run
@@ -107,7 +130,9 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 		run.FinishedAt = time.Now()
 		run.Interrupted = true
 		run.InterruptReason = err.Error()
-		run.Specs = notRun(plan.Specs, "not run: "+err.Error())
+		if opts.Queue == nil { // a worker was handed nothing
+			run.Specs = notRun(plan.Specs, "not run: "+err.Error())
+		}
 		return run, &InfraError{err}
 	}
 	closed := false
@@ -121,11 +146,8 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	run.Implementation.Globals = env.info.Globals
 	run.Implementation.Features = env.info.Features
 
-	if opts.Hold != nil {
-		var proceed bool
-		if plan, proceed = opts.Hold(plan); !proceed {
-			return heldBack(run, plan), nil
-		}
+	if opts.Queue != nil {
+		opts.Queue.Started()
 	}
 	var suiteReport types.Report
 	registerSpecs(env, plan.Specs)
@@ -148,7 +170,7 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	RunSpecs(ginkgoT{}, "conform", suiteConfig, reporterConfig)
 
 	run.FinishedAt = time.Now()
-	run.Specs = env.results(plan.Specs)
+	run.Specs = env.results(env.ran(plan.Specs))
 	env.close()
 	closed = true
 	run.Warnings = env.warnings()
@@ -174,78 +196,88 @@ func Run(ctx context.Context, plan Plan, opts Options) (*reports.Run, error) {
 	return run, nil
 }
 
-// heldBack is the report of a run told not to run its plan after its implementation started.
-func heldBack(run *reports.Run, plan Plan) *reports.Run {
-	run.FinishedAt = time.Now()
-	run.Interrupted = true
-	run.InterruptReason = "interrupted: the run stopped before these specs could run"
-	for _, s := range plan.Specs {
-		r := specResult(s.Requirement)
-		r.Status = reports.StatusSkipped
-		run.Specs = append(run.Specs, r)
-	}
-	return run
-}
-
 // ginkgoT is the testing.T stand-in RunSpecs needs outside `go test`; the outcome is read
 // from the specs' reports instead.
 type ginkgoT struct{}
 
 func (ginkgoT) Fail() {}
 
-// registerSpecs builds the Ginkgo tree: one container per area, one It per spec. Each spec's
-// ID is captured by the closures built for it, so its report is filed under that ID.
+// registerSpecs builds the Ginkgo tree: one container per area, one It per spec, the
+// tampering specs last; or, for a parallel run's worker, every spec in the plan's order.
+// Each spec's ID is captured by the closures built for it, so its report is filed under
+// that ID.
 func registerSpecs(env *session, specs []suite.Spec) {
+	queued := env.opts.Queue != nil
 	byArea := map[string][]suite.Spec{}
-	var tampering, serial []suite.Spec
+	var tampering []suite.Spec
 	for _, s := range specs {
-		switch {
-		case s.Tampers:
+		if s.Tampers {
 			tampering = append(tampering, s)
-		case s.Serial && env.opts.BeforeSerial != nil:
-			serial = append(serial, s)
-		default:
+		} else {
 			byArea[s.Area] = append(byArea[s.Area], s)
 		}
 	}
 	total := len(specs)
+	position := map[string]int{}
+	for i, s := range specs {
+		position[s.ID] = i + 1
+	}
 	it := func(s suite.Spec) {
 		timeout := s.Timeout
 		if timeout == 0 {
 			timeout = suite.DefaultSpecTimeout
 		}
-		Describe(s.ID, func() {
-			if s.Tampers {
-				BeforeEach(env.freshForTampering)
-			}
-			if s.Serial && env.opts.BeforeSerial != nil {
-				BeforeEach(func() { env.awaitSerialTurn(s.ID) })
-			}
+		text := s.ID
+		if queued {
+			// Ginkgo sorts specs by code location, then by container text: the position
+			// in the plan, first, keeps the plan's order.
+			text = fmt.Sprintf("%0*d %s", len(fmt.Sprint(total)), position[s.ID], s.ID)
+		}
+		Describe(text, func() {
+			// A worker passes over, without a trace in its report, the specs its queue
+			// does not hand it: each node returns at once (Skip would cost a stack trace
+			// per spec).
+			mine := func() bool { return !queued || env.handed(s.ID) }
+			BeforeEach(func() {
+				if queued {
+					env.claim(s.ID)
+				}
+				switch {
+				case !mine():
+				case s.Tampers:
+					env.freshForTampering()
+				default:
+					env.freshAfterTampering()
+				}
+			})
 			ReportAfterEach(func(r SpecReport) {
-				env.record(s.ID, r)
-				env.progress(r, total)
+				if mine() {
+					env.record(s.ID, r)
+					env.progress(s, r, total)
+				}
 			})
 			It(s.ID+": "+s.Title, NodeTimeout(timeout), func(ctx SpecContext) {
-				env.runSpec(ctx, s)
+				if mine() {
+					env.runSpec(ctx, s)
+				}
 			})
 		})
 	}
 	// One top-level container: Ginkgo shuffles top-level containers, and a fixed order makes
 	// runs against implementations whose vats share state reproducible.
 	Describe("conform", func() {
+		if queued {
+			for _, s := range specs {
+				it(s)
+			}
+			return
+		}
 		for _, area := range suite.Areas() {
 			if len(byArea[area]) == 0 {
 				continue
 			}
 			Describe(area, func() {
 				for _, s := range byArea[area] {
-					it(s)
-				}
-			})
-		}
-		if len(serial) > 0 {
-			Describe("serial", func() {
-				for _, s := range serial {
 					it(s)
 				}
 			})

@@ -32,7 +32,10 @@ type session struct {
 	broken bool
 	// dirty: the implementation ran a spec whose traces a tampering spec must not inherit
 	// (any spec that does not tamper, or a tampering spec that failed). start clears it.
-	dirty    bool
+	dirty bool
+	// tampered: the implementation ran a tampering spec, whose traces no other spec may
+	// inherit. start clears it.
+	tampered bool
 	fatal    error
 	vatSeq   int
 	finished int
@@ -43,11 +46,15 @@ type session struct {
 	// ownWarnings is set when an implementation reports its own protocol violations
 	// (harness.WarningSource), which then replace the run's event-log check.
 	ownWarnings bool
-	// serialTurn is what Options.BeforeSerial answered, once asked; heldFor is how long
-	// the spec that asked waited for the answer.
-	serialTurn *bool
-	heldFor    map[string]time.Duration
-	// needs are the missing globals of the specs found not applicable (applicability.go).
+	// For a parallel run's worker (Options.Queue): the specs handed out and reached so
+	// far; those handed out but not reached yet; whether the queue is done; and how long
+	// the wait for a spec took when it was handed out as it was reached.
+	handedOut map[string]bool
+	pending   []string
+	queueDone bool
+	heldFor   map[string]time.Duration
+	// needs are the missing globals and features of the specs found not applicable
+	// (applicability.go).
 	needs map[string][]string
 }
 
@@ -86,7 +93,7 @@ func (s *session) start() error {
 	defer cancel()
 	info, err := impl.Initialize(ctx, harness.InitializeParams{
 		ProtocolVersion: harness.ProtocolVersion,
-		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL()},
+		Network:         harness.NetworkConfig{Proxy: s.net.ProxyURL(), DNS: s.net.DNSAddr(), CA: string(s.net.CertificateAuthority())},
 		Listener:        s.events,
 	})
 	if err != nil {
@@ -98,7 +105,7 @@ func (s *session) start() error {
 		return fmt.Errorf("implementation %s speaks protocol version %q, this suite speaks %q", s.opts.Target.Name, info.ProtocolVersion, harness.ProtocolVersion)
 	}
 	s.mu.Lock()
-	s.impl, s.info, s.broken, s.dirty = impl, info, false, false
+	s.impl, s.info, s.broken, s.dirty, s.tampered = impl, info, false, false, false
 	s.mu.Unlock()
 	return nil
 }
@@ -222,27 +229,59 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 	spec.Run(t)
 }
 
-// awaitSerialTurn waits, before the first spec that must run alone, until Options.BeforeSerial
-// lets the serial specs run; it skips them if it does not.
-func (s *session) awaitSerialTurn(id string) {
+// claim records that a parallel run's worker runs the spec if it is the next one its
+// queue handed it (handed reports it); the worker passes it over otherwise. The worker asks
+// for more specs only once it reached those it was handed: the queue hands specs out in
+// the plan's order, which is the order of the tree.
+func (s *session) claim(id string) {
 	s.mu.Lock()
-	turn := s.serialTurn
-	s.mu.Unlock()
-	if turn == nil {
-		began := time.Now()
-		ok := s.opts.BeforeSerial()
-		s.mu.Lock()
-		s.serialTurn = &ok
-		if s.heldFor == nil {
-			s.heldFor = map[string]time.Duration{}
-		}
-		s.heldFor[id] = time.Since(began)
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 && !s.queueDone && s.ctx.Err() == nil {
 		s.mu.Unlock()
-		turn = &ok
+		began := time.Now()
+		ids := s.opts.Queue.Next()
+		waited := time.Since(began)
+		s.mu.Lock()
+		s.pending, s.queueDone = ids, len(ids) == 0
+		if len(ids) > 0 && ids[0] == id {
+			if s.heldFor == nil {
+				s.heldFor = map[string]time.Duration{}
+			}
+			s.heldFor[id] = waited
+		}
 	}
-	if !*turn {
-		Skip("the run stopped before the specs that run alone")
+	if len(s.pending) == 0 || s.pending[0] != id {
+		return
 	}
+	s.pending = s.pending[1:]
+	if s.handedOut == nil {
+		s.handedOut = map[string]bool{}
+	}
+	s.handedOut[id] = true
+}
+
+// handed reports whether the queue handed this spec to the run.
+func (s *session) handed(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handedOut[id]
+}
+
+// ran is the part of the plan the run was to run: all of it, or for a parallel run's
+// worker what its queue handed it.
+func (s *session) ran(plan []suite.Spec) []suite.Spec {
+	if s.opts.Queue == nil {
+		return plan
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []suite.Spec
+	for _, spec := range plan {
+		if s.handedOut[spec.ID] {
+			out = append(out, spec)
+		}
+	}
+	return out
 }
 
 // restart replaces the implementation with a fresh instance; when that fails the run
@@ -266,6 +305,7 @@ func (s *session) restart(why string) {
 func (s *session) freshForTampering() {
 	s.mu.Lock()
 	dirty := s.dirty
+	s.tampered = true
 	s.mu.Unlock()
 	if !dirty || s.ctx.Err() != nil || s.fatalError() != nil {
 		return // runSpec reports an interruption or a failed restart
@@ -273,12 +313,25 @@ func (s *session) freshForTampering() {
 	s.restart("before a tampering spec")
 }
 
+// freshAfterTampering gives a spec that does not tamper an implementation no tampering spec
+// ran in. In one process the tampering specs run last and it never restarts; a parallel
+// run's worker starts with them and restarts once before its other specs.
+func (s *session) freshAfterTampering() {
+	s.mu.Lock()
+	tampered := s.tampered
+	s.mu.Unlock()
+	if !tampered || s.ctx.Err() != nil || s.fatalError() != nil {
+		return
+	}
+	s.restart("after tampering specs")
+}
+
 func (s *session) finishSpec(id string, t *dsl.T) {
 	// Vats are terminated even when the spec failed half-way, so the next spec starts on a
 	// quiet network; a failure here still counts against this spec.
 	failed := CurrentSpecReport().Failed()
 	t.TerminateVats()
-	if t.NeedsRestart() {
+	if t.NeedsRestart() || failed && s.stillBusy(t) {
 		s.mu.Lock()
 		s.broken = true
 		s.mu.Unlock()
@@ -287,7 +340,7 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	if failed || len(escapes) > 0 {
 		ev := &evidence{
 			journal:        t.Journal(),
-			observations:   dsl.DescribeObservations(t.Observations()),
+			observations:   dsl.DescribeObservations(t.Observations()) + "\nWhat mocknet's DNS was asked:\n" + dsl.DescribeLookups(t.Lookups()),
 			infrastructure: t.ImplementationFailed(),
 		}
 		if tail, ok := s.implementation().(harness.LogTailer); ok {
@@ -300,6 +353,34 @@ func (s *session) finishSpec(id string, t *dsl.T) {
 	Expect(escapes).To(BeEmpty(), "nothing may leave the mock network; what mocknet refused")
 }
 
+// busyProbe is how long, after a failed spec's vats are terminated, the runner watches mocknet
+// for requests that prove the implementation is still working for them.
+const busyProbe = 100 * time.Millisecond
+
+// stillBusy reports whether the implementation still works for vats it was told to
+// terminate: one of the spec's exchanges is still open, or a new request arrives within
+// busyProbe. An implementation whose teardown failed this way (a fetch loop that never
+// stops, a body nobody closes) is restarted before the next spec, so that spec is not charged
+// for traffic it did not cause.
+func (s *session) stillBusy(t *dsl.T) bool {
+	for _, o := range t.Observations() {
+		if o.Outcome == mocknet.OutcomeInFlight {
+			t.Logf("after termination: %s is still open; the implementation is restarted before the next spec", dsl.DescribeObservation(o))
+			return true
+		}
+	}
+	mark := s.net.LastSeq()
+	deadline := time.Now().Add(busyProbe)
+	for time.Now().Before(deadline) {
+		if s.net.LastSeq() != mark {
+			t.Logf("after termination: mocknet still receives requests; the implementation is restarted before the next spec")
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
+}
+
 // record files a spec's final report under its ID.
 func (s *session) record(id string, r types.SpecReport) {
 	s.mu.Lock()
@@ -307,22 +388,31 @@ func (s *session) record(id string, r types.SpecReport) {
 	s.reports[id] = r
 }
 
-func (s *session) progress(r types.SpecReport, total int) {
-	if s.opts.Progress == nil || r.LeafNodeType != types.NodeTypeIt {
+func (s *session) progress(spec suite.Spec, r types.SpecReport, total int) {
+	if r.LeafNodeType != types.NodeTypeIt {
+		return
+	}
+	done := SpecDone{ID: spec.ID, Title: spec.Title, Status: "PASS", Took: r.RunTime}
+	switch {
+	case r.State.Is(types.SpecStateSkipped) && strings.HasPrefix(r.Failure.Message, notApplicablePrefix):
+		done.Status = "N/A"
+	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+		done.Status = "SKIP"
+	case r.Failed():
+		done.Status = "FAIL"
+	}
+	if s.opts.Queue != nil {
+		s.mu.Lock()
+		done.Took -= s.heldFor[spec.ID]
+		s.mu.Unlock()
+		s.opts.Queue.Finished(done)
+	}
+	if s.opts.Progress == nil {
 		return
 	}
 	s.mu.Lock()
 	s.finished++
 	n := s.finished
 	s.mu.Unlock()
-	status := "PASS"
-	switch {
-	case r.State.Is(types.SpecStateSkipped) && strings.HasPrefix(r.Failure.Message, notApplicablePrefix):
-		status = "N/A "
-	case r.State.Is(types.SpecStateSkipped | types.SpecStatePending):
-		status = "SKIP"
-	case r.Failed():
-		status = "FAIL"
-	}
-	fmt.Fprintf(s.opts.Progress, "[%*d/%d] %s %s (%s)\n", len(fmt.Sprint(total)), n, total, status, r.LeafNodeText, r.RunTime.Round(time.Millisecond))
+	fmt.Fprint(s.opts.Progress, done.Line(n, total))
 }

@@ -127,7 +127,7 @@ func New(opts Options) (*Endowment, error) {
 			IdleConnTimeout:     30 * time.Second,
 		}}
 	}
-	client := *base
+	client := *opts.Faults.client(base)
 	// Redirects are followed by the endowment itself, hop by hop, so each hop is checked
 	// against the allowlist before anything is sent to it; requests go straight to the
 	// transport (redirect.go), since http.Client parses a Location itself, with Go's parser,

@@ -3,6 +3,8 @@
 package endowment
 
 import (
+	"net/http"
+
 	"github.com/dop251/goja"
 
 	"github.com/conform-suite/conform/reference/allowlist"
@@ -23,12 +25,15 @@ func (Faults) unfrozenGlobals() bool            { return false }
 func (Faults) hardenReachesIntrinsics() bool    { return false }
 func (Faults) credentialsFollowRedirects() bool { return false }
 func (Faults) redirectLimitOffByOne() bool      { return false }
+func (Faults) refusesHTTPS() bool               { return false }
 func (Faults) leavesBodyOpen(bool) bool         { return false }
 func (Faults) brokenByTeardown() bool           { return false }
 func (Faults) noteTeardown()                    {}
 func (Faults) shareAllowlist(*allowlist.List)   {}
 
 func (Faults) sharedAllowlist() (*allowlist.List, bool) { return nil, false }
+
+func (Faults) client(c *http.Client) *http.Client { return c }
 
 // setWebAPIOptions sets nothing: the Web API's JavaScript reads a switch that is not there
 // (undefined) as off.

@@ -3,6 +3,8 @@
 package endowment
 
 import (
+	"crypto/tls"
+	"net/http"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -32,8 +34,14 @@ type Faults struct {
 	HardenReachesIntrinsics    bool
 	CredentialsFollowRedirects bool // Authorization is sent on to another origin after a redirect
 	RedirectLimitOffByOne      bool // a 21st redirect is followed
-	TeardownBreaksReuse        *Shared
-	StateSharedBetweenVats     *Shared
+	// SkipsCertificateVerification sends with a transport that accepts any certificate, the
+	// shortcut that makes a proxy "work" (InsecureSkipVerify, rejectUnauthorized: false).
+	SkipsCertificateVerification bool
+	// RefusesHTTPS checks the scheme with one token wrong: https: URLs are refused, as the
+	// input and as a redirect hop.
+	RefusesHTTPS           bool
+	TeardownBreaksReuse    *Shared
+	StateSharedBetweenVats *Shared
 }
 
 // Shared is state a broken variant keeps across the endowments it creates.
@@ -51,6 +59,37 @@ func (f Faults) unfrozenGlobals() bool            { return f.UnfrozenGlobals }
 func (f Faults) hardenReachesIntrinsics() bool    { return f.HardenReachesIntrinsics }
 func (f Faults) credentialsFollowRedirects() bool { return f.CredentialsFollowRedirects }
 func (f Faults) redirectLimitOffByOne() bool      { return f.RedirectLimitOffByOne }
+func (f Faults) refusesHTTPS() bool               { return f.RefusesHTTPS }
+
+// client returns the client the endowment sends with. With SkipsCertificateVerification it
+// is a copy whose transport is a clone of the one the given client sends through (found
+// through wrappers that Unwrap, such as mocknet's guard) with certificate verification off;
+// the clone keeps the proxy, so the traffic still goes through the mock network.
+func (f Faults) client(c *http.Client) *http.Client {
+	if !f.SkipsCertificateVerification {
+		return c
+	}
+	rt := c.Transport
+	for {
+		u, ok := rt.(interface{ Unwrap() http.RoundTripper })
+		if !ok {
+			break
+		}
+		rt = u.Unwrap()
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return c
+	}
+	insecure := t.Clone()
+	if insecure.TLSClientConfig == nil {
+		insecure.TLSClientConfig = &tls.Config{}
+	}
+	insecure.TLSClientConfig.InsecureSkipVerify = true
+	copied := *c
+	copied.Transport = insecure
+	return &copied
+}
 
 // leavesBodyOpen says whether teardown leaves a response body open, cloned or not.
 func (f Faults) leavesBodyOpen(cloned bool) bool {

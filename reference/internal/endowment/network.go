@@ -182,5 +182,9 @@ func (e *Endowment) check(raw string) (*url.URL, error) {
 	if e.opts.Faults.noAllowlist() {
 		return allowlist.Parse(raw)
 	}
-	return e.allowlist().Check(raw)
+	u, err := e.allowlist().Check(raw)
+	if err == nil && e.opts.Faults.refusesHTTPS() && u.Scheme == "https" {
+		return nil, fmt.Errorf("%w: https:", allowlist.ErrScheme)
+	}
+	return u, err
 }

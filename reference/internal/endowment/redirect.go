@@ -78,6 +78,9 @@ func (e *Endowment) follow(c *call, req request, u *url.URL, upload *io.PipeRead
 					if err := e.allowlist().CheckURL(next); err != nil {
 						return responseMeta{}, fmt.Errorf("fetch failed: redirect refused: %v", err)
 					}
+					if e.opts.Faults.refusesHTTPS() && next.Scheme == "https" {
+						return responseMeta{}, fmt.Errorf("fetch failed: redirect refused: %v: https:", allowlist.ErrScheme)
+					}
 				}
 				if upload != nil && res.StatusCode != http.StatusSeeOther {
 					return responseMeta{}, errors.New("fetch failed: cannot follow a redirect with a streamed request body")

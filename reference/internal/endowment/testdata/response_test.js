@@ -5,8 +5,10 @@ test('status must be in 200..599', () => {
   assertEquals(new Response(null, { status: 300 }).ok, false, 'not ok at 300');
   assertThrows(() => new Response(null, { status: 199 }), RangeError, '199');
   assertThrows(() => new Response(null, { status: 600 }), RangeError, '600');
-  // WebIDL unsigned short: truncated, modulo 2^16 (no [EnforceRange]).
+  // status is a WebIDL unsigned short: truncated, modulo 2^16 (no [EnforceRange]), then
+  // range-checked.
   assertEquals(new Response(null, { status: 200.5 }).status, 200, 'a fraction is truncated');
+  assertThrows(() => new Response(null, { status: 199.9 }), RangeError, '199.9 is 199');
   assertEquals(new Response(null, { status: '404' }).status, 404, 'a numeric string');
   assertEquals(new Response(null, { status: 65736 }).status, 200, 'modulo 2^16');
   assertThrows(() => new Response(null, { status: NaN }), RangeError, 'NaN is 0');

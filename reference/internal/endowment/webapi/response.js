@@ -15,6 +15,16 @@ function isRedirectStatus(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+// https://webidl.spec.whatwg.org/#es-unsigned-short: ToNumber (unary plus throws for a
+// symbol or a BigInt, as ToNumber does), NaN and the infinities to 0, the fraction dropped,
+// modulo 2^16. Arithmetic only: Math's methods are the vat's to replace.
+function toUnsignedShort(value) {
+  const x = +value;
+  if (x !== x || x === Infinity || x === -Infinity) return 0;
+  const n = (x - (x % 1)) % 65536;
+  return n < 0 ? n + 65536 : n + 0;
+}
+
 // https://httpwg.org/specs/rfc9112.html#status.line: reason-phrase = *( HTAB / SP / VCHAR /
 // obs-text )
 function isReasonPhrase(s) {
@@ -23,15 +33,6 @@ function isReasonPhrase(s) {
     if (!(c === 0x09 || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff))) return false;
   }
   return true;
-}
-
-// WebIDL's unsigned short conversion (no [EnforceRange]): truncated, modulo 2^16.
-// https://webidl.spec.whatwg.org/#es-unsigned-short
-function toUnsignedShort(v) {
-  const n = Number(v);
-  if (!Number.isFinite(n)) return 0;
-  const m = Math.trunc(n) % 65536;
-  return m < 0 ? m + 65536 : m;
 }
 
 // WebIDL converts a ResponseInit before the algorithm runs: a headers member that is no

@@ -209,7 +209,14 @@ class ReadableStreamDefaultReader {
     const err = new TypeError('The reader was released');
     for (const req of r.requests) req.reject(err);
     r.requests = [];
-    if (s.state === 'readable') r.rejectClosed(err);
+    if (s.state === 'readable') {
+      r.rejectClosed(err);
+    } else {
+      // ReadableStreamReaderGenericRelease: a reader of a closed or errored stream gets a new
+      // closed promise, rejected, in place of the settled one.
+      r.closed = PromiseCtor.reject(err);
+      r.closed.catch(() => {});
+    }
     s.reader = null;
     r.stream = null;
   }
