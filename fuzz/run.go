@@ -243,6 +243,12 @@ func (r *runner) spawn(ctx context.Context, n int, s Step) StepResult {
 		return StepResult{Status: "broken"}
 	}
 	r.watchers[s.Bind] = task
+	// start answers before the task first runs (the vat gets to it in turn): an evaluate
+	// answers only after what was queued before it, so once it has, a promise that had
+	// already settled is known as settled, and a teardown that follows is not blamed for it.
+	if _, ok := r.evaluate(ctx, n, s.Op, "return null;"); !ok {
+		return StepResult{Status: "broken"}
+	}
 	if s.Tag != "" {
 		r.tags[s.Bind] = s.Tag
 		r.waitHeld(ctx, s.Tag, task)
