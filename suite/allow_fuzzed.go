@@ -20,6 +20,8 @@ func allowFuzzedSpecs() []Spec {
 			Why: `backslashes are slashes in special URLs: "\\host\path" is "//host/path"`}},
 		{"ALLOW-079", "percent-encoded host in a Location", LocationRedirect{Location: func(host string) string { return fmt.Sprintf("//%%%02X%s/anything", host[0], host[1:]) },
 			Why: "the host is percent-decoded before it is checked"}},
+		{"ALLOW-080", "absolute Location with backslashes", LocationRedirect{Location: func(host string) string { return `http:\\` + host + `\anything` },
+			Why: `"http:" then backslashes is an absolute URL of the special scheme http, whose backslashes are slashes`}},
 	} {
 		rows = append(rows, Row{ID: l.id, Title: l.title, Run: l.Run,
 			Requirement: fmt.Sprintf("A redirect from allowed.test whose Location is \"%s\" must be followed to the host it names by the URL Standard (%s): to %s when allowed, and refused without contact when that host is %s (Location \"%s\"), which is not.",

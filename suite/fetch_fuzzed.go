@@ -40,14 +40,22 @@ func fetchFuzzedSpecs() []Spec {
 			}}.Run},
 		Row{ID: "FETCH-060", Title: "response header values are read as bytes",
 			Source:      "WHATWG Fetch §5.2 (a Headers value is the isomorphic decoding of the bytes received)",
-			Requirement: "A response header whose value is the bytes 63 61 66 C3 A9 must read back as five code points U+0063 U+0061 U+0066 U+00C3 U+00A9, one per byte, not decoded as UTF-8.",
+			Requirement: "A response header whose value is the bytes 63 61 66 C3 A9 must read back as five code points U+0063 U+0061 U+0066 U+00C3 U+00A9, one per byte, not decoded as UTF-8, and one whose value is the byte 80 alone as U+0080.",
 			Run: Case{Params: map[string]any{"path": "/conform/fetch-060"},
 				Setup: func(t *T) {
 					t.Handle(HostAllowed, "/conform/fetch-060", func(w http.ResponseWriter, _ *http.Request) {
-						w.Header()["X-Conform"] = []string{"caf\xc3\xa9"}
+						w.Header()["X-Conform"], w.Header()["X-Conform-Lone"] = []string{"caf\xc3\xa9"}, []string{"\x80"}
 						w.WriteHeader(http.StatusOK)
 					})
 				},
-				Want: "U+0063 U+0061 U+0066 U+00C3 U+00A9"}.Run},
+				Want: map[string]any{"value": "U+0063 U+0061 U+0066 U+00C3 U+00A9", "lone": "U+0080"}}.Run},
+		Row{ID: "FETCH-061", Title: "a Location path with a colon is a path", Fixture: FixtureFetchStatus,
+			Source:      "WHATWG URL §4.4 (scheme start state: a scheme starts with an ASCII letter and has only letters, digits, +, - and .; otherwise the input is a relative reference), WHATWG Fetch §4.4 HTTP-redirect fetch",
+			Requirement: "A redirect whose Location is \"x/y:z\" or \"1x:/anything\" (no scheme: a slash comes before the colon, or it starts with a digit), or \"http:y\" (the redirecting URL's own special scheme without slashes: a relative reference) must be followed to that path relative to the redirecting URL on allowed.test, and one whose Location is \"a9+b.c-d:/anything\" (a scheme fetch does not speak) must reject with nothing more sent.",
+			Run:         LocationPaths{Followed: map[string]string{"x/y:z": "x/y:z", "1x:/anything": "1x:/anything", "http:y": "y"}, Refused: []string{"a9+b.c-d:/anything"}}.Run},
+		Row{ID: "FETCH-062", Title: "redirect: manual of a response that is no redirect",
+			Source:      "WHATWG Fetch §4.3 HTTP fetch (only a redirect status is turned into an opaque-redirect response)",
+			Requirement: "fetch of allowed.test/anything with redirect \"manual\" must resolve with the response itself: status 200, not an opaque-redirect response.",
+			Run:         Returns(map[string]any{"status": 200, "opaqueRedirect": false})},
 	)
 }

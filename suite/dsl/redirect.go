@@ -2,8 +2,10 @@ package dsl
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as prose
@@ -68,4 +70,38 @@ func (r RefusedURLs) Run(t *T) {
 		Expect(got.Error).NotTo(BeEmpty(), "the fetch must reject: %+v", got)
 	}
 	Expect(t.ObservationsAfter(mark)).To(BeEmpty(), "nothing may be sent for %s; what mocknet saw", strings.Join(r.Refused, ", "))
+}
+
+// LocationPaths is the run of a spec on redirects whose Location is a path that looks like a
+// scheme to a naive reader: the spec's route on allowed.test answers 302 with each Location
+// of Followed in turn, and the fetch must follow it, relative to the redirecting URL, to the
+// path Followed gives (mocknet sees it on allowed.test); each Location of Refused starts with
+// a scheme fetch does not speak, and its fetch must reject with nothing more sent.
+type LocationPaths struct {
+	Followed map[string]string
+	Refused  []string
+}
+
+func (l LocationPaths) Run(t *T) {
+	GinkgoHelper()
+	path := "/conform/" + strings.ToLower(t.ID()) + "/"
+	t.Handle(HostAllowed, path+"from", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Location"] = []string{r.URL.Query().Get("to")}
+		w.WriteHeader(http.StatusFound)
+	})
+	vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
+	redirect := func(location string) string { return t.URL(HostAllowed, path+"from?to="+url.QueryEscape(location)) }
+	for _, location := range slices.Sorted(maps.Keys(l.Followed)) {
+		got := vat.FetchEach(redirect(location))
+		Expect(got[0].Error).To(BeEmpty(), "a redirect to Location %q (a relative path) must be followed: %+v", location, got[0])
+		want := path + l.Followed[location]
+		t.AwaitObservation("GET "+want+" on "+HostAllowed, ReadyWithin, PathIs(want))
+	}
+	for _, location := range l.Refused {
+		mark := t.Mark()
+		got := vat.FetchEach(redirect(location))
+		Expect(got[0].Error).NotTo(BeEmpty(), "a redirect to Location %q (a URL of another scheme) must reject: %+v", location, got[0])
+		Expect(Filter(t.ObservationsAfter(mark), func(o Observation) bool { return !o.Preflight && !strings.HasSuffix(o.Path, "/from") })).To(BeEmpty(),
+			"nothing but the redirecting request may be sent for Location %q; what mocknet saw", location)
+	}
 }

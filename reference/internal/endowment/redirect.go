@@ -157,6 +157,11 @@ func resolveLocation(base *url.URL, location string) (*url.URL, error) {
 	if strings.HasPrefix(rest, "//") {
 		rest = "//" + decodeHost(rest[2:])
 	}
+	// A first segment with a colon ("1x:/y") is a path to the URL Standard, which found no
+	// scheme in it; Go's parser would refuse it.
+	if !hasScheme && strings.Contains(firstSegment(rest), ":") {
+		rest = "./" + rest
+	}
 	ref, err := url.Parse(rest)
 	if err != nil {
 		return nil, err
@@ -189,6 +194,14 @@ func decodeHost(s string) string {
 		return s
 	}
 	return userinfo + decoded + port + s[end:]
+}
+
+// firstSegment is s up to its first '/', '?' or '#'.
+func firstSegment(s string) string {
+	if end := strings.IndexAny(s, "/?#"); end >= 0 {
+		return s[:end]
+	}
+	return s
 }
 
 // locationScheme splits "scheme:rest" when s starts with a URL scheme.
