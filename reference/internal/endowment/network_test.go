@@ -97,6 +97,8 @@ func TestRedirectLocationsParseAsTheURLStandardDoes(t *testing.T) {
 		{"HTTPS:///evil.test", "https://evil.test"},
 		{" http://ev\til.test/a\\b?c\\d ", "http://evil.test/a/b?c\\d"},
 		{"next", "http://allowed.test/dir/next"},
+		{"1x:/y", "http://allowed.test/dir/1x:/y"},
+		{"x/y:z", "http://allowed.test/dir/x/y:z"},
 		{"//other.test", "http://other.test"},
 		{"//%61llowed.test/x", "http://allowed.test/x"},
 		{"https://u@%65vil.test:8080/x", "https://u@evil.test:8080/x"},
