@@ -26,5 +26,8 @@ func headersInitSpecs() []Spec {
 			Requirement: "The headers of a Request must silently drop a forbidden request-header name (" + Series("and", "%s", forbidden) + ", and any proxy- or sec- name), given in init or appended later, and keep any other name (x-allowed), while a Headers object of its own keeps every name.",
 			Rationale:   "Forbidden headers are the ones the platform sets: a vat that chooses Host, Cookie or Origin makes the request say something its URL and the endowment do not, to the server and to any proxy on the way.",
 			Run:         ReturnsEach("names", forbiddenNames)},
+		Row{ID: "HDR-021", Title: "every token character is valid in a name", Source: "WHATWG Fetch §2.2 header name (a field-name token); RFC 9110 §5.6.2 tchar",
+			Requirement: "append of the name \"x-!#$%&'*+-.^_`|~09AZaz\" (every tchar that is not a letter or digit, and the first and last digit and letter of each case) must not throw, and get() of it lowercased must give the value back.",
+			Run:         Returns("v")},
 	)
 }
