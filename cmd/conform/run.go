@@ -130,6 +130,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if *f.worker {
 		// A parallel run's worker: the parent hands it its specs one at a time.
 		worker = parallel.NewWorker(stdin, stdout)
+		defer parallel.ExitAfterSignal(exitInfra)()
 		if plan, err = worker.Plan(); err != nil {
 			return exitInfra, err
 		}
