@@ -39,7 +39,11 @@ type Faults struct {
 	SkipsCertificateVerification bool
 	// RefusesHTTPS checks the scheme with one token wrong: https: URLs are refused, as the
 	// input and as a redirect hop.
-	RefusesHTTPS           bool
+	RefusesHTTPS bool
+	// BodyReadLeavesLocked forgets to unlock a call's mutex in a streamed body read (one
+	// line deleted): the next read, on the vat's event loop, and teardown wait for it
+	// forever. Calls into the implementation stop returning; the harness must bound them.
+	BodyReadLeavesLocked   bool
 	TeardownBreaksReuse    *Shared
 	StateSharedBetweenVats *Shared
 }
@@ -60,6 +64,7 @@ func (f Faults) hardenReachesIntrinsics() bool    { return f.HardenReachesIntrin
 func (f Faults) credentialsFollowRedirects() bool { return f.CredentialsFollowRedirects }
 func (f Faults) redirectLimitOffByOne() bool      { return f.RedirectLimitOffByOne }
 func (f Faults) refusesHTTPS() bool               { return f.RefusesHTTPS }
+func (f Faults) bodyReadLeavesLocked() bool       { return f.BodyReadLeavesLocked }
 
 // client returns the client the endowment sends with. With SkipsCertificateVerification it
 // is a copy whose transport is a clone of the one the given client sends through (found
