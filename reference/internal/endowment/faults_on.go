@@ -4,7 +4,9 @@ package endowment
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
+	"os"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -64,7 +66,6 @@ func (f Faults) hardenReachesIntrinsics() bool    { return f.HardenReachesIntrin
 func (f Faults) credentialsFollowRedirects() bool { return f.CredentialsFollowRedirects }
 func (f Faults) redirectLimitOffByOne() bool      { return f.RedirectLimitOffByOne }
 func (f Faults) refusesHTTPS() bool               { return f.RefusesHTTPS }
-func (f Faults) bodyReadLeavesLocked() bool       { return f.BodyReadLeavesLocked }
 
 // client returns the client the endowment sends with. With SkipsCertificateVerification it
 // is a copy whose transport is a clone of the one the given client sends through (found
@@ -150,4 +151,13 @@ func (f Faults) sharedAllowlist() (*allowlist.List, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.allowlist, true
+}
+
+// bodyReadLeavesLocked says whether a streamed read leaves its call's mutex locked. When it
+// does it says so on stderr, so that a test knows the implementation is now stuck.
+func (f Faults) bodyReadLeavesLocked() bool {
+	if f.BodyReadLeavesLocked {
+		fmt.Fprintln(os.Stderr, "body-read-deadlocks: a streamed body read left its lock held; the next read and teardown wait forever")
+	}
+	return f.BodyReadLeavesLocked
 }
