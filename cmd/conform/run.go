@@ -24,11 +24,9 @@ const runDescription = `Runs the conformance specs inside this binary against an
 reference (no --adapter), or an external adapter speaking harness/PROTOCOL.md. Writes
 junit.xml, report.json and report.html to --report-dir, also when the run is interrupted.
 
-Every call into the implementation waits at most --call-timeout (initialize --initialize-timeout),
-in process as for an adapter: a call that does not answer in time is a hang, an error of its spec
-(exit 3), and the implementation is replaced. A worker whose in-process implementation hung is
-replaced by a new worker; with -p 1 the stuck call stays in this process until the run ends.
-Workers end with the run (on Linux even if it is killed) and within 10 s of SIGTERM.
+Every call, in process too, waits at most --call-timeout: one that does not answer is an error of
+its spec (exit 3) and the implementation (in process: its worker) is replaced; with -p 1 the stuck
+call stays in this process until the run ends. Workers end with the run, and within 10 s of SIGTERM.
 
 Exit codes: 0 no unexpected failure; 1 conformance failures; 2 usage or configuration error;
 3 the adapter or the infrastructure failed.`
