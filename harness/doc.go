@@ -11,6 +11,11 @@
 // violations that do not stop it are kept as Warnings (WarningSource), and the tail of its
 // stderr is kept for error reports (LogTailer).
 //
+// Bound gives an in-process implementation the same call limits: a call that does not
+// return within its timeout (or returns only its context's end) is a hang, a *HungError
+// (an infrastructure failure, as an *AdapterError is), and the instance is not called
+// again. The stuck goroutine cannot be stopped; the caller replaces the instance.
+//
 // Beside it: inprocess is the in-process backend (the reference, or a broken variant),
 // schema has a JSON Schema for every message of PROTOCOL.md, and check is
 // 'conform adapter check', which walks an adapter through the protocol and says what to fix.

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/conform-suite/conform/internal/childproc"
 )
 
 // proc is one adapter process and its protocol state.
@@ -51,6 +53,9 @@ func (x *External) start() (*proc, error) {
 	cmd.Env = append(os.Environ(), x.opts.Env...)
 	// Its own process group, so that stopping the adapter also stops whatever it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// And killed if this process dies without stopping it (on Linux; elsewhere its stdin
+	// closes, and PROTOCOL.md §2 asks it to exit then).
+	childproc.DieWithParent(cmd)
 	// Pipes are made here rather than by exec so that nothing waits on them in cmd.Wait:
 	// a grandchild holding stderr open must not keep the harness from seeing the exit.
 	inR, inW, err := os.Pipe()

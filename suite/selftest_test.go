@@ -139,6 +139,9 @@ var designatedKillers = map[string]string{
 // such a spec is a bug the suite may not see: a missing spec.
 func TestEveryBrokenVariantIsCaught(t *testing.T) {
 	for _, name := range mutants.Names() {
+		if hanging[name] {
+			continue // caught as an error, not a failure: TestAHangingVariantIsReportedAsErrors
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			want, ok := designatedKillers[name]
@@ -153,6 +156,34 @@ func TestEveryBrokenVariantIsCaught(t *testing.T) {
 				t.Errorf("variant %q: exit %d, want 1 (conformance failures)", name, code)
 			}
 		})
+	}
+}
+
+// hanging are the broken variants that hang instead of answering wrongly: their specs are
+// errors (exit 3), not failures, and each costs a call timeout.
+var hanging = map[string]bool{"body-read-deadlocks": true}
+
+// TestAHangingVariantIsReportedAsErrors runs a spec against a variant whose body read never
+// returns: the run must end, with the spec an error (an infrastructure failure, exit 3)
+// that names the call timeout, as for an adapter that stopped answering.
+func TestAHangingVariantIsReportedAsErrors(t *testing.T) {
+	for name := range hanging {
+		code, run, out := runConform(t, "--mutant", name, "--spec", "FETCH-020", "-p", "1", "--call-timeout", "3s")
+		if code != 3 {
+			t.Errorf("variant %q: exit %d, want 3 (the implementation failed)\n%s", name, code, tail(out, 2000))
+		}
+		if len(run.Specs) != 1 {
+			t.Fatalf("variant %q: %d specs in the report, want 1", name, len(run.Specs))
+		}
+		s := run.Specs[0]
+		if s.Status != reports.StatusFailed || s.Failure == nil || !s.Failure.Infrastructure {
+			t.Fatalf("variant %q: FETCH-020 %s (%+v), want failed as an infrastructure failure", name, s.Status, s.Failure)
+		}
+		for _, want := range []string{"within 3s", "call timeout", "hung"} {
+			if !strings.Contains(s.Failure.Message, want) {
+				t.Errorf("variant %q: the error does not say %q: %s", name, want, s.Failure.Message)
+			}
+		}
 	}
 }
 

@@ -24,6 +24,10 @@ const runDescription = `Runs the conformance specs inside this binary against an
 reference (no --adapter), or an external adapter speaking harness/PROTOCOL.md. Writes
 junit.xml, report.json and report.html to --report-dir, also when the run is interrupted.
 
+Every call, in process too, waits at most --call-timeout: one that does not answer is an error of
+its spec (exit 3) and the implementation (in process: its worker) is replaced; with -p 1 the stuck
+call stays in this process until the run ends. Workers end with the run, and within 10 s of SIGTERM.
+
 Exit codes: 0 no unexpected failure; 1 conformance failures; 2 usage or configuration error;
 3 the adapter or the infrastructure failed.`
 
@@ -130,6 +134,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if *f.worker {
 		// A parallel run's worker: the parent hands it its specs one at a time.
 		worker = parallel.NewWorker(stdin, stdout)
+		defer parallel.ExitAfterSignal(exitInfra)()
 		if plan, err = worker.Plan(); err != nil {
 			return exitInfra, err
 		}

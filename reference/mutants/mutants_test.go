@@ -16,7 +16,7 @@ func TestEveryPromisedVariantExists(t *testing.T) {
 	promised := []string{"no-allowlist", "redirects-unchecked", "input-stringified-twice",
 		"teardown-leaves-bodies-open", "teardown-leaves-clones-open", "late-settlements",
 		"notify-missing", "teardown-breaks-reuse", "state-shared-between-vats", "globals-not-frozen",
-		"certificates-unverified", "https-refused"}
+		"certificates-unverified", "https-refused", "body-read-deadlocks"}
 	names := mutants.Names()
 	if !slices.IsSorted(names) {
 		t.Errorf("Names() is not sorted: %v", names)

@@ -15,7 +15,11 @@
 // Run owns the mock network and the implementation's lifecycle: it starts the
 // implementation, gives each spec a fresh dsl.T on a dsl.Session, terminates the vats a
 // spec left behind, fails a spec that let anything escape the mock network, and restarts
-// the implementation after a fault so the next spec starts healthy. Each spec is one Ginkgo
+// the implementation after a fault so the next spec starts healthy. An in-process
+// implementation (a Target without an adapter) has its calls bounded by harness.Bound as an
+// adapter's are: a call that hangs fails its spec as an infrastructure failure and the
+// instance is replaced; a parallel run's worker then asks for no more specs (Queue.Hung),
+// since only its exit frees what the stuck call holds. Each spec is one Ginkgo
 // It inside a container of its own whose ReportAfterEach files the spec's report under the
 // ID captured when the It was built. Specs that tamper with the endowment run on an
 // implementation in which nothing but tampering specs that passed ran (restarted after

@@ -73,6 +73,11 @@ type Queue interface {
 	Next() []string
 	// Finished is called after each spec Next handed out.
 	Finished(SpecDone)
+	// Hung is called when an in-process implementation stopped answering (a call did not
+	// return within the call timeout): the run replaces the instance, but what the stuck
+	// call holds is freed only with the process, so the worker asks for no more specs and
+	// its parent replaces it once it has exited.
+	Hung(reason string)
 }
 
 // SpecDone is a finished spec, as its progress line shows it.

@@ -53,6 +53,8 @@ type session struct {
 	pending   []string
 	queueDone bool
 	heldFor   map[string]time.Duration
+	// hangs counts the in-process instances that stopped answering (harness.Bound).
+	hangs int
 	// needs are the missing globals and features of the specs found not applicable
 	// (applicability.go).
 	needs map[string][]string
@@ -89,6 +91,13 @@ func (s *session) start() error {
 	if err != nil {
 		return fmt.Errorf("start implementation %s: %w", s.opts.Target.Name, err)
 	}
+	if s.opts.Target.Adapter == "" {
+		// An in-process implementation gets the bounds an adapter gets from its harness: a
+		// call that does not return within the call timeout is a hang, and the instance is
+		// replaced (restart) as a hung adapter is.
+		impl = harness.Bound(impl, harness.BoundOptions{Name: s.opts.Target.Name,
+			CallTimeout: s.opts.CallTimeout, InitializeTimeout: s.opts.InitializeTimeout, OnHang: s.hung})
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.opts.InitializeTimeout)
 	defer cancel()
 	info, err := impl.Initialize(ctx, harness.InitializeParams{
@@ -108,6 +117,18 @@ func (s *session) start() error {
 	s.impl, s.info, s.broken, s.dirty, s.tampered = impl, info, false, false, false
 	s.mu.Unlock()
 	return nil
+}
+
+// hung records that an in-process instance stopped answering. The spec whose call hung
+// fails as an infrastructure failure and the instance is replaced before the next spec, as
+// a hung adapter is; a parallel run's worker also tells its parent (Queue.Hung).
+func (s *session) hung(err *harness.HungError) {
+	s.mu.Lock()
+	s.hangs++
+	s.mu.Unlock()
+	if s.opts.Queue != nil {
+		s.opts.Queue.Hung(err.Error())
+	}
 }
 
 func (s *session) shutdown(impl harness.Implementation) {
@@ -236,6 +257,10 @@ func (s *session) runSpec(ctx SpecContext, spec suite.Spec) {
 func (s *session) claim(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.hangs > 0 {
+		// A worker whose implementation hung takes no more specs (Queue.Hung).
+		s.queueDone = true
+	}
 	if len(s.pending) == 0 && !s.queueDone && s.ctx.Err() == nil {
 		s.mu.Unlock()
 		began := time.Now()

@@ -43,7 +43,9 @@ func (e *Endowment) read(vm *goja.Runtime, id int64) goja.Value {
 	}
 	c.mu.Lock()
 	body, eof := c.body, c.eof
-	c.mu.Unlock()
+	if !e.opts.Faults.bodyReadLeavesLocked() {
+		c.mu.Unlock()
+	}
 	if eof || body == nil {
 		e.closeCall(c)
 		_ = resolve(goja.Null())

@@ -26,6 +26,7 @@ func (Faults) hardenReachesIntrinsics() bool    { return false }
 func (Faults) credentialsFollowRedirects() bool { return false }
 func (Faults) redirectLimitOffByOne() bool      { return false }
 func (Faults) refusesHTTPS() bool               { return false }
+func (Faults) bodyReadLeavesLocked() bool       { return false }
 func (Faults) leavesBodyOpen(bool) bool         { return false }
 func (Faults) brokenByTeardown() bool           { return false }
 func (Faults) noteTeardown()                    {}

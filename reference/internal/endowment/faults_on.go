@@ -4,7 +4,9 @@ package endowment
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
+	"os"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -39,7 +41,11 @@ type Faults struct {
 	SkipsCertificateVerification bool
 	// RefusesHTTPS checks the scheme with one token wrong: https: URLs are refused, as the
 	// input and as a redirect hop.
-	RefusesHTTPS           bool
+	RefusesHTTPS bool
+	// BodyReadLeavesLocked forgets to unlock a call's mutex in a streamed body read (one
+	// line deleted): the next read, on the vat's event loop, and teardown wait for it
+	// forever. Calls into the implementation stop returning; the harness must bound them.
+	BodyReadLeavesLocked   bool
 	TeardownBreaksReuse    *Shared
 	StateSharedBetweenVats *Shared
 }
@@ -145,4 +151,13 @@ func (f Faults) sharedAllowlist() (*allowlist.List, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.allowlist, true
+}
+
+// bodyReadLeavesLocked says whether a streamed read leaves its call's mutex locked. When it
+// does it says so on stderr, so that a test knows the implementation is now stuck.
+func (f Faults) bodyReadLeavesLocked() bool {
+	if f.BodyReadLeavesLocked {
+		fmt.Fprintln(os.Stderr, "body-read-deadlocks: a streamed body read left its lock held; the next read and teardown wait forever")
+	}
+	return f.BodyReadLeavesLocked
 }

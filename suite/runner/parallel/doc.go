@@ -48,11 +48,24 @@
 //	parent → worker  {"stop":true}                      none: pass over the rest
 //	worker → parent  {"done":{"id":…,"title":…,"status":"PASS","tookNanos":…}}
 //	                                                    a spec handed out finished
+//	worker → parent  {"hung":"…"}                       its in-process implementation hung:
+//	                                                    it asks for nothing more
 //	worker → parent  {"report":{…},"infra":"…"}         last: the worker's report.json, and
 //	                                                    why the implementation failed the run
 //
 // A worker whose stdin closes takes it as "stop". Lines on a worker's stdout that are not
 // such objects are kept as its last output, shown if it ends without a report. The parent
 // asks a worker to stop as a user would (SIGTERM) when the run is interrupted, and kills it
-// if it has not exited within a grace period.
+// if it has not exited within a grace period; a worker exits on its own within 10 s of the
+// signal (ExitAfterSignal), stuck implementation or not. A worker still running the grace
+// period after its report is killed.
+//
+// # Hung implementations and the end of the run
+//
+// A worker whose in-process implementation stopped answering (harness.Bound) runs the specs
+// it was handed on a fresh instance, sends "hung", asks for no more and exits: Go cannot stop
+// the stuck goroutine, the process's exit does. The parent starts another worker in its
+// place (numbered after every other) while the queue has specs left. Workers do not outlive
+// the parent: on Linux they get the parent-death signal (SIGKILL), as the adapters they start
+// do (internal/childproc); elsewhere a worker stops when its stdin closes.
 package parallel

@@ -131,6 +131,11 @@ func (q *queue) left(w int) {
 		st.tampering = false
 		q.onTampering--
 	}
+	if q.serialWorker == w {
+		// It stopped early (its implementation hung): the next worker to ask takes the
+		// serial specs left.
+		q.serialWorker = 0
+	}
 	q.cond.Broadcast()
 }
 

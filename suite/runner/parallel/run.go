@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/conform-suite/conform/internal/childproc"
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
 	"github.com/conform-suite/conform/suite/runner"
@@ -63,31 +64,53 @@ func Run(ctx context.Context, plan runner.Plan, opts Options) (*reports.Run, err
 	defer context.AfterFunc(ctx, func() { q.stop(interrupted) })()
 	p := &pool{opts: opts, q: q, order: q.order(), progress: &printer{w: opts.Progress, total: len(plan.Specs)}}
 
-	starting := make(chan struct{}, slots)
-	var outcomes []*outcome
-	var wg sync.WaitGroup
+	p.starting = make(chan struct{}, slots)
 	for i := 1; i <= workers; i++ {
-		select {
-		case starting <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil || !q.join(i) {
+		if !p.launch(ctx, i) {
 			break
 		}
-		o := &outcome{index: i}
-		outcomes = append(outcomes, o)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var once sync.Once
-			p.work(ctx, o, func() { once.Do(func() { <-starting }) })
-			once.Do(func() { <-starting })
-			q.left(i)
-		}()
 	}
 	q.startsDone()
-	wg.Wait()
-	return p.merge(ctx, plan, outcomes)
+	p.wg.Wait()
+	return p.merge(ctx, plan, p.outcomes)
+}
+
+// launch starts worker i once a start slot is free, if the queue has specs for it, and
+// reports whether it did. A worker whose implementation hung (outcome.hung) is replaced
+// when it exits, by a worker numbered after every other, while the queue has specs left.
+func (p *pool) launch(ctx context.Context, i int) bool {
+	select {
+	case p.starting <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	if !p.q.join(i) {
+		<-p.starting
+		return false
+	}
+	o := &outcome{index: i}
+	p.mu.Lock()
+	p.outcomes = append(p.outcomes, o)
+	p.last = max(p.last, i)
+	p.mu.Unlock()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		var once sync.Once
+		release := func() { once.Do(func() { <-p.starting }) }
+		p.work(ctx, o, release)
+		release()
+		p.q.left(i)
+		if o.hung == "" || ctx.Err() != nil {
+			return
+		}
+		p.mu.Lock()
+		p.last++
+		next := p.last
+		p.mu.Unlock()
+		p.launch(ctx, next)
+	}()
+	return true
 }
 
 // pool is a parallel run's state besides the queue.
@@ -96,6 +119,12 @@ type pool struct {
 	q        *queue
 	order    []string
 	progress *printer
+	starting chan struct{} // the start slots
+	wg       sync.WaitGroup
+
+	mu       sync.Mutex
+	outcomes []*outcome
+	last     int // the highest worker number so far
 }
 
 // outcome is what a worker left.
@@ -105,6 +134,7 @@ type outcome struct {
 	run   *reports.Run // its report, if it sent one
 	infra string       // why its implementation failed the run, if it did
 	exit  error        // how its process ended
+	hung  string       // why its implementation stopped answering, if it did
 	tail  string       // its last output
 }
 
@@ -115,6 +145,9 @@ func (p *pool) work(ctx context.Context, o *outcome, started func()) {
 	// marked interrupted), and killed if it has not exited within the grace period.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = workerGrace
+	// A worker does not outlive the run: killed if this process dies (Linux), else ended
+	// by its stdin closing.
+	childproc.DieWithParent(cmd)
 	tail := &tailBuffer{max: 4096}
 	errOut := prefixed(p.opts.Stderr, fmt.Sprintf("worker %d: ", o.index))
 	defer errOut.Close()
@@ -137,6 +170,12 @@ func (p *pool) work(ctx context.Context, o *outcome, started func()) {
 	}
 	send(message{Plan: p.order})
 	r := bufio.NewReader(stdout)
+	var kill *time.Timer
+	defer func() {
+		if kill != nil {
+			kill.Stop()
+		}
+	}()
 	for {
 		line, err := r.ReadBytes('\n')
 		var m message
@@ -158,8 +197,15 @@ func (p *pool) work(ctx context.Context, o *outcome, started func()) {
 			if p.opts.FailFast && m.Done.Status == "FAIL" {
 				p.q.stop(failedFast) // as a run in one process stops at its first failure
 			}
+		case m.Hung != "":
+			o.hung = m.Hung
 		case m.Report != nil:
 			o.run, o.infra = m.Report, m.Infra
+			// The report is the last message: a worker that does not exit after it (held
+			// by what its stuck implementation holds) is killed.
+			if kill == nil {
+				kill = time.AfterFunc(workerGrace, func() { _ = cmd.Process.Kill() })
+			}
 		default:
 			_, _ = tail.Write(line)
 		}

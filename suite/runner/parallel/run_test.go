@@ -58,8 +58,12 @@ func fakeWorker(mode, dir string) int {
 	w.Started()
 	fmt.Println("a line that is not the protocol's")
 	var pending []string
+	hung := false
 	for {
 		if len(pending) == 0 {
+			if hung {
+				break // a worker whose implementation hung asks for no more
+			}
 			if pending = w.Next(); len(pending) == 0 {
 				break
 			}
@@ -71,12 +75,16 @@ func fakeWorker(mode, dir string) int {
 			return 2
 		}
 		status, st := "PASS", reports.StatusPassed
-		if first && mode == "fail" {
+		if first && (mode == "fail" || mode == "hang" && !hung) {
 			status, st = "FAIL", reports.StatusFailed
+		}
+		if first && mode == "hang" && !hung {
+			hung = true
+			w.Hung("in-process implementation did not return from evaluate within 10s")
 		}
 		w.Finished(runner.SpecDone{ID: id, Title: byID[id].Title, Status: status, Took: time.Millisecond})
 		run.Specs = append(run.Specs, reports.SpecResult{ID: id, Title: byID[id].Title, Status: st})
-		if st == reports.StatusFailed {
+		if st == reports.StatusFailed && mode == "fail" {
 			break // as Ginkgo does under --fail-fast
 		}
 	}
@@ -204,5 +212,23 @@ func TestFailFastStopsHandingOut(t *testing.T) {
 		if s.Status == reports.StatusSkipped && s.Failure != nil {
 			t.Errorf("%s skipped with a failure: %s", s.ID, s.Failure.Message)
 		}
+	}
+}
+
+// A worker whose implementation hung runs what it was handed, asks for no more and exits;
+// another worker takes its place and runs the rest: every spec runs once, the hung one
+// failed.
+func TestAWorkerWhoseImplementationHungIsReplaced(t *testing.T) {
+	plan := testPlan(t)
+	run, err, _ := runFake(t, "hang", plan, Options{Workers: 1})
+	if err != nil {
+		t.Errorf("error %v", err)
+	}
+	counts := run.Count()
+	if counts[reports.StatusFailed] != 1 || counts[reports.StatusPassed] != len(plan.Specs)-1 {
+		t.Errorf("counts %v; want the hung spec failed and every other one run by the replacement", counts)
+	}
+	if run.Interrupted {
+		t.Errorf("report interrupted: %s", run.InterruptReason)
 	}
 }

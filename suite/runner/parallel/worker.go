@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/conform-suite/conform/reports"
 	"github.com/conform-suite/conform/suite"
@@ -24,6 +28,7 @@ type message struct {
 	Done   *runner.SpecDone `json:"done,omitempty"`
 	Report *reports.Run     `json:"report,omitempty"`
 	Infra  string           `json:"infra,omitempty"`
+	Hung   string           `json:"hung,omitempty"`
 }
 
 // Worker is a worker process's end of the protocol, over the process's stdin and stdout:
@@ -83,6 +88,10 @@ func (w *Worker) Next() []string {
 // Finished tells the parent a spec it handed out finished.
 func (w *Worker) Finished(d runner.SpecDone) { _ = w.send(message{Done: &d}) }
 
+// Hung tells the parent the worker's in-process implementation stopped answering: the
+// worker asks for no more specs, and the parent starts another in its place once it exits.
+func (w *Worker) Hung(reason string) { _ = w.send(message{Hung: reason}) }
+
 // Report sends the worker's report, the last message, with runErr when the implementation
 // failed the run.
 func (w *Worker) Report(run *reports.Run, runErr error) error {
@@ -104,4 +113,44 @@ func (w *Worker) send(m message) error {
 		return err
 	}
 	return w.out.Flush()
+}
+
+// signalGrace is how long a worker told to stop may take to send its report before it
+// exits without: less than the parent's workerGrace, so that it ends on its own first.
+const signalGrace = 10 * time.Second
+
+// ExitAfterSignal makes a worker end within signalGrace of a SIGINT or SIGTERM, with code,
+// even while its implementation is stuck in a call: the signal also cancels the run, which
+// then sends its report if it can, but nothing waits for a call that never returns. The
+// parent sends SIGTERM when the run is interrupted. The returned function stops the watch.
+func ExitAfterSignal(code int) (stop func()) {
+	return exitAfterSignal(signalGrace, code)
+}
+
+func exitAfterSignal(grace time.Duration, code int) (stop func()) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-signals:
+		case <-done:
+			return
+		}
+		timer := time.NewTimer(grace)
+		select {
+		case <-timer.C:
+			fmt.Fprintf(os.Stderr, "conform worker: still running %s after the signal to stop; exiting without waiting for the implementation\n", grace)
+			os.Exit(code)
+		case <-done:
+			timer.Stop()
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(signals)
+			close(done)
+		})
+	}
 }
