@@ -118,6 +118,14 @@ func fetchSpecs() []Spec {
 			Requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
 			Profile:     ProfileFetchAPI,
 			Globals:     WithGlobals("ReadableStream")},
+		Row{ID: "FETCH-063", Title: "a streamed body is not sent again after a redirect", Profile: ProfileFetchAPI, Globals: WithGlobals("ReadableStream"),
+			Source:      "WHATWG Fetch §4.4 HTTP-redirect fetch (a body whose source is null, a stream, cannot be sent again: a network error unless the status is 303, which drops the body and becomes GET)",
+			Requirement: "A POST with a ReadableStream body (duplex \"half\") answered by a 303 must be followed as a GET to its Location on allowed.test; answered by a 307 it must reject with TypeError and its Location must never be requested.",
+			Run: Case{Check: func(t *T, res Result) {
+				Expect(res).To(ReturnedJSON(map[string]any{"303": map[string]any{"status": 200, "method": "GET"}, "307": "TypeError"}))
+				t.AwaitObservation("the GET after the 303", ReadyWithin, PathIs("/anything/fetch-063/after-303"))
+				Expect(Filter(t.Observations(), PathIs("/anything/fetch-063/after-307"))).To(BeEmpty(), "the Location of the 307 must never be requested; what mocknet saw there")
+			}}.Run},
 	)...)
 }
 
