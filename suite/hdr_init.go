@@ -29,5 +29,9 @@ func headersInitSpecs() []Spec {
 		Row{ID: "HDR-021", Title: "every token character is valid in a name", Source: "WHATWG Fetch §2.2 header name (a field-name token); RFC 9110 §5.6.2 tchar",
 			Requirement: "append of the name \"x-!#$%&'*+-.^_`|~09AZaz\" (every tchar that is not a letter or digit, and the first and last digit and letter of each case) must not throw, and get() of it lowercased must give the value back.",
 			Run:         Returns("v")},
+		Row{ID: "HDR-022", Title: "a Response's headers drop forbidden response-header names", Source: "WHATWG Fetch §2.2.2 forbidden response-header name, §5.2 Headers guard \"response\"",
+			Requirement: "The headers of new Response(null, {headers}) must silently drop Set-Cookie given in init and Set-Cookie2 appended later, and keep any other name (x-ok).",
+			Rationale:   "A vat that fakes responses for its callers must get the response the platform would build: one that cannot carry cookies.",
+			Run:         Returns(map[string]any{"setCookie": false, "setCookie2": false, "other": "1"})},
 	)
 }
