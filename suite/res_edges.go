@@ -65,6 +65,9 @@ func responseEdgeSpecs() []Spec {
 		Row{ID: "RES-045", Title: "TextEncoder encodes UTF-8 and says so", Source: "WHATWG Encoding §8.1 TextEncoder (encoding, encode(input)); WebIDL §3.2.12 USVString", Globals: WithGlobals("TextEncoder"),
 			Requirement: "new TextEncoder() must report encoding \"utf-8\" and encode its input's code points as UTF-8: a lone surrogate as U+FFFD (EF BF BD), no argument as no bytes, a number as its string.",
 			Run:         Returns(map[string]any{"encoding": "utf-8", "text": []int{0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80}, "none": []int{}, "lone": []int{0xEF, 0xBF, 0xBD}, "number": []int{0x34, 0x32}})},
+		Row{ID: "RES-050", Title: "a reader's constructor takes unlocked streams only", Source: "WHATWG Streams §4.3.3 new ReadableStreamDefaultReader(stream) (SetUpReadableStreamDefaultReader: a locked stream throws)",
+			Requirement: "The constructor of a body's reader (the prototype's constructor) must throw TypeError for a body another reader holds, and for an unlocked body give a reader that reads it (\"y\").",
+			Run:         Returns(map[string]any{"locked": "TypeError", "unlocked": "y"})},
 		Row{ID: "RES-049", Title: "blob() and formData() promise a Blob, a FormData or a TypeError", Source: "WHATWG Fetch §5.3 Body mixin (blob(), formData(): consume body, then package data)",
 			Requirement: "new Response(\"x\").blob() and .formData() must each return a promise that resolves with a Blob (a FormData) or rejects with TypeError (an endowment without Blob or FormData, or a body that is no form), and leave bodyUsed true.",
 			Run: Case{Check: func(t *T, res Result) {
