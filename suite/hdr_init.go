@@ -33,5 +33,8 @@ func headersInitSpecs() []Spec {
 			Requirement: "The headers of new Response(null, {headers}) must silently drop Set-Cookie given in init and Set-Cookie2 appended later, and keep any other name (x-ok).",
 			Rationale:   "A vat that fakes responses for its callers must get the response the platform would build: one that cannot carry cookies.",
 			Run:         Returns(map[string]any{"setCookie": false, "setCookie2": false, "other": "1"})},
+		Row{ID: "HDR-023", Title: "iterator methods check their receiver", Source: "WebIDL §3.7.10.1 default iterator objects and §3.7.10 iterable declarations (entries, keys, values, @@iterator check this is a Headers)",
+			Requirement: "entries, keys, values and [Symbol.iterator] of Headers.prototype called on an object that is no Headers must throw TypeError when called, not when the iterator is read.",
+			Run:         Returns(map[string]any{"entries": "TypeError", "keys": "TypeError", "values": "TypeError", "iterator": "TypeError"})},
 	)
 }
