@@ -71,6 +71,9 @@ func responseEdgeSpecs() []Spec {
 		Row{ID: "RES-051", Title: "tee() cancels its source once both branches are", Globals: WithGlobals("ReadableStream"), Source: "WHATWG Streams §4.9.1 ReadableStreamDefaultTee (cancel1Algorithm, cancel2Algorithm: the composite reason; cancelPromise resolved when the source closes)",
 			Requirement: "Cancelling both branches of a stream's tee() must cancel the source once, with the reasons of branch 1 and branch 2 in that order ([\"ra\",\"rb\"]); a branch cancelled while the other branch reads a body to its end (\"xy\") must have its cancel() promise resolve at that end, and one cancelled while the source then errors must have it resolve too.",
 			Run:         Returns(map[string]any{"reasons": []string{"ra", "rb"}, "text": "xy", "settled": true, "settledOnError": true})},
+		Row{ID: "RES-052", Title: "a stream pulls up to its high-water mark only", Globals: WithGlobals("ReadableStream"), Source: "WHATWG Streams §4.6 ReadableStreamDefaultControllerShouldCallPull (desired size > 0, or a pending read), §6.1.1 the default high-water mark of 1",
+			Requirement: "A ReadableStream whose pull enqueues one chunk must have pull called once after it starts (desiredSize 0 then), not again when a reader takes it without reading, and once more after one read.",
+			Run:         Returns(map[string]any{"atStart": 1, "desiredAtStart": 0, "withReader": 1, "afterOneRead": 2})},
 		Row{ID: "RES-049", Title: "blob() and formData() promise a Blob, a FormData or a TypeError", Source: "WHATWG Fetch §5.3 Body mixin (blob(), formData(): consume body, then package data)",
 			Requirement: "new Response(\"x\").blob() and .formData() must each return a promise that resolves with a Blob (a FormData) or rejects with TypeError (an endowment without Blob or FormData, or a body that is no form), and leave bodyUsed true.",
 			Run: Case{Check: func(t *T, res Result) {
