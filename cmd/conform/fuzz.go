@@ -170,7 +170,13 @@ func fuzzTargets(adapters []string, noRef bool, mutant string, timeouts runner.T
 	out := make([]fuzz.Target, len(targets))
 	for i, t := range targets {
 		out[i] = fuzz.Target{Name: t.Name, InProcess: t.Adapter == "", New: func(net *mocknet.Network) (harness.Implementation, error) {
-			return t.New(net, timeouts)
+			impl, err := t.New(net, timeouts)
+			if err != nil || t.Adapter != "" {
+				return impl, err
+			}
+			// An in-process implementation stuck in Go code ignores its call's context; bound it
+			// as an adapter is, so that it is reported as hung instead of stalling the run.
+			return harness.Bound(impl, harness.BoundOptions{Name: t.Name, CallTimeout: timeouts.Call, InitializeTimeout: timeouts.Initialize}), nil
 		}}
 	}
 	return out, nil
