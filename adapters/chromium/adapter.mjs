@@ -73,7 +73,7 @@ async function initialize(params) {
   try {
     await launch(params.network.proxy, runCA(params));
   } catch (e) {
-    log(`could not start chromium; its last output:\n${state.stderrTail}`);
+    log(`could not start chromium; its last output:\n${state.stderr.text()}`);
     throw e;
   }
 }
