@@ -21,17 +21,34 @@ const log = makeLog('chromium');
 // namespaces for the sandbox, no QUIC, no first-run, sync or component updates), and the
 // vats' sandboxed iframes in the kernel page's process rather than one process each, which
 // made a run three times slower on a 2-core machine.
+//
+// The rest keep the browser small and its kernel page at full priority on a loaded machine,
+// where starting two browsers took 20 to 35 s (the harness allows initialize 30 s): no
+// startup window (its about:blank tab and that tab's WebUI were two renderer processes), no
+// extensions or default apps, no spare renderer kept ready, and no backgrounding of
+// renderers: Chromium renices a renderer it deems in the background (nice 5, measured), and
+// the kernel page, a page of a headless browser that nobody looks at, could be that one;
+// beside four CPU burners it then got a third of their share.
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
+  '--no-startup-window',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-extensions',
+  '--disable-component-extensions-with-background-pages',
+  '--disable-default-apps',
+  '--disable-breakpad',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-hang-monitor',
   '--remote-debugging-pipe',
-  '--disable-features=IsolateSandboxedIframes',
+  '--disable-features=IsolateSandboxedIframes,SpareRendererForSitePerProcess,Translate,MediaRouter,OptimizationHints',
 ];
 
 function executable() {
@@ -194,7 +211,7 @@ export async function launch(proxy, ca) {
   const deadProxy = await closedPort();
   state.userDataDir = mkdtempSync(join(tmpdir(), 'conform-chromium-'));
   // https: the run's CA by the only per-launch means Chromium has, weaker than trust (tls.mjs).
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca), 'about:blank'];
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca)];
   // Started here rather than by puppeteer.launch, which would put the browser in a process
   // group of its own: the harness ends the adapter's process group (PROTOCOL.md §7), and
   // the browser must end with it.
