@@ -217,13 +217,21 @@ const NEVER = new Promise(() => {});
 async function runInVat(vat, source) {
   let reply;
   try {
-    reply = await vat.session.send('Runtime.callFunctionOn', {
-      functionDeclaration: 'function (source) { return this(source); }',
-      objectId: vat.runner,
-      arguments: [{ value: source }],
-      awaitPromise: true,
-      returnByValue: true,
-    });
+    // No protocol timeout (puppeteer's is 30 s for every other call): a program runs as long
+    // as it runs, and the harness bounds it (the call timeout of an evaluate, a task's own
+    // wait; terminateVat ends it). Under load, FETCH-055's 600 fetches and FETCH-056's 64 MiB
+    // bodies took longer than 30 s and were cut short with a ProtocolError.
+    reply = await vat.session.send(
+      'Runtime.callFunctionOn',
+      {
+        functionDeclaration: 'function (source) { return this(source); }',
+        objectId: vat.runner,
+        arguments: [{ value: source }],
+        awaitPromise: true,
+        returnByValue: true,
+      },
+      { timeout: 0 },
+    );
   } catch (e) {
     // The Worker (and its DevTools session) went away under a pending program: that is
     // teardown, not an outcome of the program (the kit answers the call -32002).
