@@ -73,7 +73,7 @@ async function initialize(params) {
   try {
     await launch(params.network.proxy, runCA(params));
   } catch (e) {
-    log(`could not start chromium; its last output:\n${state.stderrTail}`);
+    log(`could not start chromium; its last output:\n${state.stderr.text()}`);
     throw e;
   }
 }
@@ -84,6 +84,16 @@ async function initialize(params) {
 // about two seconds.
 const WORKER_GONE_CAP_MS = 8000;
 const SLOW_VAT_MS = 5000;
+
+// The script a vat's Worker starts with: it tells the iframe that the Worker has started.
+// The DevTools protocol attaches to a Worker before its script has been loaded, and Chromium
+// installs part of the Worker's global scope only then (the WindowOrWorkerGlobalScope
+// members: setTimeout, queueMicrotask, structuredClone, atob, …, on
+// WorkerGlobalScope.prototype). setUpVat run before that found them absent and they appeared
+// after it, on the scope of a vat that was never granted them (AVAIL-019, in 11 of 15 vats
+// set up at once on attach); so nothing of the vat runs in the Worker before this message
+// has arrived. setUpVat removes postMessage, so the vat cannot post to its iframe.
+const WORKER_SCRIPT = "postMessage('conform vat started');\n";
 
 // Makes the vat's iframe and Worker, and sets the Worker up (setUpVat).
 async function makeVat(vat, { globals, allowedHosts }) {
@@ -113,18 +123,36 @@ async function makeVat(vat, { globals, allowedHosts }) {
     vat.frame = kernel.frames().find((f) => f.url() === urls.page);
     if (!vat.frame) throw new Error(`the vat's iframe ${urls.page} is not among the kernel page's frames`);
     // The kernel cannot reach into a frame of another origin; the Worker is started inside it.
-    workerURL = await vat.frame.evaluate(() => {
-      const url = URL.createObjectURL(new Blob(['// conform vat\n'], { type: 'text/javascript' }));
-      globalThis.conformWorker = new Worker(url);
+    // Its one line of script says it has started (WORKER_SCRIPT).
+    workerURL = await vat.frame.evaluate((script) => {
+      const url = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
+      const worker = new Worker(url);
+      globalThis.conformWorker = worker;
+      globalThis.conformWorkerStarted = new Promise((resolve, reject) => {
+        worker.onmessage = () => {
+          worker.onmessage = null;
+          worker.onerror = null;
+          resolve();
+        };
+        worker.onerror = (e) => reject(new Error(`the vat's Worker failed to start: ${e.message}`));
+      });
       return url;
-    });
+    }, WORKER_SCRIPT);
     vat.step = 'waiting for its Worker to attach';
     let worker = state.unclaimedWorkers.get(workerURL);
     if (worker) state.unclaimedWorkers.delete(workerURL);
     else worker = await new Promise((resolve) => state.workerWaiters.set(workerURL, resolve));
+    vat.step = 'waiting for its Worker to run its script';
+    await vat.frame.evaluate(() => globalThis.conformWorkerStarted);
     vat.step = 'setting its Worker up';
     vat.session = worker.client;
     vat.gone = new Promise((resolve) => vat.session.once(CDPSessionEvent.Disconnected, resolve));
+    // A live vat's Worker session that ends is a fault of the browser or of this adapter, not
+    // of the vat: the program's evaluate fails with "Target closed". Say so with what
+    // Chromium said.
+    vat.gone.then(() => {
+      if (!vat.terminated) log(`vat ${vat.id}: its Worker's DevTools session ended while the vat was live (${vat.step}); chromium's last output:\n${state.stderr.text()}`);
+    });
     vat.session.on('Runtime.consoleAPICalled', (event) => onConsole(vat, event));
     const setup = await worker.evaluateHandle(setUpVat, globals, LANGUAGE_GLOBALS, CONSOLE_MARKER);
     const run = await setup.getProperty('run');
@@ -174,6 +202,7 @@ async function createVat({ vatId, globals, network, events }) {
     clearTimeout(slow);
   } catch (e) {
     clearTimeout(slow);
+    vat.terminated = true;
     await closeVat(vat);
     throw e;
   }
@@ -188,13 +217,21 @@ const NEVER = new Promise(() => {});
 async function runInVat(vat, source) {
   let reply;
   try {
-    reply = await vat.session.send('Runtime.callFunctionOn', {
-      functionDeclaration: 'function (source) { return this(source); }',
-      objectId: vat.runner,
-      arguments: [{ value: source }],
-      awaitPromise: true,
-      returnByValue: true,
-    });
+    // No protocol timeout (puppeteer's is 30 s for every other call): a program runs as long
+    // as it runs, and the harness bounds it (the call timeout of an evaluate, a task's own
+    // wait; terminateVat ends it). Under load, FETCH-055's 600 fetches and FETCH-056's 64 MiB
+    // bodies took longer than 30 s and were cut short with a ProtocolError.
+    reply = await vat.session.send(
+      'Runtime.callFunctionOn',
+      {
+        functionDeclaration: 'function (source) { return this(source); }',
+        objectId: vat.runner,
+        arguments: [{ value: source }],
+        awaitPromise: true,
+        returnByValue: true,
+      },
+      { timeout: 0 },
+    );
   } catch (e) {
     // The Worker (and its DevTools session) went away under a pending program: that is
     // teardown, not an outcome of the program (the kit answers the call -32002).

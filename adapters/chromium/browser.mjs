@@ -21,17 +21,34 @@ const log = makeLog('chromium');
 // namespaces for the sandbox, no QUIC, no first-run, sync or component updates), and the
 // vats' sandboxed iframes in the kernel page's process rather than one process each, which
 // made a run three times slower on a 2-core machine.
+//
+// The rest keep the browser small and its kernel page at full priority on a loaded machine,
+// where starting two browsers took 20 to 35 s (the harness allows initialize 30 s): no
+// startup window (its about:blank tab and that tab's WebUI were two renderer processes), no
+// extensions or default apps, no spare renderer kept ready, and no backgrounding of
+// renderers: Chromium renices a renderer it deems in the background (nice 5, measured), and
+// the kernel page, a page of a headless browser that nobody looks at, could be that one;
+// beside four CPU burners it then got a third of their share.
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
+  '--no-startup-window',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-extensions',
+  '--disable-component-extensions-with-background-pages',
+  '--disable-default-apps',
+  '--disable-breakpad',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-hang-monitor',
   '--remote-debugging-pipe',
-  '--disable-features=IsolateSandboxedIframes',
+  '--disable-features=IsolateSandboxedIframes,SpareRendererForSitePerProcess,Translate,MediaRouter,OptimizationHints',
 ];
 
 function executable() {
@@ -124,6 +141,48 @@ export function contentSecurityPolicy(allowedHosts) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Chromium's stderr, for when it or the kernel page dies. Headless Chromium on a machine
+// without a session bus writes a line for every D-Bus call it tries, dozens a second at
+// start-up and more later: the first 2,000 characters that used to be kept were all D-Bus,
+// and a crash report said nothing of the crash. Lines known to be noise are counted and
+// left out, and the last STDERR_KEPT bytes of the rest are kept: a crash is the end. 6 KB,
+// so that the adapter's report of it fits in the 8 KB of stderr the harness shows
+// (harness.DefaultStderrTail).
+
+const STDERR_KEPT = 6 << 10;
+const STDERR_NOISE = [
+  /:ERROR:dbus\//, // "Failed to connect to the bus", "Failed to call method: org.freedesktop…"
+  /^Fontconfig (error|warning)/i,
+  /\[: .*unexpected operator$/, // Debian's /usr/bin/chromium wrapper testing the memory size
+];
+
+export function stderrTail(maxBytes) {
+  let kept = '';
+  let partial = '';
+  let noise = 0;
+  return {
+    push(chunk) {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      if (partial.length > maxBytes) {
+        lines.push(partial);
+        partial = '';
+      }
+      for (const line of lines) {
+        if (STDERR_NOISE.some((re) => re.test(line))) noise++;
+        else kept += line + '\n';
+      }
+      if (kept.length > maxBytes) kept = kept.slice(kept.indexOf('\n', kept.length - maxBytes) + 1);
+    },
+    text() {
+      const rest = partial && !STDERR_NOISE.some((re) => re.test(partial)) ? partial : '';
+      const note = noise ? `(${noise} lines of D-Bus and font configuration noise left out)\n` : '';
+      return note + (kept + rest || '(nothing else)');
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // The browser.
 
 export const state = {
@@ -135,7 +194,8 @@ export const state = {
   proxy: undefined,
   userDataDir: undefined,
   stopping: false,
-  stderrTail: '',
+  /** Chromium's stderr without its known noise, the end of it (stderrTail). */
+  stderr: stderrTail(STDERR_KEPT),
   /** @type {import('puppeteer-core').Page | undefined} */
   kernel: undefined,
   /** @type {Map<string, (worker: import('puppeteer-core').WebWorker) => void>} blob: URL → who waits for its Worker */
@@ -151,7 +211,7 @@ export async function launch(proxy, ca) {
   const deadProxy = await closedPort();
   state.userDataDir = mkdtempSync(join(tmpdir(), 'conform-chromium-'));
   // https: the run's CA by the only per-launch means Chromium has, weaker than trust (tls.mjs).
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca), 'about:blank'];
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${state.userDataDir}`, `--proxy-server=http://127.0.0.1:${deadProxy}`, ...chromiumSPKIFlags(ca)];
   // Started here rather than by puppeteer.launch, which would put the browser in a process
   // group of its own: the harness ends the adapter's process group (PROTOCOL.md §7), and
   // the browser must end with it.
@@ -159,13 +219,10 @@ export async function launch(proxy, ca) {
   const child = spawn(executable(), args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   state.process = child;
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    // Chromium is chatty (D-Bus, GPU); its last lines are kept for when it dies.
-    state.stderrTail = (state.stderrTail + chunk).slice(-2000);
-  });
+  child.stderr.on('data', (chunk) => state.stderr.push(chunk));
   child.once('exit', (code, signal) => {
     if (!state.stopping) {
-      log(`chromium exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${state.stderrTail}`);
+      log(`chromium exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${state.stderr.text()}`);
       process.exit(1);
     }
   });
@@ -197,7 +254,7 @@ export async function launch(proxy, ca) {
   // sessions answer "Target closed" and a terminateVat would wait for nothing until the
   // harness's call timeout. Seen under heavy load (several browsers starting at once).
   kernel.on('error', (e) => {
-    log(`the kernel page reported a crash (${e.message}); chromium's last output:\n${state.stderrTail}`);
+    log(`the kernel page reported a crash (${e.message}); chromium's last output:\n${state.stderr.text()}`);
     kernelGone('crashed')();
   });
   await kernel.goto(state.pageServer.kernelURL, { waitUntil: 'load' });
