@@ -20,6 +20,7 @@ func teardownAfterSpecs() []Spec {
 				vat := t.NewVat(VatConfig{AllowedHosts: []string{HostAllowed}})
 				vat.Start(t.Fixture(), map[string]any{"url": t.URL(HostAllowed, drip)})
 				t.ExpectOpen("the held body", 1, Streaming("/drip-forever"))
+				vat.AwaitLog(ReadyMarker, ReadyWithin) // the vat holds the response, not only mocknet its body
 				vat.Teardown()
 				var got map[string]any
 				vat.Start("teardown/read-held", nil).AwaitValue(CloseDeadline, &got)
