@@ -118,7 +118,7 @@ func fetchSpecs() []Spec {
 			Requirement: "A ReadableStream body with duplex \"half\" must be sent in full.",
 			Profile:     ProfileFetchAPI,
 			Globals:     WithGlobals("ReadableStream")},
-		Row{ID: "FETCH-063", Title: "a streamed body is not sent again after a redirect", Profile: ProfileFetchAPI, Globals: WithGlobals("ReadableStream"),
+		Row{ID: "FETCH-063", Title: "a streamed body is not sent again after a redirect", Profile: ProfileFetchAPI, Since: "0.3.0", Globals: WithGlobals("ReadableStream"),
 			Source:      "WHATWG Fetch §4.4 HTTP-redirect fetch (a body whose source is null, a stream, cannot be sent again: a network error unless the status is 303, which drops the body and becomes GET)",
 			Requirement: "A POST with a ReadableStream body (duplex \"half\") answered by a 303 must be followed as a GET to its Location on allowed.test; answered by a 307 it must reject with TypeError and its Location must never be requested.",
 			Run: Case{Check: func(t *T, res Result) {
